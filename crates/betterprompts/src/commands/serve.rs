@@ -1,0 +1,74 @@
+//! `serve` and `demo`: run the service until SIGINT/SIGTERM, then drain.
+
+use crate::cli::ServeArgs;
+use bp_api::{CreateKeyRequest, RateLimit, Role, Tier};
+use bp_server::{RateLimitConfig, Server, ServerConfig};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Serve,
+    Demo,
+}
+
+pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
+    let mut config = ServerConfig::new(args.addr, args.storage.store_config());
+    config.default_region = args.region;
+    config.rate_limits = RateLimitConfig {
+        free_per_min: args.rate_limit_free,
+        pro_per_min: args.rate_limit_pro,
+        enterprise_per_min: args.rate_limit_enterprise,
+        anonymous_per_min: args.rate_limit_anonymous,
+    };
+    config.writer.queue_capacity = args.history_queue;
+    let server = Server::bind(config).await?;
+    let addr = server.local_addr();
+    let base = format!("http://{addr}");
+    // Tests and scripts read this line to find a port-0 server.
+    println!("listening on {base}");
+    println!("  API       {base}/api/v1");
+    println!("  OpenAPI   {base}/api/v1/openapi.json");
+    println!("  health    {base}/health   ready {base}/ready");
+    if mode == Mode::Demo {
+        let key = bp_server::create_key(
+            server.state().store(),
+            CreateKeyRequest {
+                name: "demo".to_owned(),
+                tier: Tier::Enterprise,
+                role: Role::Admin,
+                rate_limit: Some(RateLimit::Unlimited),
+            },
+        )
+        .await?;
+        println!("\nA demo admin key (shown once): {}", key.key);
+        println!("Try:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'");
+        println!("  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {}'", key.key);
+        println!("\nCtrl-C stops the server (in-flight requests finish, history is flushed).");
+    }
+    server.run(shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; draining");
+}

@@ -1,0 +1,98 @@
+//! Enhance, batch, analyze and technique-catalogue messages.
+
+use crate::taxonomy::{Complexity, Intent, Technique};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /api/v1/enhance` (and one item of a batch).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnhanceRequest {
+    /// The prompt to improve: 1..=5000 characters.
+    pub text: String,
+    /// Extra context the user wants the model to take into account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// Techniques to use first, in order, when compatible.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefer_techniques: Vec<Technique>,
+    /// Techniques never to use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_techniques: Vec<Technique>,
+    /// Override the detected complexity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_complexity: Option<Complexity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EnhanceResponse {
+    /// The history row's id (UUID v7, time-ordered).
+    pub id: Uuid,
+    pub original_text: String,
+    pub enhanced_text: String,
+    pub intent: Intent,
+    pub complexity: Complexity,
+    pub techniques_used: Vec<Technique>,
+    /// Confidence of the intent classification, 0..=1.
+    pub confidence: f64,
+    /// Server-side time spent producing the enhancement (not the durable write).
+    pub processing_time_ms: f64,
+    /// Whether the enhancement came from the cache.
+    pub cached: bool,
+}
+
+/// `POST /api/v1/batch`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// 1..=100 prompts.
+    pub prompts: Vec<EnhanceRequest>,
+}
+
+/// Partial success is a 200: `results[i]` is `null` exactly when `errors` names index `i`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BatchResponse {
+    pub results: Vec<Option<EnhanceResponse>>,
+    pub errors: Vec<BatchItemError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BatchItemError {
+    pub index: usize,
+    pub error: crate::ErrorDetail,
+}
+
+/// `POST /api/v1/analyze`: classification without rewriting or storing anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzeRequest {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AnalyzeResponse {
+    pub intent: Intent,
+    pub complexity: Complexity,
+    pub confidence: f64,
+    /// The three most likely intents, best first; scores sum to at most 1.
+    pub intent_scores: Vec<IntentScore>,
+    /// What `/enhance` would apply with no preferences.
+    pub suggested_techniques: Vec<Technique>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IntentScore {
+    pub intent: Intent,
+    pub score: f64,
+}
+
+/// One entry of `GET /api/v1/techniques`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TechniqueInfo {
+    pub id: Technique,
+    pub name: String,
+    pub description: String,
+    /// Intents for which this technique is an acceptable primary.
+    pub primary_for: Vec<Intent>,
+}

@@ -1,0 +1,36 @@
+//! Wire types of the BetterPrompts HTTP API and its WebSocket messages.
+//!
+//! Everything here is plain data with serde and OpenAPI schema derives: no logic, no IO.
+//! The server, the load generator and the tests all speak through these types, so a change
+//! here is a change of the public contract.
+
+mod enhance;
+mod error;
+mod history;
+mod keys;
+mod taxonomy;
+
+pub use enhance::{
+    AnalyzeRequest, AnalyzeResponse, BatchItemError, BatchRequest, BatchResponse, EnhanceRequest,
+    EnhanceResponse, IntentScore, TechniqueInfo,
+};
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use history::{
+    FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort, Pagination,
+};
+pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
+pub use taxonomy::{Complexity, Intent, Technique, UnknownName};
+
+/// Limits of the API contract, shared by validation and documentation.
+pub mod limits {
+    /// A prompt has 1..=5000 characters (Unicode scalar values, not bytes).
+    pub const MAX_PROMPT_CHARS: usize = 5000;
+    /// A batch carries 1..=100 prompts.
+    pub const MAX_BATCH_ITEMS: usize = 100;
+    /// History pages hold at most this many rows.
+    pub const MAX_PAGE_LIMIT: u32 = 100;
+    /// Optional context travels with a prompt; bounded like the prompt itself.
+    pub const MAX_CONTEXT_CHARS: usize = 5000;
+    /// Feedback comments.
+    pub const MAX_COMMENT_CHARS: usize = 2000;
+}

@@ -1,0 +1,123 @@
+//! Rules for signals that are unambiguous in any wording: an explicit "translate" to a named
+//! language, "tl;dr", a code block, a bare greeting. They add log-evidence to the model's
+//! scores rather than overriding them, so context can still outweigh a single keyword.
+
+use crate::text::words;
+use bp_api::Intent;
+
+/// Whether any rule fired: a prompt with no clear signal and almost no words is vague.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    None,
+    Some,
+}
+
+const STRONG: f32 = 4.0;
+const MEDIUM: f32 = 2.0;
+
+/// Human languages (and a few common demonyms used as language names).
+const HUMAN_LANGUAGES: &[&str] = &[
+    "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
+    "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
+    "greek", "turkish", "russian", "ukrainian", "arabic", "hebrew", "persian", "farsi", "hindi",
+    "urdu", "bengali", "tamil", "telugu", "punjabi", "marathi", "gujarati", "chinese", "mandarin",
+    "cantonese", "japanese", "korean", "vietnamese", "thai", "indonesian", "malay", "tagalog",
+    "filipino", "swahili", "amharic", "yoruba", "zulu", "hausa", "catalan", "basque", "galician",
+    "irish", "welsh", "icelandic", "latin", "esperanto", "serbian", "croatian", "bulgarian",
+    "lithuanian", "latvian", "estonian", "slovenian", "albanian", "georgian", "armenian",
+    "afrikaans", "nepali", "sinhala", "khmer", "lao", "burmese", "mongolian", "kazakh", "uzbek",
+    "español", "français", "deutsch",
+];
+
+/// Programming languages: "translate this Python to Rust" is code generation.
+const PROGRAMMING_LANGUAGES: &[&str] = &[
+    "python", "rust", "javascript", "typescript", "java", "kotlin", "swift", "golang", "go",
+    "c", "cpp", "c++", "csharp", "c#", "ruby", "php", "perl", "scala", "haskell", "elixir",
+    "sql", "bash", "shell", "powershell", "lua", "dart", "r", "matlab", "fortran", "cobol",
+    "julia", "clojure", "erlang", "ocaml", "zig", "vba", "groovy",
+];
+
+const TRANSLATE_VERBS: &[&str] = &[
+    "translate", "translation", "translated", "translating", "translator", "localize",
+    "localise", "localization", "localisation", "traduce", "traduire", "übersetze",
+];
+const SUMMARY_WORDS: &[&str] = &[
+    "summarize", "summarise", "summary", "summarized", "summarised", "summarizing",
+    "summarising", "tldr", "recap", "condense", "synopsis", "digest", "gist",
+];
+const SUMMARY_PHRASES: &[&str] =
+    &["tl;dr", "tl dr", "key points", "key takeaways", "in one sentence", "main points"];
+const GREETINGS: &[&str] = &[
+    "hi", "hello", "hey", "heya", "hiya", "yo", "sup", "thanks", "thank", "thx", "ty", "you",
+    "good", "morning", "evening", "afternoon", "night", "bye", "goodbye", "cheers", "there",
+    "howdy", "ok", "okay", "cool", "nice", "help", "test", "testing", "hmm", "lol", "what's",
+    "up", "how", "are", "u",
+];
+const CODE_MARKERS: &[&str] =
+    &["```", "def ", "fn ", "function(", "function ", "=>", "#include", "select ", "};", "();"];
+
+/// Adds rule evidence to `scores` (indexed like `Intent::ALL`).
+pub fn apply(lower: &str, n_words: usize, scores: &mut [f32; 10]) -> Evidence {
+    let mut evidence = Evidence::None;
+    let mut add = |intent: Intent, amount: f32| {
+        scores[intent.index()] += amount;
+        evidence = Evidence::Some;
+    };
+
+    let (mut translate, mut human, mut programming, mut summary) = (false, false, false, false);
+    for w in words(lower) {
+        translate |= TRANSLATE_VERBS.contains(&w);
+        human |= HUMAN_LANGUAGES.contains(&w);
+        // Single letters ("c", "r") and "go" are too common as words to count alone.
+        programming |= w.len() > 2 && PROGRAMMING_LANGUAGES.contains(&w);
+        summary |= SUMMARY_WORDS.contains(&w);
+    }
+    summary |= SUMMARY_PHRASES.iter().any(|p| lower.contains(p));
+    let code = CODE_MARKERS.iter().any(|m| lower.contains(m));
+
+    if translate && programming && !human {
+        add(Intent::CodeGeneration, STRONG);
+    } else if translate {
+        add(Intent::Translation, if human { STRONG + MEDIUM } else { STRONG });
+    } else if human && (lower.contains(" into ") || lower.contains("how do you say")) {
+        add(Intent::Translation, MEDIUM);
+    }
+    if summary {
+        add(Intent::Summarization, STRONG);
+    }
+    if code && !summary && !translate {
+        add(Intent::CodeGeneration, MEDIUM);
+    }
+    if n_words <= 4 && n_words > 0 && words(lower).all(|w| GREETINGS.contains(&w)) {
+        add(Intent::Conversation, STRONG + MEDIUM);
+    }
+    evidence
+}
+
+/// A prompt too short and generic to classify ("help", "hmm", "?").
+pub fn is_vague(lower: &str, n_words: usize) -> bool {
+    n_words == 0 || (n_words <= 2 && words(lower).all(|w| GREETINGS.contains(&w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fired(text: &str) -> Option<Intent> {
+        let mut scores = [0f32; 10];
+        let n = words(text).count();
+        (apply(text, n, &mut scores) == Evidence::Some).then(|| {
+            let best = (0..10).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+            Intent::ALL[best]
+        })
+    }
+
+    #[test]
+    fn clear_signals() {
+        assert_eq!(fired("translate this into german please"), Some(Intent::Translation));
+        assert_eq!(fired("translate this python script to rust"), Some(Intent::CodeGeneration));
+        assert_eq!(fired("tl;dr of the thread below"), Some(Intent::Summarization));
+        assert_eq!(fired("hey there"), Some(Intent::Conversation));
+        assert_eq!(fired("what is the capital of peru"), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! The BetterPrompts enhancement engine: classify a prompt's intent and complexity, select
+//! prompt-engineering techniques under the policy, and rewrite the prompt with them.
+//!
+//! Pure by design: no IO, no async, no clock, no randomness outside seeded generators. The
+//! same input and options always give the same output, which makes every test deterministic
+//! and lets the server cache results freely. Build one [`Engine`] at start-up (it trains its
+//! models in milliseconds) and share it; every method takes `&self`.
+
+pub mod catalog;
+mod classify;
+mod complexity;
+pub mod corpus;
+pub mod dataset;
+pub mod eval;
+mod features;
+mod generate;
+pub mod policy;
+mod select;
+mod text;
+
+pub use classify::IntentPrediction;
+pub use policy::Policy;
+pub use text::{InvalidPrompt, PromptText};
+
+use bp_api::limits::MAX_CONTEXT_CHARS;
+use bp_api::{Complexity, Intent, IntentScore, Technique};
+use corpus::{Example, Split};
+
+/// Why an enhancement request cannot be served; all are the caller's mistakes (4xx).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    InvalidPrompt(#[from] InvalidPrompt),
+    #[error("context has {chars} characters; the maximum is {max}")]
+    ContextTooLong { chars: usize, max: usize },
+    #[error("technique `{0}` is both preferred and excluded")]
+    PreferredAndExcluded(Technique),
+    #[error("every technique is excluded; leave at least one")]
+    EverythingExcluded,
+}
+
+/// Validated options of one enhancement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct EnhanceOptions {
+    context: Option<String>,
+    prefer: Vec<Technique>,
+    exclude: Vec<Technique>,
+    target_complexity: Option<Complexity>,
+}
+
+impl EnhanceOptions {
+    pub fn new(
+        context: Option<String>,
+        prefer: Vec<Technique>,
+        exclude: Vec<Technique>,
+        target_complexity: Option<Complexity>,
+    ) -> Result<Self, EngineError> {
+        if let Some(c) = &context {
+            let chars = c.chars().count();
+            if chars > MAX_CONTEXT_CHARS {
+                return Err(EngineError::ContextTooLong { chars, max: MAX_CONTEXT_CHARS });
+            }
+        }
+        if let Some(t) = prefer.iter().find(|t| exclude.contains(t)) {
+            return Err(EngineError::PreferredAndExcluded(*t));
+        }
+        if Technique::ALL.iter().all(|t| exclude.contains(t)) {
+            return Err(EngineError::EverythingExcluded);
+        }
+        let mut prefer_unique = Vec::with_capacity(prefer.len());
+        for t in prefer {
+            if !prefer_unique.contains(&t) {
+                prefer_unique.push(t);
+            }
+        }
+        Ok(EnhanceOptions { context, prefer: prefer_unique, exclude, target_complexity })
+    }
+
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+
+    /// Preferred techniques, deduplicated, in the caller's order.
+    pub fn prefer(&self) -> &[Technique] {
+        &self.prefer
+    }
+
+    pub fn exclude(&self) -> &[Technique] {
+        &self.exclude
+    }
+
+    pub fn target_complexity(&self) -> Option<Complexity> {
+        self.target_complexity
+    }
+}
+
+/// Intent and complexity of a prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub intent: Intent,
+    pub complexity: Complexity,
+    /// Confidence of the intent, 0..=1.
+    pub confidence: f64,
+    pub intent_scores: [IntentScore; 3],
+    /// What an enhancement with no preferences would apply.
+    pub suggested_techniques: Vec<Technique>,
+}
+
+/// A rewritten prompt and how it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enhancement {
+    pub intent: Intent,
+    pub complexity: Complexity,
+    pub confidence: f64,
+    pub techniques: Vec<Technique>,
+    pub enhanced_text: String,
+}
+
+/// The trained engine. Cheap to share behind an `Arc`.
+pub struct Engine {
+    policy: Policy,
+    intents: classify::IntentModel,
+    complexities: complexity::ComplexityModel,
+}
+
+/// The embedded policy is part of the build; failing to parse it is a defect the unit tests
+/// catch, so start-up reports it as a plain error.
+pub type StartupError = policy::PolicyError;
+
+impl Engine {
+    /// Trains on the training split of the embedded corpus (the held-out split stays unseen).
+    pub fn new() -> Result<Self, StartupError> {
+        Self::train(&corpus::examples(Split::Train))
+    }
+
+    /// Trains on any labelled examples; used for cross-validation.
+    pub fn train(examples: &[Example]) -> Result<Self, StartupError> {
+        Ok(Engine {
+            policy: Policy::embedded()?,
+            intents: classify::IntentModel::train(examples),
+            complexities: complexity::ComplexityModel::train(examples),
+        })
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Classifies a prompt without rewriting it.
+    pub fn analyze(&self, prompt: &PromptText) -> Analysis {
+        let text = text::analysed_prefix(prompt.as_str());
+        let lower = text.to_lowercase();
+        let (intent, complexity) = self.classify(text, &lower);
+        let suggested_techniques = select::select(
+            &self.policy,
+            &lower,
+            intent.intent,
+            complexity,
+            &select::Preferences::default(),
+        );
+        Analysis {
+            intent: intent.intent,
+            complexity,
+            confidence: intent.confidence,
+            intent_scores: intent.top,
+            suggested_techniques,
+        }
+    }
+
+    /// Classifies, selects techniques and rewrites the prompt.
+    pub fn enhance(&self, prompt: &PromptText, options: &EnhanceOptions) -> Enhancement {
+        let analysed = text::analysed_prefix(prompt.as_str());
+        let lower = analysed.to_lowercase();
+        let (prediction, detected) = self.classify(analysed, &lower);
+        let complexity = options.target_complexity.unwrap_or(detected);
+        let prefs = select::Preferences { prefer: &options.prefer, exclude: &options.exclude };
+        let techniques = select::select(&self.policy, &lower, prediction.intent, complexity, &prefs);
+        let enhanced_text = generate::generate(&generate::GenerationInput {
+            text: prompt.as_str(),
+            lower: &lower,
+            context: options.context.as_deref(),
+            intent: prediction.intent,
+            complexity,
+            techniques: &techniques,
+        });
+        Enhancement {
+            intent: prediction.intent,
+            complexity,
+            confidence: prediction.confidence,
+            techniques,
+            enhanced_text,
+        }
+    }
+
+    fn classify(&self, text: &str, lower: &str) -> (IntentPrediction, Complexity) {
+        let mut buf = Vec::with_capacity(lower.len() / 2);
+        let intent = self.intents.predict(lower, &mut buf);
+        let (complexity, _) = self.complexities.predict(text, lower);
+        (intent, complexity)
+    }
+}

@@ -1,0 +1,86 @@
+//! Every route and layer of the service in one place.
+//!
+//! Routes are registered together with their OpenAPI operations (utoipa-axum), so the
+//! document at `/api/v1/openapi.json` cannot drift from what is served.
+
+use crate::error::ApiError;
+use crate::middleware::{auth, request_id};
+use crate::routes::{admin, enhance, health, history};
+use crate::state::AppState;
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
+use tower::ServiceBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "BetterPrompts API", description = "Prompt enhancement with performance made visible."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "enhance", description = "Classify and rewrite prompts"),
+        (name = "history", description = "Your stored enhancements and feedback"),
+        (name = "admin", description = "Administration (admin role)"),
+        (name = "ops", description = "Probes"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The whole service. Tests call this with a state of their own.
+pub fn app(state: AppState) -> Router {
+    let (router, openapi) = router(state.clone()).split_for_parts();
+    let openapi_json = openapi.to_pretty_json().unwrap_or_default();
+    router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || async move {
+                ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json)
+            }),
+        )
+        .fallback(|| async { ApiError::not_found("route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(bp_api::ErrorCode::MethodNotAllowed, "method not allowed on this route")
+        })
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(request_id::assign))
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    ApiError::overloaded("too many requests in flight; retry shortly").into_response()
+                }))
+                .load_shed()
+                .concurrency_limit(state.config().max_in_flight)
+                .layer(DefaultBodyLimit::max(state.config().max_body_bytes)),
+        )
+}
+
+/// The routes with their OpenAPI operations; also used by the OpenAPI test.
+pub fn router(state: AppState) -> OpenApiRouter {
+    let api = OpenApiRouter::new()
+        .routes(routes!(enhance::enhance))
+        .routes(routes!(enhance::batch))
+        .routes(routes!(enhance::analyze))
+        .routes(routes!(enhance::techniques))
+        .routes(routes!(history::list))
+        .routes(routes!(history::get, history::delete))
+        .routes(routes!(history::feedback))
+        .routes(routes!(admin::create_key))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", api)
+        .routes(routes!(health::health))
+        .routes(routes!(health::ready))
+        .with_state(state)
+}

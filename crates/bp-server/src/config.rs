@@ -1,0 +1,70 @@
+//! The server's configuration, as plain validated values (the binary builds it from flags,
+//! environment and files; this crate never reads them itself).
+
+use bp_store::{StoreConfig, WriterConfig};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    pub store: StoreConfig,
+    pub writer: WriterConfig,
+    pub rate_limits: RateLimitConfig,
+    pub cache: CacheConfig,
+    /// Region tag of requests without an `X-Region` header.
+    pub default_region: String,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Requests served at once before new ones are shed with 503.
+    pub max_in_flight: usize,
+}
+
+/// Requests per minute per caller.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitConfig {
+    pub free_per_min: u32,
+    pub pro_per_min: u32,
+    pub enterprise_per_min: u32,
+    /// Anonymous callers are limited per client IP.
+    pub anonymous_per_min: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            free_per_min: 100,
+            pro_per_min: 1000,
+            enterprise_per_min: 10_000,
+            anonymous_per_min: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CacheConfig {
+    pub max_entries: u64,
+    pub ttl: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { max_entries: 100_000, ttl: Duration::from_secs(3600) }
+    }
+}
+
+impl ServerConfig {
+    /// Embedded defaults around a store: what `serve` and `demo` use unless told otherwise.
+    pub fn new(addr: SocketAddr, store: StoreConfig) -> Self {
+        ServerConfig {
+            addr,
+            store,
+            writer: WriterConfig { queue_capacity: 50_000, max_batch_rows: 2_000 },
+            rate_limits: RateLimitConfig::default(),
+            cache: CacheConfig::default(),
+            default_region: "local".to_owned(),
+            max_body_bytes: 2 * 1024 * 1024,
+            max_in_flight: 4096,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The BetterPrompts HTTP service: routes, authentication, rate limits, cache, durable
+//! history, OpenAPI. [`app`] builds the router from a state (tests use it directly);
+//! [`Server`] owns start-up and the graceful drain on shutdown.
+
+mod app;
+mod cache;
+pub mod config;
+mod error;
+mod extract;
+mod keys;
+mod middleware;
+mod routes;
+mod state;
+
+pub use app::{app, router};
+pub use config::{CacheConfig, RateLimitConfig, ServerConfig};
+pub use error::status_of;
+pub use keys::{create_key, hash_key};
+pub use state::AppState;
+
+use bp_engine::Engine;
+use bp_store::{HistoryWriter, WriterHandle};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("could not open storage")]
+    Store(#[from] bp_store::StoreError),
+    #[error("could not start the engine")]
+    Engine(#[from] bp_engine::StartupError),
+    #[error("could not bind or serve on {addr}")]
+    Io {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A bound, ready-to-serve service.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+    writer: WriterHandle,
+}
+
+impl Server {
+    /// Opens storage (running migrations), trains the engine, starts the history writer and
+    /// binds the listener. Port 0 picks a free port; see [`Server::local_addr`].
+    pub async fn bind(config: ServerConfig) -> Result<Self, ServerError> {
+        let store = bp_store::open(&config.store).await?;
+        let engine = Arc::new(Engine::new()?);
+        let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer.clone());
+        let addr = config.addr;
+        let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Io { addr, source })?;
+        let state = AppState::new(config, engine, store, writer);
+        Ok(Server { listener, state, writer: handle })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.config().addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then drains: in-flight requests finish, the history
+    /// queue is flushed and committed, and only then does this return.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+        let addr = self.local_addr();
+        let pruner = tokio::spawn(prune_rate_limits(self.state.clone()));
+        let service = app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        pruner.abort();
+        tracing::info!("draining the history writer");
+        self.writer.shutdown().await;
+        served.map_err(|source| ServerError::Io { addr, source })
+    }
+}
+
+async fn prune_rate_limits(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        state.limiter().prune();
+    }
+}

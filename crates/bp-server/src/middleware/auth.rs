@@ -1,0 +1,131 @@
+//! Authentication and rate limiting: resolves the caller from `Authorization: Bearer <key>`
+//! (anonymous without one), applies the caller's per-minute budget, and reports it in the
+//! `X-RateLimit-*` headers of every response.
+
+use super::rate_limit::{Decision, Subject};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bp_api::{ErrorCode, RateLimit, Role, Segment, Tier};
+use bp_store::ApiKeyRecord;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Who made the request; inserted into the request extensions for handlers.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub key: Option<Arc<ApiKeyRecord>>,
+    pub segment: Segment,
+    pub region: Arc<str>,
+}
+
+impl Caller {
+    /// The key's id, for endpoints that need one (history, batch, feedback).
+    pub fn require_key(&self) -> Result<&ApiKeyRecord, ApiError> {
+        self.key.as_deref().ok_or_else(|| {
+            ApiError::new(ErrorCode::Unauthorized, "this endpoint needs an API key: `Authorization: Bearer <key>`")
+        })
+    }
+
+    pub fn require_admin(&self) -> Result<&ApiKeyRecord, ApiError> {
+        let key = self.require_key()?;
+        if key.role != Role::Admin {
+            return Err(ApiError::new(ErrorCode::Forbidden, "this endpoint needs the admin role"));
+        }
+        Ok(key)
+    }
+}
+
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let caller = match resolve(&state, req.headers()).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+    let decision = limit(&state, &caller, ip);
+    if let Some(d) = decision.filter(|d| !d.allowed) {
+        let mut response = ApiError::new(ErrorCode::RateLimited, "rate limit exceeded")
+            .with_retry_after(Duration::from_secs(d.reset_secs))
+            .into_response();
+        set_headers(response.headers_mut(), &d);
+        return response;
+    }
+    req.extensions_mut().insert(caller);
+    let mut response = next.run(req).await;
+    if let Some(d) = decision {
+        set_headers(response.headers_mut(), &d);
+    }
+    response
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let region = region(headers, &state.config().default_region)?;
+    let Some(auth) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Caller { key: None, segment: Segment::Anonymous, region });
+    };
+    let token = auth
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "expected `Authorization: Bearer <key>`"))?;
+    let key = state.lookup_key(token).await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::Unauthorized, "invalid or revoked API key")
+    })?;
+    Ok(Caller { segment: key.tier.into(), key: Some(key), region })
+}
+
+/// `X-Region` tags metrics, so it must stay a short, low-cardinality token.
+fn region(headers: &HeaderMap, default: &str) -> Result<Arc<str>, ApiError> {
+    match headers.get("x-region") {
+        None => Ok(Arc::from(default)),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .filter(|r| {
+                (1..=32).contains(&r.len())
+                    && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .map(Arc::from)
+            .ok_or_else(|| ApiError::validation("X-Region must be 1-32 characters of a-z, 0-9 and '-'")),
+    }
+}
+
+/// `None` when the caller is unlimited.
+fn limit(state: &AppState, caller: &Caller, ip: IpAddr) -> Option<Decision> {
+    let limits = &state.config().rate_limits;
+    let (subject, per_min) = match &caller.key {
+        None => (Subject::Ip(ip), limits.anonymous_per_min),
+        Some(key) => {
+            let per_min = match key.rate_limit {
+                Some(RateLimit::Unlimited) => return None,
+                Some(RateLimit::PerMinute(n)) => n,
+                None => match key.tier {
+                    Tier::Free => limits.free_per_min,
+                    Tier::Pro => limits.pro_per_min,
+                    Tier::Enterprise => limits.enterprise_per_min,
+                },
+            };
+            (Subject::Key(key.id), per_min)
+        }
+    };
+    Some(state.limiter().check(subject, per_min))
+}
+
+fn set_headers(headers: &mut HeaderMap, d: &Decision) {
+    for (name, value) in [
+        ("x-ratelimit-limit", u64::from(d.limit)),
+        ("x-ratelimit-remaining", u64::from(d.remaining)),
+        ("x-ratelimit-reset", d.reset_secs),
+    ] {
+        headers.insert(name, HeaderValue::from(value));
+    }
+}

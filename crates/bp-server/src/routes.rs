@@ -1,0 +1,6 @@
+//! Route handlers, grouped by resource. They are wired together in [`crate::app`].
+
+pub mod admin;
+pub mod enhance;
+pub mod health;
+pub mod history;

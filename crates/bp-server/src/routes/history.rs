@@ -1,0 +1,189 @@
+//! `GET/DELETE /history[/{id}]` and `POST /feedback`. Every query is scoped to the caller's
+//! key, so another user's row is indistinguishable from a missing one (404, never 403).
+
+use crate::error::ApiError;
+use crate::extract::{Json, PathId, Query};
+use crate::middleware::auth::Caller;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use bp_api::limits::{MAX_COMMENT_CHARS, MAX_PAGE_LIMIT};
+use bp_api::{
+    ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage,
+    HistorySort, Intent, Pagination, Technique,
+};
+use bp_store::{HistoryQuery, NewFeedback, StoreError};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+const DEFAULT_PAGE_LIMIT: u32 = 20;
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// Query parameters of the history listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryParams {
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Rows per page, 1..=100 (default 20).
+    limit: Option<u32>,
+    /// Case-insensitive substring of the original or enhanced text.
+    search: Option<String>,
+    technique: Option<Technique>,
+    intent: Option<Intent>,
+    /// Inclusive lower bound on `created_at` (RFC 3339).
+    date_from: Option<DateTime<Utc>>,
+    /// Exclusive upper bound on `created_at` (RFC 3339).
+    date_to: Option<DateTime<Utc>>,
+    /// `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`.
+    sort: Option<HistorySort>,
+}
+
+#[utoipa::path(
+    get, path = "/history", tag = "history",
+    params(HistoryParams),
+    responses(
+        (status = 200, description = "A page of the caller's history", body = HistoryPage),
+        (status = 400, description = "Invalid parameters", body = ErrorBody),
+        (status = 401, description = "API key missing or invalid", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<HistoryParams>,
+) -> Result<axum::Json<HistoryPage>, ApiError> {
+    let owner = caller.require_key()?.id;
+    let page = params.page.unwrap_or(1);
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE_LIMIT);
+    if page == 0 {
+        return Err(ApiError::validation("page starts at 1"));
+    }
+    if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+        return Err(ApiError::validation(format!("limit must be between 1 and {MAX_PAGE_LIMIT}")));
+    }
+    if params.search.as_ref().is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS) {
+        return Err(ApiError::validation(format!("search is limited to {MAX_SEARCH_CHARS} characters")));
+    }
+    if let (Some(from), Some(to)) = (params.date_from, params.date_to) {
+        if from > to {
+            return Err(ApiError::validation("date_from must not be after date_to"));
+        }
+    }
+    let query = HistoryQuery {
+        page,
+        limit,
+        search: params.search.filter(|s| !s.is_empty()),
+        technique: params.technique,
+        intent: params.intent,
+        date_from: params.date_from,
+        date_to: params.date_to,
+        sort: params.sort.unwrap_or_default(),
+    };
+    let (data, total_records) = state.store().list_history(owner, &query).await?;
+    let total_pages = u32::try_from(total_records.div_ceil(u64::from(limit))).unwrap_or(u32::MAX);
+    Ok(axum::Json(HistoryPage {
+        data,
+        pagination: Pagination { page, limit, total_pages, total_records },
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/history/{id}", tag = "history",
+    params(("id" = uuid::Uuid, Path, description = "History item id")),
+    responses(
+        (status = 200, description = "The history item", body = HistoryItem),
+        (status = 401, description = "API key missing or invalid", body = ErrorBody),
+        (status = 404, description = "No such item of yours", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathId(id): PathId,
+) -> Result<axum::Json<HistoryItem>, ApiError> {
+    let owner = caller.require_key()?.id;
+    state
+        .store()
+        .get_history(owner, id)
+        .await?
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("history item"))
+}
+
+#[utoipa::path(
+    delete, path = "/history/{id}", tag = "history",
+    params(("id" = uuid::Uuid, Path, description = "History item id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "API key missing or invalid", body = ErrorBody),
+        (status = 404, description = "No such item of yours", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    let owner = caller.require_key()?.id;
+    if state.store().delete_history(owner, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("history item"))
+    }
+}
+
+#[utoipa::path(
+    post, path = "/feedback", tag = "history",
+    request_body = FeedbackRequest,
+    responses(
+        (status = 201, description = "Feedback stored", body = FeedbackResponse),
+        (status = 400, description = "Invalid feedback", body = ErrorBody),
+        (status = 401, description = "API key missing or invalid", body = ErrorBody),
+        (status = 404, description = "No such history item of yours", body = ErrorBody),
+        (status = 409, description = "You already rated this item", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn feedback(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Json(request): Json<FeedbackRequest>,
+) -> Result<(StatusCode, axum::Json<FeedbackResponse>), ApiError> {
+    let owner = caller.require_key()?.id;
+    if !(1..=5).contains(&request.rating) {
+        return Err(ApiError::validation("rating must be between 1 and 5"));
+    }
+    if request.comment.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
+        return Err(ApiError::validation(format!("comment is limited to {MAX_COMMENT_CHARS} characters")));
+    }
+    let record = NewFeedback {
+        id: uuid::Uuid::now_v7(),
+        owner,
+        history_id: request.prompt_history_id,
+        rating: request.rating,
+        most_helpful_technique: request.most_helpful_technique,
+        comment: request.comment,
+        created_at: Utc::now(),
+    };
+    let stored = state.store().insert_feedback(&record).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::not_found("history item"),
+        StoreError::Conflict(_) => ApiError::new(ErrorCode::Conflict, "you already rated this history item"),
+        other => other.into(),
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(FeedbackResponse {
+            id: stored.id,
+            prompt_history_id: stored.history_id,
+            rating: stored.rating,
+            created_at: stored.created_at,
+        }),
+    ))
+}

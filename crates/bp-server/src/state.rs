@@ -1,0 +1,77 @@
+//! Shared state of the running service: built once at start-up, cloned cheaply per request.
+
+use crate::cache::EnhanceCache;
+use crate::config::ServerConfig;
+use crate::keys::hash_key;
+use crate::middleware::rate_limit::RateLimiter;
+use bp_engine::Engine;
+use bp_store::{ApiKeyRecord, HistoryWriter, Store, StoreResult};
+use moka::future::Cache;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a key lookup (found or not) is remembered. Short enough that a revoked key
+/// stops working quickly, long enough that load does not become one query per request.
+const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    config: ServerConfig,
+    engine: Arc<Engine>,
+    store: Arc<dyn Store>,
+    writer: HistoryWriter,
+    cache: EnhanceCache,
+    keys: Cache<String, Option<Arc<ApiKeyRecord>>>,
+    limiter: RateLimiter,
+}
+
+impl AppState {
+    pub fn new(config: ServerConfig, engine: Arc<Engine>, store: Arc<dyn Store>, writer: HistoryWriter) -> Self {
+        AppState(Arc::new(Shared {
+            cache: EnhanceCache::new(config.cache),
+            keys: Cache::builder().max_capacity(100_000).time_to_live(KEY_CACHE_TTL).build(),
+            limiter: RateLimiter::default(),
+            config,
+            engine,
+            store,
+            writer,
+        }))
+    }
+
+    pub fn config(&self) -> &ServerConfig {
+        &self.0.config
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.0.store.as_ref()
+    }
+
+    pub fn writer(&self) -> &HistoryWriter {
+        &self.0.writer
+    }
+
+    pub fn cache(&self) -> &EnhanceCache {
+        &self.0.cache
+    }
+
+    pub fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+
+    /// Finds the key record for a presented secret, through a short-lived cache.
+    pub async fn lookup_key(&self, secret: &str) -> StoreResult<Option<Arc<ApiKeyRecord>>> {
+        let hash = hash_key(secret);
+        if let Some(hit) = self.0.keys.get(&hash).await {
+            return Ok(hit);
+        }
+        let found = self.0.store.find_key_by_hash(&hash).await?.filter(|k| !k.revoked).map(Arc::new);
+        self.0.keys.insert(hash, found.clone()).await;
+        Ok(found)
+    }
+}

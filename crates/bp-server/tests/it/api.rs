@@ -1,0 +1,156 @@
+//! The endpoints' happy paths and contracts, on both stores.
+
+use crate::both_backends;
+use crate::harness::{Backend, TestServer, json_ok};
+use serde_json::{Value, json};
+
+both_backends!(
+    enhance_returns_the_contract_and_lands_in_history,
+    identical_requests_hit_the_cache,
+    batch_reports_item_errors_by_index,
+    history_pages_filters_searches_and_sorts,
+    analyze_and_techniques,
+    probes_answer,
+);
+
+async fn enhance_returns_the_contract_and_lands_in_history(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let key = s.key("pro", "user", None).await;
+    let text = "Write a Python function that checks whether a string is a palindrome.";
+    let body = s.enhance(Some(&key), json!({"text": text})).await;
+    for field in ["id", "original_text", "enhanced_text", "intent", "complexity", "techniques_used", "confidence", "processing_time_ms", "cached"] {
+        assert!(body.get(field).is_some(), "missing {field}: {body}");
+    }
+    assert_eq!(body["original_text"], text);
+    assert!(body["enhanced_text"].as_str().unwrap().contains(text));
+    assert_eq!(body["intent"], "code_generation");
+    assert_eq!(body["cached"], false);
+    let id = body["id"].as_str().unwrap();
+    // The 200 means the row is committed: it is readable at once.
+    let item = json_ok(s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap()).await;
+    assert_eq!(item["id"], id);
+    assert_eq!(item["enhanced_text"], body["enhanced_text"]);
+    assert_eq!(item["techniques_used"], body["techniques_used"]);
+    // Anonymous enhancement works too.
+    let anon = s.enhance(None, json!({"text": "hello there"})).await;
+    assert_eq!(anon["intent"], "conversation");
+    s.stop().await;
+}
+
+async fn identical_requests_hit_the_cache(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let request = json!({"text": "Summarize the French revolution", "prefer_techniques": ["structured_output"]});
+    let first = s.enhance(None, request.clone()).await;
+    let second = s.enhance(None, request).await;
+    assert_eq!((first["cached"].as_bool(), second["cached"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(first["enhanced_text"], second["enhanced_text"]);
+    assert_ne!(first["id"], second["id"], "each request is its own history row");
+    // Different options are a different cache entry.
+    let other = s.enhance(None, json!({"text": "Summarize the French revolution"})).await;
+    assert_eq!(other["cached"], false);
+    s.stop().await;
+}
+
+async fn batch_reports_item_errors_by_index(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let key = s.key("pro", "user", None).await;
+    let prompts = json!({"prompts": [
+        {"text": "Translate 'good morning' into Italian"},
+        {"text": ""},
+        {"text": "Plan a three-day trip to Lisbon"},
+        {"text": "x", "prefer_techniques": ["telepathy"]},
+    ]});
+    let body = json_ok(s.post("/api/v1/batch").bearer_auth(&key).json(&prompts).send().await.unwrap()).await;
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    assert!(results[0].is_object() && results[2].is_object());
+    assert!(results[1].is_null() && results[3].is_null());
+    let errors = body["errors"].as_array().unwrap();
+    let indexes: Vec<_> = errors.iter().map(|e| e["index"].as_u64().unwrap()).collect();
+    assert_eq!(indexes, [1, 3]);
+    assert!(errors.iter().all(|e| e["error"]["code"] == "validation"));
+    // Each successful item is in history.
+    for r in [&results[0], &results[2]] {
+        let id = r["id"].as_str().unwrap();
+        let got = s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+        assert_eq!(got.status(), 200);
+    }
+    // 100 items is the most a batch takes.
+    let hundred: Vec<Value> = (0..100).map(|i| json!({"text": format!("Explain fact number {i} about owls")})).collect();
+    let body = json_ok(s.post("/api/v1/batch").bearer_auth(&key).json(&json!({"prompts": hundred})).send().await.unwrap()).await;
+    assert_eq!(body["results"].as_array().unwrap().len(), 100);
+    assert!(body["errors"].as_array().unwrap().is_empty());
+    s.stop().await;
+}
+
+async fn history_pages_filters_searches_and_sorts(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let key = s.key("pro", "user", None).await;
+    let texts = [
+        "Translate 'thank you very much' into German",
+        "Write a haiku about autumn rain",
+        "What is the speed of light?",
+        "Write a SQL query that counts orders per customer",
+        "Translate 'see you tomorrow' into Spanish",
+    ];
+    for t in texts {
+        s.enhance(Some(&key), json!({"text": t})).await;
+    }
+    let page = |q: &str| {
+        let s = &s;
+        let key = key.clone();
+        let q = q.to_owned();
+        async move { json_ok(s.get(&format!("/api/v1/history?{q}")).bearer_auth(&key).send().await.unwrap()).await }
+    };
+    let all = page("limit=2").await;
+    assert_eq!(all["pagination"], json!({"page": 1, "limit": 2, "total_pages": 3, "total_records": 5}));
+    assert_eq!(all["data"][0]["original_text"], texts[4], "newest first by default");
+    let last = page("limit=2&page=3").await;
+    assert_eq!(last["data"].as_array().unwrap().len(), 1);
+    let oldest = page("sort=created_at_asc&limit=1").await;
+    assert_eq!(oldest["data"][0]["original_text"], texts[0]);
+    let translations = page("intent=translation").await;
+    assert_eq!(translations["pagination"]["total_records"], 2);
+    let search = page("search=HAIKU").await;
+    assert_eq!(search["pagination"]["total_records"], 1);
+    let first = page("sort=created_at_asc&limit=1").await;
+    let technique = first["data"][0]["techniques_used"][0].as_str().unwrap().to_owned();
+    let by_technique = page(&format!("technique={technique}")).await;
+    assert!(by_technique["data"].as_array().unwrap().iter().all(|i| i["techniques_used"].as_array().unwrap().iter().any(|t| t == technique.as_str())));
+    let future = page("date_from=2999-01-01T00:00:00Z").await;
+    assert_eq!(future["pagination"]["total_records"], 0);
+    let past = page("date_to=2000-01-01T00:00:00Z").await;
+    assert_eq!(past["pagination"]["total_records"], 0);
+    let everything = page("date_from=2000-01-01T00:00:00Z&date_to=2999-01-01T00:00:00Z").await;
+    assert_eq!(everything["pagination"]["total_records"], 5);
+    // Delete removes it for good.
+    let id = all["data"][0]["id"].as_str().unwrap();
+    let deleted = s.delete(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(deleted.status(), 204);
+    let gone = s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(gone.status(), 404);
+    s.stop().await;
+}
+
+async fn analyze_and_techniques(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let a = json_ok(s.post("/api/v1/analyze").json(&json!({"text": "tl;dr of this report please"})).send().await.unwrap()).await;
+    assert_eq!(a["intent"], "summarization");
+    assert_eq!(a["intent_scores"].as_array().unwrap().len(), 3);
+    assert!(!a["suggested_techniques"].as_array().unwrap().is_empty());
+    let t = json_ok(s.get("/api/v1/techniques").send().await.unwrap()).await;
+    assert_eq!(t.as_array().unwrap().len(), 12);
+    assert!(t.as_array().unwrap().iter().all(|x| !x["description"].as_str().unwrap().is_empty()));
+    s.stop().await;
+}
+
+async fn probes_answer(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let health = s.get("/health").send().await.unwrap();
+    assert!(health.headers().contains_key("x-request-id"));
+    assert_eq!(json_ok(health).await["status"], "ok");
+    let ready = json_ok(s.get("/ready").send().await.unwrap()).await;
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["storage"], "ok");
+    s.stop().await;
+}

@@ -1,0 +1,24 @@
+//! Persistence of BetterPrompts: the [`Store`] trait, its SQLite (embedded default) and
+//! PostgreSQL (at scale) implementations, their migrations, and the group-commit
+//! [`HistoryWriter`] that turns many concurrent requests into few durable transactions.
+//!
+//! Both backends pass one conformance suite (`tests/it`), so callers never need to know which
+//! one they hold. This crate is the only one that speaks SQL; it knows nothing of HTTP.
+
+mod codec;
+mod error;
+mod listing;
+mod migrations;
+mod model;
+mod postgres;
+mod sqlite;
+mod store;
+pub mod writer;
+
+pub use error::{Cause, StoreError, StoreResult};
+pub use model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+    to_stored_precision,
+};
+pub use store::{Store, StoreConfig, open};
+pub use writer::{HistoryWriter, WriterConfig, WriterHandle, WriterStats};

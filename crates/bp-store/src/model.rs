@@ -1,0 +1,172 @@
+//! The rows the store writes and reads, independent of any backend.
+
+use bp_api::{HistoryItem, HistorySort, Intent, RateLimit, Role, Segment, Technique, Tier};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// One enhancement to persist, with what the API does not show but metrics and audits need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewHistoryRow {
+    /// The API key's id; `None` for anonymous requests (such rows are never listed).
+    pub owner: Option<Uuid>,
+    pub item: HistoryItem,
+    pub segment: Segment,
+    pub region: String,
+}
+
+/// An API key to create. Only the hash of the secret is ever stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewApiKey {
+    pub id: Uuid,
+    pub name: String,
+    /// Hex SHA-256 of the secret key.
+    pub key_hash: String,
+    /// The first characters of the secret, to recognise a key in listings.
+    pub key_prefix: String,
+    pub tier: Tier,
+    pub role: Role,
+    pub rate_limit: Option<RateLimit>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored API key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKeyRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub key_hash: String,
+    pub key_prefix: String,
+    pub tier: Tier,
+    pub role: Role,
+    pub rate_limit: Option<RateLimit>,
+    pub created_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// A rating of one history row by its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFeedback {
+    pub id: Uuid,
+    pub owner: Uuid,
+    pub history_id: Uuid,
+    /// 1..=5 (validated by the caller; the schema enforces it too).
+    pub rating: u8,
+    pub most_helpful_technique: Option<Technique>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored rating.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackRecord {
+    pub id: Uuid,
+    pub owner: Uuid,
+    pub history_id: Uuid,
+    pub rating: u8,
+    pub most_helpful_technique: Option<Technique>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&NewFeedback> for FeedbackRecord {
+    fn from(f: &NewFeedback) -> Self {
+        FeedbackRecord {
+            id: f.id,
+            owner: f.owner,
+            history_id: f.history_id,
+            rating: f.rating,
+            most_helpful_technique: f.most_helpful_technique,
+            comment: f.comment.clone(),
+            created_at: f.created_at,
+        }
+    }
+}
+
+/// Filters, order and page of a history listing. All filters combine with AND.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryQuery {
+    /// 1-based; 0 is read as 1.
+    pub page: u32,
+    pub limit: u32,
+    /// Case-insensitive substring of the original or the enhanced text; `%`, `_` and `\` are
+    /// matched literally.
+    pub search: Option<String>,
+    /// Rows whose techniques contain this one.
+    pub technique: Option<Technique>,
+    pub intent: Option<Intent>,
+    /// Inclusive lower bound on `created_at`.
+    pub date_from: Option<DateTime<Utc>>,
+    /// Exclusive upper bound on `created_at`.
+    pub date_to: Option<DateTime<Utc>>,
+    pub sort: HistorySort,
+}
+
+impl Default for HistoryQuery {
+    fn default() -> Self {
+        HistoryQuery {
+            page: 1,
+            limit: 20,
+            search: None,
+            technique: None,
+            intent: None,
+            date_from: None,
+            date_to: None,
+            sort: HistorySort::default(),
+        }
+    }
+}
+
+impl HistoryQuery {
+    /// Rows to skip before the requested page.
+    pub(crate) fn offset(&self) -> u64 {
+        u64::from(self.page.max(1) - 1) * u64::from(self.limit)
+    }
+}
+
+/// Connections of the backend, for the "database connections" metric.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open now.
+    pub size: usize,
+    /// Connections busy with a query or transaction.
+    pub in_use: usize,
+    /// Connections open and free.
+    pub idle: usize,
+    /// Callers waiting for a connection.
+    pub waiting: usize,
+}
+
+/// `t` at the precision the store keeps (microseconds). A caller that returns a timestamp to
+/// a client before it is read back should pass it through this, so both agree.
+pub fn to_stored_precision(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_is_zero_for_page_zero_and_one() {
+        let q = |page, limit| HistoryQuery {
+            page,
+            limit,
+            ..HistoryQuery::default()
+        };
+        assert_eq!(q(0, 10).offset(), 0);
+        assert_eq!(q(1, 10).offset(), 0);
+        assert_eq!(q(3, 10).offset(), 20);
+        assert_eq!(
+            q(u32::MAX, u32::MAX).offset(),
+            u64::from(u32::MAX - 1) * u64::from(u32::MAX)
+        );
+    }
+
+    #[test]
+    fn stored_precision_drops_sub_microseconds() {
+        let t = DateTime::from_timestamp(1_700_000_000, 123_456_789).expect("valid");
+        let stored = to_stored_precision(t);
+        assert_eq!(stored.timestamp_subsec_nanos(), 123_456_000);
+        assert_eq!(to_stored_precision(stored), stored);
+    }
+}

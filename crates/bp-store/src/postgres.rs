@@ -1,0 +1,285 @@
+//! The PostgreSQL store: N stateless server instances over one database.
+//!
+//! A deadpool pool of tokio-postgres connections (its statistics are the pool metric). A
+//! configured schema is set as every connection's `search_path` through the startup options,
+//! so no statement names a schema and none can miss it. Statements live in `queries`.
+
+mod queries;
+
+use crate::error::{StoreError, StoreResult};
+use crate::migrations;
+use crate::model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+};
+use crate::store::Store;
+use bp_api::HistoryItem;
+use deadpool_postgres::{
+    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
+};
+use std::time::Duration;
+use tokio_postgres::NoTls;
+use tokio_postgres::error::SqlState;
+use uuid::Uuid;
+
+/// How long a caller waits for a pooled connection, and a new connection to be made, before
+/// the store reports itself unavailable.
+const POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub(crate) struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    pub(crate) async fn open(
+        url: &str,
+        pool_size: usize,
+        schema: Option<&str>,
+    ) -> StoreResult<Self> {
+        if pool_size == 0 {
+            return Err(StoreError::InvalidConfig(
+                "pool_size must be at least 1".into(),
+            ));
+        }
+        if let Some(schema) = schema {
+            check_schema_name(schema)?;
+        }
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
+            StoreError::InvalidConfig(format!("the PostgreSQL URL cannot be parsed: {e}"))
+        })?;
+        // Durability must not depend on the server's defaults: the writer's commit is the
+        // promise that a row survives.
+        let mut options = config.get_options().unwrap_or_default().to_owned();
+        options.push_str(" -c synchronous_commit=on");
+        if let Some(schema) = schema {
+            options.push_str(&format!(" -c search_path={schema}"));
+        }
+        config.options(options.trim_start());
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(POOL_TIMEOUT);
+        }
+        config.application_name("betterprompts");
+
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(pool_size)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(POOL_TIMEOUT))
+            .create_timeout(Some(POOL_TIMEOUT))
+            .recycle_timeout(Some(POOL_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::InvalidConfig(format!("the PostgreSQL pool: {e}")))?;
+        migrate(&pool, schema).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    async fn client(&self, operation: &'static str) -> StoreResult<Object> {
+        self.pool.get().await.map_err(|e| pool_error(operation, e))
+    }
+}
+
+/// Schema names go into SQL and connection options unquoted, so only plain lowercase
+/// identifiers are accepted (quoting would change their case rules).
+fn check_schema_name(schema: &str) -> StoreResult<()> {
+    let mut chars = schema.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && schema.len() <= 63
+        && !schema.starts_with("pg_");
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidConfig(format!(
+            "schema `{schema}` must match [a-z_][a-z0-9_]* (at most 63 bytes, not pg_*)"
+        )))
+    }
+}
+
+/// Creates the schema and applies pending migrations in one transaction, under an advisory
+/// lock so that instances starting together take turns and the later ones find nothing to do.
+async fn migrate(pool: &Pool, schema: Option<&str>) -> StoreResult<()> {
+    const OP: &str = "migrate the PostgreSQL schema";
+    let mut client = pool.get().await.map_err(|e| pool_error(OP, e))?;
+    let tx = client.transaction().await.op(OP)?;
+    let lock_name = format!(
+        "bp-store migrations {}",
+        schema.unwrap_or("(default schema)")
+    );
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&lock_name])
+        .await
+        .op(OP)?;
+    if let Some(schema) = schema {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .await
+            .op(OP)?;
+    }
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, \
+         name TEXT NOT NULL, applied_at_us BIGINT NOT NULL)",
+    )
+    .await
+    .op(OP)?;
+    let applied: Vec<i64> = tx
+        .query("SELECT version FROM schema_migrations", &[])
+        .await
+        .op(OP)?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()
+        .op(OP)?;
+    for m in migrations::pending(migrations::POSTGRES, &applied) {
+        tx.batch_execute(m.sql).await.op(OP)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
+            &[
+                &m.version,
+                &m.name,
+                &crate::codec::micros(chrono::Utc::now()),
+            ],
+        )
+        .await
+        .op(OP)?;
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            schema,
+            "applied PostgreSQL migration"
+        );
+    }
+    tx.commit().await.op(OP)
+}
+
+/// Classifies a driver error: lost connections and transient server states are
+/// `Unavailable`; a statement the server rejects is `Backend`.
+fn error(operation: &'static str, e: tokio_postgres::Error) -> StoreError {
+    let transient = match e.code() {
+        // No SQLSTATE: the connection broke, timed out or was closed.
+        None => true,
+        Some(code) => {
+            let class = code.code().get(..2).unwrap_or_default();
+            // 08 connection exception, 53 insufficient resources, 57 operator intervention
+            // (shutdown, cancel), plus serialization failures and deadlocks.
+            matches!(class, "08" | "53" | "57")
+                || *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+        }
+    };
+    if transient {
+        StoreError::unavailable(operation, e)
+    } else {
+        StoreError::backend(operation, e)
+    }
+}
+
+fn pool_error(operation: &'static str, e: PoolError) -> StoreError {
+    match e {
+        PoolError::Backend(e) => error(operation, e),
+        PoolError::Closed => StoreError::Closed,
+        other => StoreError::unavailable(operation, other),
+    }
+}
+
+fn is_code(e: &tokio_postgres::Error, code: &SqlState) -> bool {
+    e.code() == Some(code)
+}
+
+/// `result.op("what we were doing")?` turns a driver error into a `StoreError`.
+trait Op<T> {
+    fn op(self, operation: &'static str) -> StoreResult<T>;
+}
+
+impl<T> Op<T> for Result<T, tokio_postgres::Error> {
+    fn op(self, operation: &'static str) -> StoreResult<T> {
+        self.map_err(|e| error(operation, e))
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for PostgresStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        let client = self.client("ping").await?;
+        client.simple_query("SELECT 1").await.op("ping")?;
+        Ok(())
+    }
+
+    async fn insert_history(&self, rows: &[NewHistoryRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        queries::insert_history(&self.client("insert history").await?, rows).await
+    }
+
+    async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>> {
+        queries::get_history(&self.client("get history").await?, owner, id).await
+    }
+
+    async fn list_history(
+        &self,
+        owner: Uuid,
+        query: &HistoryQuery,
+    ) -> StoreResult<(Vec<HistoryItem>, u64)> {
+        queries::list_history(&mut self.client("list history").await?, owner, query).await
+    }
+
+    async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {
+        queries::delete_history(&self.client("delete history").await?, owner, id).await
+    }
+
+    async fn create_key(&self, key: &NewApiKey) -> StoreResult<()> {
+        queries::create_key(&self.client("create key").await?, key).await
+    }
+
+    async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+        queries::find_key_by_hash(&self.client("find key").await?, key_hash).await
+    }
+
+    async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
+        queries::insert_feedback(&self.client("insert feedback").await?, feedback).await
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let status = self.pool.status();
+        let idle = status.available.min(status.size);
+        PoolStats {
+            size: status.size,
+            in_use: status.size - idle,
+            idle,
+            waiting: status.waiting,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_names_are_plain_lowercase_identifiers() {
+        for ok in ["bp", "bp_test_0123", "_x"] {
+            assert!(check_schema_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "Bp",
+            "1bp",
+            "bp-x",
+            "bp x",
+            "bp;drop",
+            "pg_catalog",
+            &"a".repeat(64),
+        ] {
+            assert!(check_schema_name(bad).is_err(), "{bad}");
+        }
+    }
+}

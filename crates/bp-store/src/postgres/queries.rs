@@ -1,0 +1,293 @@
+//! The statements of the PostgreSQL store. Each is prepared once per pooled connection
+//! (`prepare_cached`) and then only bound and executed.
+
+use super::{Op, error, is_code};
+use crate::codec::{self, RawItem};
+use crate::error::{StoreError, StoreResult};
+use crate::listing::{self, Dialect, Param, item_columns};
+use crate::model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
+};
+use bp_api::{HistoryItem, Technique};
+use deadpool_postgres::Object;
+use tokio_postgres::IsolationLevel;
+use tokio_postgres::Row;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use uuid::Uuid;
+
+fn decode_item(row: &Row) -> StoreResult<HistoryItem> {
+    const OP: &str = "decode a history row";
+    let raw = RawItem {
+        id: row.try_get(0).op(OP)?,
+        created_at_us: row.try_get(1).op(OP)?,
+        original_text: row.try_get(2).op(OP)?,
+        enhanced_text: row.try_get(3).op(OP)?,
+        intent: row.try_get(4).op(OP)?,
+        complexity: row.try_get(5).op(OP)?,
+        confidence: row.try_get(7).op(OP)?,
+        processing_time_ms: row.try_get(8).op(OP)?,
+    };
+    let techniques: Vec<&str> = row.try_get(6).op(OP)?;
+    let techniques = techniques
+        .into_iter()
+        .map(|t| codec::id("techniques", t))
+        .collect::<StoreResult<Vec<Technique>>>()?;
+    raw.decode(techniques)
+}
+
+/// All rows in one statement (parallel arrays through `UNNEST`): one round trip and one
+/// implicit transaction, however many rows. Techniques travel as `a,b` strings because
+/// PostgreSQL arrays of arrays must be rectangular.
+pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> StoreResult<()> {
+    const OP: &str = "insert history";
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut owners = Vec::with_capacity(rows.len());
+    let mut created = Vec::with_capacity(rows.len());
+    let mut originals = Vec::with_capacity(rows.len());
+    let mut enhanced = Vec::with_capacity(rows.len());
+    let mut intents = Vec::with_capacity(rows.len());
+    let mut complexities = Vec::with_capacity(rows.len());
+    let mut techniques = Vec::with_capacity(rows.len());
+    let mut confidences = Vec::with_capacity(rows.len());
+    let mut times = Vec::with_capacity(rows.len());
+    let mut segments = Vec::with_capacity(rows.len());
+    let mut regions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let item = &row.item;
+        ids.push(item.id);
+        owners.push(row.owner);
+        created.push(codec::micros(item.created_at));
+        originals.push(item.original_text.as_str());
+        enhanced.push(item.enhanced_text.as_str());
+        intents.push(item.intent.as_str());
+        complexities.push(item.complexity.as_str());
+        techniques.push(
+            item.techniques_used
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        confidences.push(item.confidence);
+        times.push(item.processing_time_ms);
+        segments.push(row.segment.as_str());
+        regions.push(row.region.as_str());
+    }
+    let insert = client
+        .prepare_cached(
+            "INSERT INTO history (id, owner, created_at_us, original_text, enhanced_text, intent, \
+             complexity, techniques, confidence, processing_time_ms, segment, region) \
+             SELECT id, owner, created_at_us, original_text, enhanced_text, intent, complexity, \
+             string_to_array(techniques, ','), confidence, processing_time_ms, segment, region \
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::text[], \
+             $12::text[]) AS t(id, owner, created_at_us, original_text, enhanced_text, intent, \
+             complexity, techniques, confidence, processing_time_ms, segment, region)",
+        )
+        .await
+        .op(OP)?;
+    client
+        .execute(
+            &insert,
+            &[
+                &ids,
+                &owners,
+                &created,
+                &originals,
+                &enhanced,
+                &intents,
+                &complexities,
+                &techniques,
+                &confidences,
+                &times,
+                &segments,
+                &regions,
+            ],
+        )
+        .await
+        .map_err(|e| {
+            if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
+                StoreError::Conflict("a history row with this id already exists".into())
+            } else {
+                error(OP, e)
+            }
+        })?;
+    Ok(())
+}
+
+pub(super) async fn get_history(
+    client: &Object,
+    owner: Uuid,
+    id: Uuid,
+) -> StoreResult<Option<HistoryItem>> {
+    const OP: &str = "read a history row";
+    let select = client
+        .prepare_cached(concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM history WHERE id = $1 AND owner = $2"
+        ))
+        .await
+        .op(OP)?;
+    let row = client.query_opt(&select, &[&id, &owner]).await.op(OP)?;
+    row.as_ref().map(decode_item).transpose()
+}
+
+fn to_sql(p: &Param) -> &(dyn ToSql + Sync) {
+    match p {
+        Param::Uuid(u) => u,
+        Param::Text(s) => s,
+        Param::Int(i) => i,
+    }
+}
+
+pub(super) async fn list_history(
+    client: &mut Object,
+    owner: Uuid,
+    query: &HistoryQuery,
+) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    const OP: &str = "list history";
+    let sql = listing::build(Dialect::Postgres, owner, query);
+    // One snapshot for the total and the page.
+    let tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .op(OP)?;
+    let mut params: Vec<&(dyn ToSql + Sync)> = sql.params.iter().map(to_sql).collect();
+    let count = tx.prepare_cached(&sql.count).await.op(OP)?;
+    let total: i64 = tx
+        .query_one(&count, &params)
+        .await
+        .op(OP)?
+        .try_get(0)
+        .op(OP)?;
+    params.extend([&sql.limit as &(dyn ToSql + Sync), &sql.offset]);
+    let page = tx.prepare_cached(&sql.page).await.op(OP)?;
+    let rows = tx.query(&page, &params).await.op(OP)?;
+    tx.commit().await.op(OP)?;
+    let items = rows
+        .iter()
+        .map(decode_item)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+pub(super) async fn delete_history(client: &Object, owner: Uuid, id: Uuid) -> StoreResult<bool> {
+    const OP: &str = "delete a history row";
+    let delete = client
+        .prepare_cached("DELETE FROM history WHERE id = $1 AND owner = $2")
+        .await
+        .op(OP)?;
+    Ok(client.execute(&delete, &[&id, &owner]).await.op(OP)? > 0)
+}
+
+pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<()> {
+    const OP: &str = "create an API key";
+    let insert = client
+        .prepare_cached(
+            "INSERT INTO api_keys (id, name, key_hash, key_prefix, tier, role, rate_limit, \
+             created_at_us, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)",
+        )
+        .await
+        .op(OP)?;
+    client
+        .execute(
+            &insert,
+            &[
+                &key.id,
+                &key.name,
+                &key.key_hash,
+                &key.key_prefix,
+                &key.tier.as_str(),
+                &key.role.as_str(),
+                &codec::rate_limit_to_text(key.rate_limit),
+                &codec::micros(key.created_at),
+            ],
+        )
+        .await
+        .map_err(|e| {
+            if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
+                StoreError::Conflict("an API key with this id or hash already exists".into())
+            } else {
+                error(OP, e)
+            }
+        })?;
+    Ok(())
+}
+
+pub(super) async fn find_key_by_hash(
+    client: &Object,
+    key_hash: &str,
+) -> StoreResult<Option<ApiKeyRecord>> {
+    const OP: &str = "find an API key";
+    let select = client
+        .prepare_cached(
+            "SELECT id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, \
+             revoked FROM api_keys WHERE key_hash = $1",
+        )
+        .await
+        .op(OP)?;
+    let Some(row) = client.query_opt(&select, &[&key_hash]).await.op(OP)? else {
+        return Ok(None);
+    };
+    Ok(Some(ApiKeyRecord {
+        id: row.try_get(0).op(OP)?,
+        name: row.try_get(1).op(OP)?,
+        key_hash: row.try_get(2).op(OP)?,
+        key_prefix: row.try_get(3).op(OP)?,
+        tier: codec::id("tier", row.try_get(4).op(OP)?)?,
+        role: codec::id("role", row.try_get(5).op(OP)?)?,
+        rate_limit: codec::rate_limit_from_text(row.try_get(6).op(OP)?)?,
+        created_at: codec::from_micros("created_at_us", row.try_get(7).op(OP)?)?,
+        revoked: row.try_get(8).op(OP)?,
+    }))
+}
+
+pub(super) async fn insert_feedback(
+    client: &Object,
+    feedback: &NewFeedback,
+) -> StoreResult<FeedbackRecord> {
+    const OP: &str = "insert feedback";
+    // One statement checks ownership and inserts, so there is no window between the two.
+    let insert = client
+        .prepare_cached(
+            "INSERT INTO feedback (id, owner, history_id, rating, most_helpful_technique, \
+             comment, created_at_us) \
+             SELECT $1::uuid, $2::uuid, $3::uuid, $4::smallint, $5::text, $6::text, $7::bigint \
+             WHERE EXISTS (SELECT 1 FROM history WHERE id = $3 AND owner = $2)",
+        )
+        .await
+        .op(OP)?;
+    let inserted = client
+        .execute(
+            &insert,
+            &[
+                &feedback.id,
+                &feedback.owner,
+                &feedback.history_id,
+                &i16::from(feedback.rating),
+                &feedback.most_helpful_technique.map(|t| t.as_str()),
+                &feedback.comment,
+                &codec::micros(feedback.created_at),
+            ],
+        )
+        .await
+        .map_err(|e| {
+            if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
+                StoreError::Conflict("this history item already has feedback from this key".into())
+            } else if is_code(&e, &SqlState::FOREIGN_KEY_VIOLATION) {
+                // The row was deleted between the check and the insert.
+                StoreError::NotFound
+            } else {
+                error(OP, e)
+            }
+        })?;
+    match inserted {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(FeedbackRecord::from(feedback)),
+    }
+}

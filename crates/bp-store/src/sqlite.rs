@@ -1,0 +1,220 @@
+//! The SQLite store: the embedded default, one file in the data directory.
+//!
+//! Writes go to one connection on a dedicated thread, reads to a few read-only connections;
+//! see `connections` for why. Statements live in `queries`.
+
+mod connections;
+mod queries;
+
+use crate::codec;
+use crate::error::{StoreError, StoreResult};
+use crate::migrations;
+use crate::model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+};
+use crate::store::Store;
+use bp_api::HistoryItem;
+use connections::{ReaderPool, WriterThread};
+use rusqlite::{Connection, TransactionBehavior, params};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use uuid::Uuid;
+
+/// Read connections: a few suffice, as SQLite reads are short and the machine small.
+const READERS: usize = 4;
+
+pub(crate) struct SqliteStore {
+    writer: WriterThread,
+    readers: ReaderPool,
+}
+
+impl SqliteStore {
+    pub(crate) async fn open(path: &Path) -> StoreResult<Self> {
+        let path = path.to_owned();
+        let (writer, readers) = tokio::task::spawn_blocking(move || {
+            let mut writer = connections::open_writer(&path)?;
+            migrate(&mut writer)?;
+            // Readers open after the migration so they see the whole schema.
+            let readers = (0..READERS)
+                .map(|_| connections::open_reader(&path))
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok::<_, StoreError>((writer, readers))
+        })
+        .await
+        .map_err(|_| StoreError::Panicked {
+            operation: "open the SQLite database",
+        })??;
+        Ok(SqliteStore {
+            writer: WriterThread::spawn(writer)?,
+            readers: ReaderPool::new(readers),
+        })
+    }
+}
+
+/// Applies the pending migrations in one IMMEDIATE transaction: a second process opening the
+/// same file waits for the first and then finds nothing left to do.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    const OP: &str = "migrate the SQLite schema";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .op(OP)?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, \
+         name TEXT NOT NULL, applied_at_us INTEGER NOT NULL) STRICT",
+    )
+    .op(OP)?;
+    let applied = tx
+        .prepare("SELECT version FROM schema_migrations")
+        .op(OP)?
+        .query_map([], |row| row.get::<_, i64>(0))
+        .op(OP)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .op(OP)?;
+    for m in migrations::pending(migrations::SQLITE, &applied) {
+        tx.execute_batch(m.sql).op(OP)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (?1, ?2, ?3)",
+            params![m.version, m.name, codec::micros(chrono::Utc::now())],
+        )
+        .op(OP)?;
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            "applied SQLite migration"
+        );
+    }
+    tx.commit().op(OP)
+}
+
+/// Classifies a driver error: transient conditions are `Unavailable`, the rest `Backend`.
+fn error(operation: &'static str, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(
+            C::DatabaseBusy
+            | C::DatabaseLocked
+            | C::CannotOpen
+            | C::DiskFull
+            | C::SystemIoFailure
+            | C::OutOfMemory
+            | C::ReadOnly
+            | C::FileLockingProtocolFailed,
+        ) => StoreError::unavailable(operation, e),
+        _ => StoreError::backend(operation, e),
+    }
+}
+
+/// Whether `e` is the constraint violation with this extended result code.
+fn is_constraint(e: &rusqlite::Error, extended_code: std::os::raw::c_int) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == extended_code)
+}
+
+/// `result.op("what we were doing")?` turns a driver error into a `StoreError`.
+trait Op<T> {
+    fn op(self, operation: &'static str) -> StoreResult<T>;
+}
+
+impl<T> Op<T> for rusqlite::Result<T> {
+    fn op(self, operation: &'static str) -> StoreResult<T> {
+        self.map_err(|e| error(operation, e))
+    }
+}
+
+/// A poisoned pool mutex only means a panic happened elsewhere; the `Vec` inside is intact.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.readers
+            .run("ping", |conn| {
+                conn.query_row("SELECT 1", [], |_| Ok(())).op("ping")
+            })
+            .await
+    }
+
+    async fn insert_history(&self, rows: &[NewHistoryRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // The writer thread needs owned rows; copying them costs far less than the fsync.
+        let rows = rows.to_vec();
+        self.writer
+            .run("insert history", move |conn| {
+                queries::insert_history(conn, &rows)
+            })
+            .await
+    }
+
+    async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>> {
+        self.readers
+            .run("get history", move |conn| {
+                queries::get_history(conn, owner, id)
+            })
+            .await
+    }
+
+    async fn list_history(
+        &self,
+        owner: Uuid,
+        query: &HistoryQuery,
+    ) -> StoreResult<(Vec<HistoryItem>, u64)> {
+        let query = query.clone();
+        self.readers
+            .run("list history", move |conn| {
+                queries::list_history(conn, owner, &query)
+            })
+            .await
+    }
+
+    async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {
+        self.writer
+            .run("delete history", move |conn| {
+                queries::delete_history(conn, owner, id)
+            })
+            .await
+    }
+
+    async fn create_key(&self, key: &NewApiKey) -> StoreResult<()> {
+        let key = key.clone();
+        self.writer
+            .run("create key", move |conn| queries::create_key(conn, &key))
+            .await
+    }
+
+    async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+        let key_hash = key_hash.to_owned();
+        self.readers
+            .run("find key", move |conn| {
+                queries::find_key_by_hash(conn, &key_hash)
+            })
+            .await
+    }
+
+    async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
+        let feedback = feedback.clone();
+        self.writer
+            .run("insert feedback", move |conn| {
+                queries::insert_feedback(conn, &feedback)
+            })
+            .await
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        // The writer counts as one more connection, always open.
+        let size = self.readers.size() + 1;
+        let in_use = (self.readers.in_use() + self.writer.in_use()).min(size);
+        PoolStats {
+            size,
+            in_use,
+            idle: size - in_use,
+            waiting: self.readers.waiting() + self.writer.waiting(),
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! SQLite connections: one writer on its own thread, a small pool of readers, and how each is
+//! opened and configured.
+//!
+//! SQLite allows one writer at a time anyway, so all writes go through one connection owned by
+//! a dedicated thread (no lock contention, no `SQLITE_BUSY` between our own writers). In WAL
+//! mode readers never block the writer nor each other, so reads run on a few read-only
+//! connections on tokio's blocking pool. No SQLite call ever runs on an async worker thread.
+
+use super::{Op, lock};
+use crate::error::{StoreError, StoreResult};
+use crate::listing::ICONTAINS;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+
+/// How long a statement waits for another process's lock before failing with "busy".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Enough distinct statements for every listing shape a busy server sees.
+const READER_STATEMENT_CACHE: usize = 64;
+
+/// Opens the read-write connection: WAL so readers run beside it, `synchronous=FULL` so a
+/// commit that returned survives a crash or power loss, foreign keys for the feedback cascade.
+pub(super) fn open_writer(path: &Path) -> StoreResult<Connection> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::unavailable("create the database directory", e))?;
+    }
+    const OP: &str = "open the SQLite database";
+    let conn = Connection::open(path).op(OP)?;
+    conn.busy_timeout(BUSY_TIMEOUT).op(OP)?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .op(OP)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::InvalidConfig(format!(
+            "SQLite cannot use WAL for {} (journal mode is {mode})",
+            path.display()
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL").op(OP)?;
+    conn.pragma_update(None, "foreign_keys", "ON").op(OP)?;
+    Ok(conn)
+}
+
+/// Opens a read-only connection with the search function registered.
+pub(super) fn open_reader(path: &Path) -> StoreResult<Connection> {
+    const OP: &str = "open a SQLite read connection";
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).op(OP)?;
+    conn.busy_timeout(BUSY_TIMEOUT).op(OP)?;
+    conn.set_prepared_statement_cache_capacity(READER_STATEMENT_CACHE);
+    conn.create_scalar_function(
+        ICONTAINS,
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let user_error = |e| rusqlite::Error::UserFunctionError(Box::new(e));
+            let haystack = ctx.get_raw(0).as_str().map_err(user_error)?;
+            let needle = ctx.get_raw(1).as_str().map_err(user_error)?;
+            Ok(contains_ignoring_case(haystack, needle))
+        },
+    )
+    .op(OP)?;
+    Ok(conn)
+}
+
+/// Whether `haystack` contains `lowercase_needle`, ignoring case by Unicode's rules.
+fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
+    if haystack.is_ascii() && lowercase_needle.is_ascii() {
+        // The common case, without allocating.
+        let (h, n) = (haystack.as_bytes(), lowercase_needle.as_bytes());
+        return n.is_empty()
+            || h.windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    haystack.to_lowercase().contains(lowercase_needle)
+}
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The thread that owns the writer connection and runs write jobs one after the other.
+pub(super) struct WriterThread {
+    jobs: mpsc::Sender<Job>,
+    /// Jobs sent and not finished: the first is running, the rest wait.
+    pending: Arc<AtomicUsize>,
+}
+
+/// Counts a job as pending until it is dropped, whether it ran, panicked or never ran.
+struct Pending(Arc<AtomicUsize>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl WriterThread {
+    /// Starts the thread; it ends, closing the connection, when the `WriterThread` is dropped.
+    pub(super) fn spawn(mut conn: Connection) -> StoreResult<Self> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("bp-sqlite-writer".to_owned())
+            .spawn(move || {
+                for job in queue {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|e| StoreError::unavailable("start the SQLite writer thread", e))?;
+        Ok(WriterThread {
+            jobs,
+            pending: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// Runs `f` on the writer connection and waits for its outcome without blocking.
+    pub(super) async fn run<R, F>(&self, operation: &'static str, f: F) -> StoreResult<R>
+    where
+        F: FnOnce(&mut Connection) -> StoreResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (done, outcome) = oneshot::channel();
+        self.pending.fetch_add(1, Ordering::Relaxed);
+        let pending = Pending(Arc::clone(&self.pending));
+        let job: Job = Box::new(move |conn| {
+            // A panicking job must not take the only writer down with it; its transaction,
+            // if any, rolls back as the panic unwinds through it.
+            let result = catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| {
+                tracing::error!(operation, "SQLite write job panicked");
+                Err(StoreError::Panicked { operation })
+            });
+            // No longer pending by the time the caller hears back, so pool stats taken after
+            // an operation see it finished.
+            drop(pending);
+            // The caller may have stopped waiting; the work is done either way.
+            let _ = done.send(result);
+        });
+        self.jobs.send(job).map_err(|_| StoreError::Closed)?;
+        outcome.await.unwrap_or(Err(StoreError::Closed))
+    }
+
+    /// 1 while a job runs, else 0.
+    pub(super) fn in_use(&self) -> usize {
+        self.pending.load(Ordering::Relaxed).min(1)
+    }
+
+    /// Jobs queued behind the running one.
+    pub(super) fn waiting(&self) -> usize {
+        self.pending.load(Ordering::Relaxed).saturating_sub(1)
+    }
+}
+
+/// Read-only connections lent to blocking tasks one at a time.
+pub(super) struct ReaderPool {
+    idle: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<Semaphore>,
+    size: usize,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// A connection lent to one task; back in the pool when dropped, even after a panic.
+struct Checkout {
+    conn: Option<Connection>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+    /// Released after the connection is back (fields drop after `drop` runs).
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            lock(&self.idle).push(conn);
+        }
+    }
+}
+
+/// Counts a caller as waiting for a connection until it has one or gives up.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn new(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Waiting(Arc::clone(counter))
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl ReaderPool {
+    pub(super) fn new(connections: Vec<Connection>) -> Self {
+        let size = connections.len();
+        ReaderPool {
+            idle: Arc::new(Mutex::new(connections)),
+            permits: Arc::new(Semaphore::new(size)),
+            size,
+            waiting: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Runs `f` on a free read connection on the blocking pool.
+    pub(super) async fn run<R, F>(&self, operation: &'static str, f: F) -> StoreResult<R>
+    where
+        F: FnOnce(&mut Connection) -> StoreResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let permit = {
+            let _waiting = Waiting::new(&self.waiting);
+            Arc::clone(&self.permits)
+                .acquire_owned()
+                .await
+                .map_err(|_| StoreError::Closed)?
+        };
+        // A permit guarantees an idle connection; `Closed` covers the impossible otherwise.
+        let conn = lock(&self.idle).pop().ok_or(StoreError::Closed)?;
+        let mut checkout = Checkout {
+            conn: Some(conn),
+            idle: Arc::clone(&self.idle),
+            _permit: permit,
+        };
+        tokio::task::spawn_blocking(move || match checkout.conn.as_mut() {
+            Some(conn) => f(conn),
+            None => Err(StoreError::Closed),
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(operation, error = %e, "SQLite read task failed");
+            StoreError::Panicked { operation }
+        })?
+    }
+
+    pub(super) fn size(&self) -> usize {
+        self.size
+    }
+
+    pub(super) fn in_use(&self) -> usize {
+        self.size - self.permits.available_permits()
+    }
+
+    pub(super) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substring_search_ignores_case_in_and_beyond_ascii() {
+        assert!(contains_ignoring_case("Explain QUANTUM physics", "quantum"));
+        assert!(contains_ignoring_case("anything", ""));
+        assert!(!contains_ignoring_case("qua", "quantum"));
+        assert!(contains_ignoring_case("ÜBER alles", "über"));
+        assert!(contains_ignoring_case("Straße", "straße"));
+        assert!(!contains_ignoring_case("Strasse", "straße"));
+    }
+
+    #[test]
+    fn the_writer_is_durable_and_readers_are_read_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bp.sqlite3");
+        let writer = open_writer(&path).expect("opens");
+        let pragma = |name: &str| -> i64 {
+            writer
+                .pragma_query_value(None, name, |row| row.get(0))
+                .expect("pragma")
+        };
+        // synchronous: 2 = FULL; foreign_keys: 1 = on.
+        assert_eq!((pragma("synchronous"), pragma("foreign_keys")), (2, 1));
+        let mode: String = writer
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .expect("pragma");
+        assert_eq!(mode, "wal");
+
+        writer
+            .execute_batch("CREATE TABLE t (x TEXT)")
+            .expect("create");
+        let reader = open_reader(&path).expect("opens");
+        assert!(reader.execute_batch("INSERT INTO t VALUES ('x')").is_err());
+        let found: bool = reader
+            .query_row("SELECT bp_icontains('Hello ÜBER', 'über')", [], |row| {
+                row.get(0)
+            })
+            .expect("function registered");
+        assert!(found);
+    }
+}

@@ -1,0 +1,274 @@
+//! The statements of the SQLite store, as blocking functions over a connection; the caller
+//! decides which connection and which thread.
+
+use super::{Op, is_constraint};
+use crate::codec::{self, RawItem};
+use crate::error::{StoreError, StoreResult};
+use crate::listing::{self, Dialect, Param, item_columns};
+use crate::model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
+};
+use bp_api::HistoryItem;
+use rusqlite::ffi::{
+    SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE,
+};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, params};
+use uuid::Uuid;
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    is_constraint(e, SQLITE_CONSTRAINT_UNIQUE) || is_constraint(e, SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+/// Reads the columns of `item_columns!`.
+fn raw_item(row: &Row<'_>) -> rusqlite::Result<(RawItem, String)> {
+    Ok((
+        RawItem {
+            id: row.get(0)?,
+            created_at_us: row.get(1)?,
+            original_text: row.get(2)?,
+            enhanced_text: row.get(3)?,
+            intent: row.get(4)?,
+            complexity: row.get(5)?,
+            confidence: row.get(7)?,
+            processing_time_ms: row.get(8)?,
+        },
+        row.get(6)?,
+    ))
+}
+
+fn decode_item((raw, techniques): (RawItem, String)) -> StoreResult<HistoryItem> {
+    raw.decode(codec::techniques_from_delimited(&techniques)?)
+}
+
+pub(super) fn insert_history(conn: &mut Connection, rows: &[NewHistoryRow]) -> StoreResult<()> {
+    const OP: &str = "insert history";
+    // IMMEDIATE takes the write lock now rather than at the first insert, so another process
+    // holding it makes us wait (busy timeout) instead of failing half-way.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .op(OP)?;
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO history (id, owner, created_at_us, original_text, enhanced_text, \
+                 intent, complexity, techniques, confidence, processing_time_ms, segment, region) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )
+            .op(OP)?;
+        for row in rows {
+            let item = &row.item;
+            insert
+                .execute(params![
+                    item.id,
+                    row.owner,
+                    codec::micros(item.created_at),
+                    item.original_text,
+                    item.enhanced_text,
+                    item.intent.as_str(),
+                    item.complexity.as_str(),
+                    codec::techniques_to_delimited(&item.techniques_used),
+                    item.confidence,
+                    item.processing_time_ms,
+                    row.segment.as_str(),
+                    row.region,
+                ])
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::Conflict("a history row with this id already exists".into())
+                    } else {
+                        super::error(OP, e)
+                    }
+                })?;
+        }
+    }
+    // With synchronous=FULL the commit returns after the WAL is synced to disk.
+    tx.commit().op(OP)
+}
+
+pub(super) fn get_history(
+    conn: &mut Connection,
+    owner: Uuid,
+    id: Uuid,
+) -> StoreResult<Option<HistoryItem>> {
+    const OP: &str = "read a history row";
+    let mut select = conn
+        .prepare_cached(concat!(
+            "SELECT ",
+            item_columns!(),
+            " FROM history WHERE id = ?1 AND owner = ?2"
+        ))
+        .op(OP)?;
+    let raw = select
+        .query_row(params![id, owner], raw_item)
+        .optional()
+        .op(OP)?;
+    raw.map(decode_item).transpose()
+}
+
+fn to_sql(p: &Param) -> &dyn ToSql {
+    match p {
+        Param::Uuid(u) => u,
+        Param::Text(s) => s,
+        Param::Int(i) => i,
+    }
+}
+
+pub(super) fn list_history(
+    conn: &mut Connection,
+    owner: Uuid,
+    query: &HistoryQuery,
+) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    const OP: &str = "list history";
+    let sql = listing::build(Dialect::Sqlite, owner, query);
+    // One read transaction: the total and the page come from the same snapshot.
+    let tx = conn.transaction().op(OP)?;
+    let mut params: Vec<&dyn ToSql> = sql.params.iter().map(to_sql).collect();
+    let total: i64 = tx
+        .prepare_cached(&sql.count)
+        .op(OP)?
+        .query_row(params.as_slice(), |row| row.get(0))
+        .op(OP)?;
+    params.extend([&sql.limit as &dyn ToSql, &sql.offset]);
+    let raws = tx
+        .prepare_cached(&sql.page)
+        .op(OP)?
+        .query_map(params.as_slice(), raw_item)
+        .op(OP)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .op(OP)?;
+    tx.commit().op(OP)?;
+    let items = raws
+        .into_iter()
+        .map(decode_item)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+pub(super) fn delete_history(conn: &mut Connection, owner: Uuid, id: Uuid) -> StoreResult<bool> {
+    const OP: &str = "delete a history row";
+    let deleted = conn
+        .prepare_cached("DELETE FROM history WHERE id = ?1 AND owner = ?2")
+        .op(OP)?
+        .execute(params![id, owner])
+        .op(OP)?;
+    Ok(deleted > 0)
+}
+
+pub(super) fn create_key(conn: &mut Connection, key: &NewApiKey) -> StoreResult<()> {
+    const OP: &str = "create an API key";
+    conn.prepare_cached(
+        "INSERT INTO api_keys (id, name, key_hash, key_prefix, tier, role, rate_limit, \
+         created_at_us, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+    )
+    .op(OP)?
+    .execute(params![
+        key.id,
+        key.name,
+        key.key_hash,
+        key.key_prefix,
+        key.tier.as_str(),
+        key.role.as_str(),
+        codec::rate_limit_to_text(key.rate_limit),
+        codec::micros(key.created_at),
+    ])
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict("an API key with this id or hash already exists".into())
+        } else {
+            super::error(OP, e)
+        }
+    })?;
+    Ok(())
+}
+
+pub(super) fn find_key_by_hash(
+    conn: &mut Connection,
+    key_hash: &str,
+) -> StoreResult<Option<ApiKeyRecord>> {
+    const OP: &str = "find an API key";
+    type RawKey = (
+        Uuid,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        bool,
+    );
+    let raw: Option<RawKey> = conn
+        .prepare_cached(
+            "SELECT id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, \
+             revoked FROM api_keys WHERE key_hash = ?1",
+        )
+        .op(OP)?
+        .query_row([key_hash], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })
+        .optional()
+        .op(OP)?;
+    let Some((id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, revoked)) =
+        raw
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ApiKeyRecord {
+        id,
+        name,
+        key_hash,
+        key_prefix,
+        tier: codec::id("tier", &tier)?,
+        role: codec::id("role", &role)?,
+        rate_limit: codec::rate_limit_from_text(rate_limit.as_deref())?,
+        created_at: codec::from_micros("created_at_us", created_at_us)?,
+        revoked,
+    }))
+}
+
+pub(super) fn insert_feedback(
+    conn: &mut Connection,
+    feedback: &NewFeedback,
+) -> StoreResult<FeedbackRecord> {
+    const OP: &str = "insert feedback";
+    // One statement checks ownership and inserts, so there is no window between the two.
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO feedback (id, owner, history_id, rating, most_helpful_technique, \
+             comment, created_at_us) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 \
+             WHERE EXISTS (SELECT 1 FROM history WHERE id = ?3 AND owner = ?2)",
+        )
+        .op(OP)?
+        .execute(params![
+            feedback.id,
+            feedback.owner,
+            feedback.history_id,
+            feedback.rating,
+            feedback.most_helpful_technique.map(|t| t.as_str()),
+            feedback.comment,
+            codec::micros(feedback.created_at),
+        ])
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("this history item already has feedback from this key".into())
+            } else if is_constraint(&e, SQLITE_CONSTRAINT_FOREIGNKEY) {
+                StoreError::NotFound
+            } else {
+                super::error(OP, e)
+            }
+        })?;
+    match inserted {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(FeedbackRecord::from(feedback)),
+    }
+}

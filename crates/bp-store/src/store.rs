@@ -1,0 +1,173 @@
+//! The `Store` trait every backend implements, its configuration, and `open`.
+
+use crate::error::StoreResult;
+use crate::model::{
+    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+};
+use crate::{postgres, sqlite};
+use bp_api::HistoryItem;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Which backend to open, and where.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// A SQLite file (WAL, `synchronous=FULL`); its parent directory is created if missing.
+    Sqlite { path: PathBuf },
+    /// A PostgreSQL database. With `schema`, the schema is created if missing and every pooled
+    /// connection uses it as its `search_path`; it must be a lowercase SQL identifier
+    /// (`[a-z_][a-z0-9_]*`, at most 63 bytes) so it never needs quoting.
+    Postgres {
+        url: String,
+        pool_size: usize,
+        schema: Option<String>,
+    },
+}
+
+impl fmt::Debug for StoreConfig {
+    /// Never prints a password that the URL may carry: configs end up in logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreConfig::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
+            StoreConfig::Postgres {
+                url,
+                pool_size,
+                schema,
+            } => f
+                .debug_struct("Postgres")
+                .field("url", &redact_password(url))
+                .field("pool_size", pool_size)
+                .field("schema", schema)
+                .finish(),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; a `password=` parameter
+/// (key-value form, or in the query string) keeps its name and loses its value.
+fn redact_password(url: &str) -> String {
+    let url = redact_password_parameter(url);
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url;
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url;
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => url,
+    }
+}
+
+fn redact_password_parameter(s: &str) -> String {
+    const KEY: &str = "password=";
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        out.push_str("***");
+        rest = &rest[i + KEY.len()..];
+        rest = &rest[rest.find(['&', ' ']).unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Connects to the configured backend and brings its schema up to date.
+pub async fn open(config: &StoreConfig) -> StoreResult<Arc<dyn Store>> {
+    match config {
+        StoreConfig::Sqlite { path } => Ok(Arc::new(sqlite::SqliteStore::open(path).await?)),
+        StoreConfig::Postgres {
+            url,
+            pool_size,
+            schema,
+        } => Ok(Arc::new(
+            postgres::PostgresStore::open(url, *pool_size, schema.as_deref()).await?,
+        )),
+    }
+}
+
+/// Persistence of history, API keys and feedback. Every method that takes an `owner` only
+/// ever sees that owner's rows.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `"sqlite"` or `"postgres"`, for logs and metric labels.
+    fn backend_name(&self) -> &'static str;
+
+    /// Succeeds when the database answers a trivial query.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// All rows in ONE transaction; returns only after the commit is durable. A duplicate id
+    /// fails the whole call with `Conflict` and stores none of the rows.
+    async fn insert_history(&self, rows: &[NewHistoryRow]) -> StoreResult<()>;
+
+    /// Only the owner's rows; other owners' rows are `None` (the server answers 404).
+    async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>>;
+
+    /// Returns (page rows, total matching rows). See [`HistoryQuery`] for the filters.
+    async fn list_history(
+        &self,
+        owner: Uuid,
+        query: &HistoryQuery,
+    ) -> StoreResult<(Vec<HistoryItem>, u64)>;
+
+    /// `true` when a row of this owner was deleted (its feedback goes with it).
+    async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool>;
+
+    /// `Conflict` when the id or the key hash already exists.
+    async fn create_key(&self, key: &NewApiKey) -> StoreResult<()>;
+
+    async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+
+    /// `NotFound` when the history row does not exist or is not the owner's; `Conflict` when
+    /// this owner already rated it.
+    async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord>;
+
+    /// A snapshot of the connections, for the "database connections" metric.
+    fn pool_stats(&self) -> PoolStats;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_debug_output() {
+        let cases = [
+            (
+                "postgres://u:secret@h:5432/db",
+                "postgres://u:***@h:5432/db",
+            ),
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            ("postgres://h/db?user=u", "postgres://h/db?user=u"),
+            ("postgres://u:p@ss@h/db", "postgres://u:***@h/db"),
+            ("host=h user=u", "host=h user=u"),
+            (
+                "host=h password=secret user=u",
+                "host=h password=*** user=u",
+            ),
+            (
+                "postgres://h/db?password=secret&user=u",
+                "postgres://h/db?password=***&user=u",
+            ),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redact_password(url), expected, "{url}");
+        }
+        let config = StoreConfig::Postgres {
+            url: "postgres://u:secret@h/db".into(),
+            pool_size: 4,
+            schema: None,
+        };
+        assert!(!format!("{config:?}").contains("secret"));
+    }
+}

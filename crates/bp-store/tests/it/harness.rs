@@ -1,0 +1,171 @@
+//! Test databases for each backend, and row fixtures.
+//!
+//! SQLite gets a file in a fresh temp dir; PostgreSQL a fresh, uniquely named schema on the
+//! local server (`BP_TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`),
+//! dropped when the test finishes.
+
+use bp_api::{Complexity, HistoryItem, Intent, Segment, Technique};
+use bp_store::{HistoryQuery, NewHistoryRow, Store, StoreConfig};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn database_url() -> String {
+    std::env::var("BP_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// One test's database and an open store on it.
+pub struct TestDb {
+    pub backend: Backend,
+    pub config: StoreConfig,
+    pub store: Arc<dyn Store>,
+    /// Keeps the SQLite files alive until the test ends.
+    dir: tempfile::TempDir,
+    /// PostgreSQL schemas to drop at the end.
+    schemas: Mutex<Vec<String>>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let schemas = Mutex::new(Vec::new());
+        let config = fresh_config(backend, &dir, &schemas, "main");
+        let store = bp_store::open(&config).await.expect("store opens");
+        TestDb {
+            backend,
+            config,
+            store,
+            dir,
+            schemas,
+        }
+    }
+
+    /// Another empty database of the same backend, dropped with this one.
+    pub fn sibling_config(&self, name: &str) -> StoreConfig {
+        fresh_config(self.backend, &self.dir, &self.schemas, name)
+    }
+
+    /// Drops the PostgreSQL schemas. Not run when a test fails, which leaves the schema
+    /// behind for inspection.
+    pub async fn finish(self) {
+        drop(self.store);
+        let schemas = std::mem::take(&mut *self.schemas.lock().expect("not poisoned"));
+        if schemas.is_empty() {
+            return;
+        }
+        let (client, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        let connection = tokio::spawn(connection);
+        for schema in schemas {
+            client
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                .await
+                .expect("drop test schema");
+        }
+        drop(client);
+        let _ = connection.await;
+    }
+}
+
+fn fresh_config(
+    backend: Backend,
+    dir: &tempfile::TempDir,
+    schemas: &Mutex<Vec<String>>,
+    name: &str,
+) -> StoreConfig {
+    match backend {
+        // A nested path also checks that missing parent directories are created.
+        Backend::Sqlite => StoreConfig::Sqlite {
+            path: dir.path().join(name).join("bp.sqlite3"),
+        },
+        Backend::Postgres => {
+            let schema = format!("bp_test_{}_{name}", Uuid::now_v7().simple());
+            schemas.lock().expect("not poisoned").push(schema.clone());
+            StoreConfig::Postgres {
+                url: database_url(),
+                pool_size: 4,
+                schema: Some(schema),
+            }
+        }
+    }
+}
+
+/// A fixed instant with microseconds, so precision loss would show.
+pub fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_767_225_600, 123_456_000).expect("valid")
+}
+
+/// `t0` plus `n` seconds and `n` microseconds.
+pub fn at(n: i64) -> DateTime<Utc> {
+    t0() + Duration::seconds(n) + Duration::microseconds(n)
+}
+
+/// A history item created `n` steps after `t0`, with varied fields.
+pub fn item(n: i64) -> HistoryItem {
+    let intents = Intent::ALL;
+    let complexities = Complexity::ALL;
+    let techniques = Technique::ALL;
+    let i = n.unsigned_abs() as usize;
+    HistoryItem {
+        id: Uuid::now_v7(),
+        created_at: at(n),
+        original_text: format!("prompt number {n}"),
+        enhanced_text: format!("Let us think step by step about prompt number {n}."),
+        intent: intents[i % intents.len()],
+        complexity: complexities[i % complexities.len()],
+        techniques_used: vec![
+            techniques[i % techniques.len()],
+            techniques[(i + 5) % techniques.len()],
+        ],
+        confidence: 0.5 + (i % 50) as f64 / 100.0,
+        processing_time_ms: 0.25 * n as f64,
+    }
+}
+
+pub fn row(owner: Option<Uuid>, item: HistoryItem) -> NewHistoryRow {
+    NewHistoryRow {
+        owner,
+        item,
+        segment: Segment::Pro,
+        region: "eu-west".to_owned(),
+    }
+}
+
+/// `n` rows of one owner, created at steps `0..n`.
+pub fn rows(owner: Uuid, n: i64) -> Vec<NewHistoryRow> {
+    (0..n).map(|i| row(Some(owner), item(i))).collect()
+}
+
+/// The ids of a listing, for comparing orders.
+pub fn ids(items: &[HistoryItem]) -> Vec<Uuid> {
+    items.iter().map(|i| i.id).collect()
+}
+
+pub async fn list(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<HistoryItem>, u64) {
+    db.store
+        .list_history(owner, &query)
+        .await
+        .expect("listing works")
+}
+
+/// Ids of every match of `query`, in the listing's order, and the total.
+pub async fn matches(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<Uuid>, u64) {
+    let (items, total) = list(
+        db,
+        owner,
+        HistoryQuery {
+            limit: 100,
+            ..query
+        },
+    )
+    .await;
+    (ids(&items), total)
+}

@@ -1,0 +1,58 @@
+//! Integration tests of bp-store, in one binary: the backend conformance suite and the
+//! history writer, each case run against SQLite and against PostgreSQL.
+//!
+//! A case is an `async fn(&TestDb)` written once; `conformance!` generates
+//! `sqlite::<case>` and `postgres::<case>` tests from it, so both backends answer the same
+//! questions the same way. Filter with `cargo test -p bp-store sqlite::` (or `postgres::`).
+
+mod harness;
+mod history;
+mod listing;
+mod open_errors;
+mod records;
+mod writer;
+
+/// Generates one module per backend with one test per case.
+macro_rules! conformance {
+    ($($module:ident :: $case:ident),+ $(,)?) => {
+        conformance!(@backend sqlite, Sqlite, $($module::$case),+);
+        conformance!(@backend postgres, Postgres, $($module::$case),+);
+    };
+    (@backend $name:ident, $backend:ident, $($module:ident :: $case:ident),+) => {
+        mod $name {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let db = crate::harness::TestDb::new(crate::harness::Backend::$backend).await;
+                    crate::$module::$case(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+conformance!(
+    history::migrations_are_idempotent,
+    history::first_opens_of_a_new_database_do_not_race,
+    history::history_round_trip_keeps_every_field,
+    history::owners_are_isolated,
+    listing::pagination_counts_and_pages,
+    listing::search_is_a_case_insensitive_substring,
+    listing::search_treats_like_wildcards_literally,
+    listing::technique_and_intent_filters_are_exact,
+    listing::date_range_is_inclusive_from_and_exclusive_to,
+    listing::every_sort_orders_and_breaks_ties,
+    history::delete_removes_only_the_owners_row,
+    history::a_batch_is_all_or_nothing,
+    history::a_large_batch_is_one_call,
+    records::keys_round_trip_and_are_unique,
+    records::feedback_rules,
+    records::feedback_goes_with_its_history_row,
+    records::health_and_pool_stats_are_sane,
+    writer::concurrent_submits_are_group_committed,
+    writer::a_full_queue_rejects_without_enqueuing,
+    writer::shutdown_flushes_everything_queued,
+    writer::a_bad_submission_does_not_fail_its_batch,
+    writer::a_submission_outlives_its_writer_handle,
+);

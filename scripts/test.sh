@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what is missing (Debian), starts
+# PostgreSQL and Redis if they are down, then runs formatting, lints and all test suites.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+need_pkg() { # need_pkg COMMAND PACKAGE...
+    command -v "$1" >/dev/null 2>&1 && return 0
+    shift
+    if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+log "tools and services"
+command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
+need_pkg psql postgresql postgresql-client
+need_pkg redis-server redis-server redis-tools
+need_pkg curl curl
+
+# PostgreSQL: running, and reachable as the test URL says.
+if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+export BP_TEST_DATABASE_URL="${BP_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if ! psql "$BP_TEST_DATABASE_URL" -qtAc 'select 1' >/dev/null 2>&1; then
+    # A stock Debian cluster wants a password over TCP: give the postgres role one and
+    # create the test database.
+    as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'bp-test'\"" >/dev/null
+    as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='test'\" | grep -q 1 || createdb test"
+    export BP_TEST_DATABASE_URL="postgres://postgres:bp-test@127.0.0.1:5432/test"
+    psql "$BP_TEST_DATABASE_URL" -qtAc 'select 1' >/dev/null
+fi
+
+# Redis (it keeps nothing on disk in tests).
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    as_root mkdir -p /var/lib/redis /var/log/redis
+    as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
+export BP_TEST_REDIS_URL="${BP_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+
+log "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "tests"
+cargo test --workspace --locked
