@@ -36,6 +36,9 @@ pub struct StorageArgs {
     /// PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db.
     #[arg(long, env = "BP_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// PostgreSQL schema to use (created if missing); default: the user's search_path.
+    #[arg(long, env = "BP_DATABASE_SCHEMA", requires = "database_url")]
+    pub database_schema: Option<String>,
     /// PostgreSQL connection pool size.
     #[arg(long, env = "BP_DATABASE_POOL_SIZE", default_value_t = 16)]
     pub database_pool_size: usize,

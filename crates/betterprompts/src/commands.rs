@@ -29,7 +29,7 @@ impl StorageArgs {
             Some(url) => StoreConfig::Postgres {
                 url: url.clone(),
                 pool_size: self.database_pool_size,
-                schema: None,
+                schema: self.database_schema.clone(),
             },
             None => StoreConfig::Sqlite { path: self.data_dir.join("betterprompts.sqlite3") },
         }

@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// How long a statement waits for another process's lock before failing with "busy".
@@ -34,9 +34,10 @@ pub(super) fn open_writer(path: &Path) -> StoreResult<Connection> {
     const OP: &str = "open the SQLite database";
     let conn = Connection::open(path).op(OP)?;
     conn.busy_timeout(BUSY_TIMEOUT).op(OP)?;
-    let mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .op(OP)?;
+    let mode: String = retry_while_busy(|| {
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+    })
+    .op(OP)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::InvalidConfig(format!(
             "SQLite cannot use WAL for {} (journal mode is {mode})",
@@ -46,6 +47,24 @@ pub(super) fn open_writer(path: &Path) -> StoreResult<Connection> {
     conn.pragma_update(None, "synchronous", "FULL").op(OP)?;
     conn.pragma_update(None, "foreign_keys", "ON").op(OP)?;
     Ok(conn)
+}
+
+/// Switching a new file to WAL needs an exclusive lock, and SQLite reports a conflict there
+/// (another connection doing the same, or recovering the WAL) as `SQLITE_BUSY` at once,
+/// without its busy handler. Retry such steps until the busy timeout would have expired.
+fn retry_while_busy<T>(mut attempt: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match attempt() {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// Opens a read-only connection with the search function registered.
