@@ -26,7 +26,7 @@ pub async fn create_key(store: &dyn Store, request: CreateKeyRequest) -> StoreRe
         tier: request.tier,
         role: request.role,
         rate_limit: request.rate_limit,
-        created_at: chrono::Utc::now(),
+        created_at: bp_store::to_stored_precision(chrono::Utc::now()),
     };
     store.create_key(&record).await?;
     Ok(CreateKeyResponse {

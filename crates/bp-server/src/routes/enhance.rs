@@ -128,7 +128,7 @@ fn prepare(
     let processing_time_ms = started.elapsed().as_secs_f64() * 1e3;
     let item = HistoryItem {
         id: uuid::Uuid::now_v7(),
-        created_at: chrono::Utc::now(),
+        created_at: bp_store::to_stored_precision(chrono::Utc::now()),
         original_text: prompt.into_string(),
         enhanced_text: enhancement.enhanced_text.clone(),
         intent: enhancement.intent,

@@ -170,7 +170,7 @@ pub async fn feedback(
         rating: request.rating,
         most_helpful_technique: request.most_helpful_technique,
         comment: request.comment,
-        created_at: Utc::now(),
+        created_at: bp_store::to_stored_precision(Utc::now()),
     };
     let stored = state.store().insert_feedback(&record).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::not_found("history item"),
