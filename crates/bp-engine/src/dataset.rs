@@ -1,1 +1,184 @@
-//! placeholder
+//! The labelled dataset generator: an endless, seeded stream of synthetic prompts with their
+//! intent and complexity, for load tests ("1M prompts, all techniques") and for
+//! `betterprompts dataset`. Pure: no IO, no clock; the caller writes the file.
+//!
+//! It is kept apart from the hand-written training corpus (`data/corpus/*.tsv`, see
+//! [`crate::corpus`]) on purpose and must never be used to train the classifier: these texts
+//! come from a few hundred templates, so a model trained on them would learn the templates'
+//! wording instead of what intents are, and evaluating it on the same stream would only
+//! measure how well it memorised them.
+//!
+//! Texts are composed from per-intent template families (`dataset/<intent>.rs`, in the
+//! small template language of `dataset/grammar.rs`) and the shared slot tables of
+//! `dataset/shared.rs`. Row `i` belongs to cell `i % 30` (intent varying fastest), so any 30
+//! consecutive rows cover every intent × complexity cell, and hence every technique the
+//! policy can select.
+
+mod code_generation;
+mod conversation;
+mod creative_writing;
+mod data_analysis;
+mod grammar;
+mod problem_solving;
+mod question_answering;
+mod reasoning;
+mod shared;
+mod summarization;
+mod task_planning;
+mod translation;
+
+use bp_api::{Complexity, Intent, Technique};
+use grammar::{Family, Grammar, UNBOUND};
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::sync::OnceLock;
+
+/// One generated prompt with its honest labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledPrompt {
+    pub text: String,
+    pub intent: Intent,
+    pub complexity: Complexity,
+}
+
+/// Deterministic for a seed; infinite iterator.
+///
+/// The same seed gives the same sequence on every platform (`Pcg64Mcg` and integer-only
+/// sampling), so a load-test file can be regenerated instead of stored.
+pub struct DatasetGenerator {
+    rng: Pcg64Mcg,
+    grammar: &'static Grammar,
+    /// Picks of the bound `{=slot}`s in the text being generated; reset per row.
+    bindings: Vec<usize>,
+    row: u64,
+}
+
+const N_CELLS: u64 = (Intent::ALL.len() * Complexity::ALL.len()) as u64;
+
+/// Families in `Intent::ALL` order: `cell / 3` below relies on it.
+const FAMILIES: [Family; 10] = [
+    question_answering::FAMILY,
+    creative_writing::FAMILY,
+    code_generation::FAMILY,
+    data_analysis::FAMILY,
+    reasoning::FAMILY,
+    summarization::FAMILY,
+    translation::FAMILY,
+    conversation::FAMILY,
+    task_planning::FAMILY,
+    problem_solving::FAMILY,
+];
+
+/// The compiled templates, shared by every generator of the process (built once: a few
+/// hundred microseconds).
+fn grammar() -> &'static Grammar {
+    static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar::compile(&FAMILIES, shared::SHARED))
+}
+
+impl DatasetGenerator {
+    pub fn new(seed: u64) -> Self {
+        let grammar = grammar();
+        DatasetGenerator {
+            rng: Pcg64Mcg::seed_from_u64(seed),
+            grammar,
+            bindings: vec![UNBOUND; grammar.n_bindings()],
+            row: 0,
+        }
+    }
+
+    /// Allocation-free fast path for the 1M-row writer: clears `text`, writes the next
+    /// prompt into it, returns its labels.
+    pub fn next_into(&mut self, text: &mut String) -> (Intent, Complexity) {
+        // Intent varies fastest, so even a short prefix of the stream mixes intents.
+        let cell = (self.row % N_CELLS) as usize;
+        self.row += 1;
+        let intent = Intent::ALL[cell % Intent::ALL.len()];
+        let complexity = Complexity::ALL[cell / Intent::ALL.len()];
+        text.clear();
+        self.bindings.fill(UNBOUND);
+        let family_cell = intent.index() * Complexity::ALL.len() + complexity.index();
+        self.grammar.expand(family_cell, &mut self.rng, &mut self.bindings, text);
+        (intent, complexity)
+    }
+}
+
+impl Iterator for DatasetGenerator {
+    type Item = LabelledPrompt;
+
+    fn next(&mut self) -> Option<LabelledPrompt> {
+        let mut text = String::new();
+        let (intent, complexity) = self.next_into(&mut text);
+        Some(LabelledPrompt { text, intent, complexity })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (usize::MAX, None)
+    }
+}
+
+/// Appends one JSON line (with trailing '\n')
+/// `{"text":..,"intent":..,"complexity":..,"techniques":[..]}` to `out`, escaping the text
+/// per RFC 8259. `techniques` are passed by the caller (the policy's acceptable primaries
+/// for the cell).
+///
+/// Hand-written rather than serde: it is the inner loop of the 1M-row writer, and ids are
+/// known to need no escaping.
+pub fn write_json_line(
+    out: &mut String,
+    text: &str,
+    intent: Intent,
+    complexity: Complexity,
+    techniques: &[Technique],
+) {
+    out.push_str("{\"text\":\"");
+    push_json_escaped(out, text);
+    out.push_str("\",\"intent\":\"");
+    out.push_str(intent.as_str());
+    out.push_str("\",\"complexity\":\"");
+    out.push_str(complexity.as_str());
+    out.push_str("\",\"techniques\":[");
+    for (i, technique) in techniques.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(technique.as_str());
+        out.push('"');
+    }
+    out.push_str("]}\n");
+}
+
+/// Escapes `"`, `\` and control characters; everything else, non-ASCII included, is valid
+/// inside a JSON string as is. Copies unescaped runs in one go.
+fn push_json_escaped(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut run_start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, hence a char boundary.
+        out.push_str(&text[run_start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        run_start = i + 1;
+    }
+    out.push_str(&text[run_start..]);
+}
+
+#[cfg(test)]
+mod tests;

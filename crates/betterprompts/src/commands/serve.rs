@@ -3,6 +3,7 @@
 use crate::cli::ServeArgs;
 use bp_api::{CreateKeyRequest, RateLimit, Role, Tier};
 use bp_server::{RateLimitConfig, Server, ServerConfig};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +25,10 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     let server = Server::bind(config).await?;
     let addr = server.local_addr();
     let base = format!("http://{addr}");
-    // Tests and scripts read this line to find a port-0 server.
-    println!("listening on {base}");
-    println!("  API       {base}/api/v1");
-    println!("  OpenAPI   {base}/api/v1/openapi.json");
-    println!("  health    {base}/health   ready {base}/ready");
+    // Tests and scripts read the first line to find a port-0 server.
+    let mut banner = format!(
+        "listening on {base}\n  API       {base}/api/v1\n  OpenAPI   {base}/api/v1/openapi.json\n  health    {base}/health   ready {base}/ready\n"
+    );
     if mode == Mode::Demo {
         let key = bp_server::create_key(
             server.state().store(),
@@ -40,11 +40,15 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
             },
         )
         .await?;
-        println!("\nA demo admin key (shown once): {}", key.key);
-        println!("Try:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'");
-        println!("  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {}'", key.key);
-        println!("\nCtrl-C stops the server (in-flight requests finish, history is flushed).");
+        let key = key.key;
+        banner.push_str(&format!(
+            "\nA demo admin key (shown once): {key}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
+        ));
     }
+    // A closed stdout (a supervisor that stopped reading) must not take the server down.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush());
+    drop(stdout);
     server.run(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
     Ok(ExitCode::SUCCESS)

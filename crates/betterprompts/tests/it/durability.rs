@@ -29,7 +29,8 @@ fn survives_sigkill(storage: &Storage) {
     let key = create_key(storage, &["--rate-limit", "unlimited"]);
     let server = ServerProcess::start(storage);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let acked = runtime.block_on(load_until_killed(&server.base, &key, server));
+    let base = server.base.clone();
+    let acked = runtime.block_on(load_until_killed(&base, &key, server));
     assert!(acked.len() >= KILL_AFTER_ACKS, "only {} acknowledged", acked.len());
     assert!(acked.len() < REQUESTS, "the kill came after the run; nothing was tested");
 

@@ -69,9 +69,11 @@ impl ServerProcess {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn server");
-        let stdout = child.stdout.take().expect("stdout");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut first = String::new();
-        BufReader::new(stdout).read_line(&mut first).expect("read the listening line");
+        stdout.read_line(&mut first).expect("read the listening line");
+        // Keep draining so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let base = first.trim().strip_prefix("listening on ").expect("listening line").to_owned();
         ServerProcess { child, base }
     }

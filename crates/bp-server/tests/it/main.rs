@@ -7,4 +7,5 @@ mod api;
 mod auth;
 mod bad_input;
 mod openapi;
+mod overload;
 mod rate_limit;

@@ -1,0 +1,249 @@
+//! Tests of the dataset generator: coverage, determinism, variety, shape, clean text, JSON.
+
+use super::*;
+use std::collections::{HashMap, HashSet};
+
+fn rows(seed: u64, n: usize) -> Vec<LabelledPrompt> {
+    DatasetGenerator::new(seed).take(n).collect()
+}
+
+fn n_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The position of an unfilled `{slot}` or `{=slot}`, if any.
+fn unfilled_slot(text: &str) -> Option<usize> {
+    text.match_indices('{').map(|(i, _)| i).find(|&i| {
+        let rest = text[i + 1..].strip_prefix('=').unwrap_or(&text[i + 1..]);
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        name_len > 0 && rest.as_bytes().get(name_len) == Some(&b'}')
+    })
+}
+
+/// `text` without its code: fenced blocks and `inline` spans, where indentation, braces and
+/// odd spacing are legitimate.
+fn prose(text: &str) -> String {
+    let mut prose = String::new();
+    for (i, part) in text.split("```").enumerate() {
+        if i % 2 == 0 {
+            prose.extend(part.split('`').step_by(2));
+        }
+    }
+    prose
+}
+
+#[test]
+fn grammar_compiles_without_problems() {
+    assert!(grammar().problems.is_empty(), "{:#?}", grammar().problems);
+}
+
+#[test]
+fn the_first_30_rows_cover_every_cell() {
+    let cells: HashSet<_> = rows(1, 30).iter().map(|r| (r.intent, r.complexity)).collect();
+    assert_eq!(cells.len(), Intent::ALL.len() * Complexity::ALL.len());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_rows_and_another_seed_does_not() {
+    let a = rows(42, 3_000);
+    assert_eq!(a, rows(42, 3_000));
+    let b = rows(43, 3_000);
+    let same = a.iter().zip(&b).filter(|(x, y)| x.text == y.text).count();
+    assert!(same < 150, "{same} of 3000 rows identical across seeds");
+    // Labels follow the row index, not the seed.
+    assert!(a.iter().zip(&b).all(|(x, y)| (x.intent, x.complexity) == (y.intent, y.complexity)));
+}
+
+#[test]
+fn next_into_reuses_the_buffer_and_matches_next() {
+    let mut fast = DatasetGenerator::new(9);
+    let mut text = String::from("left over");
+    for expected in rows(9, 500) {
+        let labels = fast.next_into(&mut text);
+        assert_eq!((text.as_str(), labels), (expected.text.as_str(), (expected.intent, expected.complexity)));
+    }
+}
+
+#[test]
+fn distinct_texts_are_at_least_90_percent_of_200k_rows() {
+    const N: usize = 200_000;
+    let mut generator = DatasetGenerator::new(7);
+    let mut text = String::new();
+    let mut seen = HashSet::with_capacity(N);
+    let mut per_cell: HashMap<(Intent, Complexity), (usize, usize)> = HashMap::new();
+    for _ in 0..N {
+        let cell = generator.next_into(&mut text);
+        let new = seen.insert(text.clone());
+        let (rows, distinct) = per_cell.entry(cell).or_default();
+        *rows += 1;
+        *distinct += usize::from(new);
+    }
+    let ratio = seen.len() as f64 / N as f64;
+    assert!(ratio >= 0.9, "distinct ratio {ratio:.4}");
+    // No single cell may lean on the others' variety.
+    for ((intent, complexity), (rows, distinct)) in per_cell {
+        let cell_ratio = distinct as f64 / rows as f64;
+        assert!(cell_ratio >= 0.8, "{intent}/{complexity}: distinct ratio {cell_ratio:.3}");
+    }
+}
+
+#[test]
+fn longer_complexities_have_more_words_in_every_intent() {
+    let mut words: HashMap<(Intent, Complexity), (usize, usize, usize, usize)> = HashMap::new();
+    for row in rows(3, 30_000) {
+        let n = n_words(&row.text);
+        let (sum, count, min, max) =
+            words.entry((row.intent, row.complexity)).or_insert((0, 0, usize::MAX, 0));
+        (*sum, *count, *min, *max) = (*sum + n, *count + 1, (*min).min(n), (*max).max(n));
+    }
+    let mean = |intent, complexity| {
+        let (sum, count, _, _) = words[&(intent, complexity)];
+        sum as f64 / count as f64
+    };
+    for &intent in Intent::ALL {
+        let [simple, moderate, complex] = [Complexity::Simple, Complexity::Moderate, Complexity::Complex]
+            .map(|c| mean(intent, c));
+        assert!(simple < moderate && moderate < complex, "{intent}: {simple:.1} {moderate:.1} {complex:.1}");
+        // The definitions: simple is one short ask, complex is 40+ words.
+        assert!(simple <= 16.0, "{intent}: simple mean {simple:.1} words");
+        assert!(complex >= 50.0, "{intent}: complex mean {complex:.1} words");
+        let (_, _, _, simple_max) = words[&(intent, Complexity::Simple)];
+        let (_, _, complex_min, _) = words[&(intent, Complexity::Complex)];
+        assert!(simple_max <= 30, "{intent}: a simple row has {simple_max} words");
+        assert!(complex_min >= 40, "{intent}: a complex row has {complex_min} words");
+    }
+    let overall = |complexity| {
+        Intent::ALL.iter().map(|&i| mean(i, complexity)).sum::<f64>() / Intent::ALL.len() as f64
+    };
+    assert!(overall(Complexity::Simple) < overall(Complexity::Moderate));
+    assert!(overall(Complexity::Moderate) < overall(Complexity::Complex));
+}
+
+#[test]
+fn texts_are_clean() {
+    let mut generator = DatasetGenerator::new(11);
+    let mut text = String::new();
+    for row in 0..100_000 {
+        let (intent, _) = generator.next_into(&mut text);
+        let at = |what: &str| format!("row {row} ({intent}), {what}: {text:?}");
+        assert!(!text.is_empty() && text.trim() == text, "{}", at("untrimmed"));
+        assert!(unfilled_slot(&text).is_none(), "{}", at("unfilled slot"));
+        let prose = prose(&text);
+        assert!(!prose.contains("  "), "{}", at("doubled space"));
+        assert!(!prose.contains(['{', '}']), "{}", at("brace outside code"));
+        assert!(!prose.contains(",,") && !prose.contains("?."), "{}", at("doubled punctuation"));
+        assert!(!prose.contains(" ,") && !prose.contains(" . "), "{}", at("space before punctuation"));
+        assert!(!prose.lines().any(|l| l.ends_with(' ')), "{}", at("trailing space in a line"));
+        assert!(!text.starts_with(|c: char| c.is_ascii_lowercase()), "{}", at("lower-case start"));
+    }
+}
+
+#[test]
+fn some_code_rows_span_lines_and_some_translation_rows_are_not_ascii() {
+    let sample = rows(5, 6_000);
+    let code_multiline = sample
+        .iter()
+        .filter(|r| r.intent == Intent::CodeGeneration && r.text.contains('\n'))
+        .count();
+    let translation_non_ascii =
+        sample.iter().filter(|r| r.intent == Intent::Translation && !r.text.is_ascii()).count();
+    assert!(code_multiline >= 20, "{code_multiline}");
+    assert!(translation_non_ascii >= 20, "{translation_non_ascii}");
+}
+
+#[test]
+fn json_lines_parse_and_round_trip_exactly() {
+    let techniques = [Technique::ChainOfThought, Technique::FewShot];
+    let tricky = [
+        "",
+        "plain",
+        "she said \"hi\" and left",
+        "C:\\Users\\me\\notes.txt and a trailing \\",
+        "line one\nline two\r\n\ttabbed",
+        "control \u{1} \u{8} \u{c} \u{1f} end",
+        "accents: café, naïve, Zürich; CJK: 駅はどこですか？ 谢谢; emoji: 🎉",
+        "\u{7f} delete and \u{2028} line separator",
+    ];
+    let generated = rows(13, 3_000);
+    let cases = tricky
+        .iter()
+        .map(|t| (t.to_string(), Intent::Reasoning, Complexity::Moderate))
+        .chain(generated.into_iter().map(|r| (r.text, r.intent, r.complexity)));
+    let mut out = String::new();
+    for (text, intent, complexity) in cases {
+        out.clear();
+        write_json_line(&mut out, &text, intent, complexity, &techniques);
+        assert!(out.ends_with('\n') && out.matches('\n').count() == 1, "{out:?}");
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(value["text"].as_str(), Some(text.as_str()));
+        assert_eq!(value["intent"].as_str(), Some(intent.as_str()));
+        assert_eq!(value["complexity"].as_str(), Some(complexity.as_str()));
+        assert_eq!(value["techniques"], serde_json::json!(["chain_of_thought", "few_shot"]));
+        assert_eq!(value.as_object().map(|o| o.len()), Some(4));
+    }
+    out.clear();
+    write_json_line(&mut out, "x", Intent::Translation, Complexity::Simple, &[]);
+    assert_eq!(out, "{\"text\":\"x\",\"intent\":\"translation\",\"complexity\":\"simple\",\"techniques\":[]}\n");
+}
+
+/// Timing figure, not an assertion: `cargo test --release -p bp-engine dataset -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore = "prints a timing; run in release"]
+fn print_generation_and_serialisation_rate() {
+    const N: usize = 1_000_000;
+    let techniques = [Technique::ChainOfThought, Technique::StepByStep];
+    let start = std::time::Instant::now();
+    let mut generator = DatasetGenerator::new(1);
+    let mut text = String::new();
+    let mut out = String::with_capacity(N * 400);
+    let mut seen = HashSet::with_capacity(N);
+    let mut hash_time = std::time::Duration::ZERO;
+    for _ in 0..N {
+        let (intent, complexity) = generator.next_into(&mut text);
+        write_json_line(&mut out, &text, intent, complexity, &techniques);
+        let t = std::time::Instant::now();
+        seen.insert(text.clone());
+        hash_time += t.elapsed();
+    }
+    let elapsed = start.elapsed() - hash_time;
+    println!(
+        "{N} rows generated and serialised in {elapsed:?} ({:.0} rows/s, {:.0} ns/row), {} MB of JSON; distinct ratio {:.4}",
+        N as f64 / elapsed.as_secs_f64(),
+        elapsed.as_nanos() as f64 / N as f64,
+        out.len() / 1_000_000,
+        seen.len() as f64 / N as f64,
+    );
+}
+
+/// Per-cell figures for whoever edits the templates:
+/// `cargo test -p bp-engine dataset -- --ignored --nocapture print_cell_stats`.
+#[test]
+#[ignore = "prints figures"]
+fn print_cell_stats() {
+    const N: usize = 300_000;
+    let mut generator = DatasetGenerator::new(21);
+    let mut text = String::new();
+    let mut cells: HashMap<(Intent, Complexity), (HashSet<String>, Vec<usize>)> = HashMap::new();
+    for _ in 0..N {
+        let cell = generator.next_into(&mut text);
+        let (seen, words) = cells.entry(cell).or_default();
+        seen.insert(text.clone());
+        words.push(n_words(&text));
+    }
+    for &intent in Intent::ALL {
+        for &complexity in Complexity::ALL {
+            let (seen, words) = &cells[&(intent, complexity)];
+            let mean = words.iter().sum::<usize>() as f64 / words.len() as f64;
+            println!(
+                "{intent:>18} {complexity:>8}: words mean {mean:5.1} min {:3} max {:3}, distinct {:.4}",
+                words.iter().min().unwrap(),
+                words.iter().max().unwrap(),
+                seen.len() as f64 / words.len() as f64,
+            );
+        }
+    }
+}
