@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-5}; secs=${2:-10}
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-cargo build --release -q -p betterprompts -p bp-server --example hello
+cargo build --release -q -p betterprompts
+cargo build --release -q -p bp-server --example hello
 bin=${CARGO_TARGET_DIR:-target}/release
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 

@@ -3,7 +3,7 @@
 //!
 //! Naive Bayes because it trains in one pass (milliseconds, deterministic), scores in a few
 //! hundred table lookups, and on our corpus it beat logistic regression over the same
-//! features in cross-validation (85.8 % vs 83.9 %): with ~80 examples per intent its strong
+//! features in cross-validation (85.8 % vs 83.9 % on the first 1000 examples): with ~80 examples per intent its strong
 //! independence assumption costs less than LR's variance. The rules add evidence in the same
 //! log space, so a strong statistical signal can still win.
 

@@ -11,30 +11,33 @@ pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}{pls}write {code_task} in {plang}.{thx}",
         "{hi}I need {code_task} in {plang}{code_tail}.{thx}",
-        "{hi}{pls}write a SQL query that {sql_task}.{thx}",
-        "{hi}give me a regex that matches {regex_target}.{thx}",
-        "{hi}{pls}convert {one_liner}",
+        "{hi}{pls}write a {sql_dialect} query that {sql_task}.{thx}",
+        "{hi}give me a regex that matches {regex_target}{regex_tail}.{thx}",
+        "{hi}{pls}convert {one_liner}{convert_tail}",
         "{hi}{pls}write a {shell} one-liner that {shell_task}.{thx}",
-        "{plang}: {code_task}, please.",
+        "{hi}how would I write {code_task} in {plang}?{thx}",
     ],
     moderate: &[
-        "{hi}write {code_task} in {plang}. It should {code_req_a} and {code_req_b}.{thx}",
-        "{hi}{pls}fix {fix_snippet}\n{after_fix}",
-        "{hi}{pls}refactor {refactor_snippet}\n{after_fix}",
-        "Write a {sql_dialect} query that {sql_task}. Assume sensible table and column names and list them first, and {sql_req}.{thx}",
-        "I'm building {app_kind} in {plang}. Write {code_task} that I can drop into it; it should {code_req_a}, and please {code_req_c}.",
-        "Write a regex that matches {regex_target} in {plang}, with {n_small} examples that should match and {n_small} that shouldn't, and explain each part of the pattern.",
+        "{hi}write {code_task} in {plang}. It should {code_req_a} and {code_req_b}.{close}",
+        "{hi}{pls}fix {fix_snippet}\n{after_fix}{close}",
+        "{hi}{pls}refactor {refactor_snippet}\n{after_fix}{close}",
+        "{hi}write a {sql_dialect} query that {sql_task}. Assume sensible table and column names and list them first, and {sql_req}.{close}",
+        "{hi}I'm building {app_kind} in {plang}. Write {code_task} that I can drop into it; it should {code_req_a}, and please {code_req_c}.{close}",
+        "{hi}write a regex that matches {regex_target} in {plang}, with {n_small} examples that should match and {n_small} that shouldn't, and explain each part of the pattern.{close}",
     ],
     complex: &[
-        "Build {code_system} in {plang}. Requirements: {sys_req_a}; {sys_req_b}; {sys_req_c}. It must {code_req_a} and {code_req_b}. Include unit tests for the edge cases, and explain the main design trade-off ({tradeoff}) in a short comment at the top of the file.",
-        "Port {legacy_snippet}\nto idiomatic {plang_modern}. Keep the public behaviour identical, replace silent failures with proper error handling, write {n_small} tests that pin the current behaviour before you change anything, avoid new dependencies, and list every behaviour change you had to make, with the reason.",
-        "Write {sql_dialect} SQL for a reporting dashboard at {business}: (1) monthly revenue with month-over-month growth, (2) the top {n_small} products in each category, and (3) customers who bought once and never came back. Use CTEs, avoid correlated subqueries, suggest indexes so it stays fast on {n_rows} rows, and explain each query in a comment.",
-        "Design and implement a REST API in {plang} for {api_domain}. It needs create, list, update and delete endpoints, pagination on the list endpoint, input validation with clear error messages, and API-key authentication. Keep storage behind an interface so we can swap {store_a} for {store_b} later, write tests for the handlers, and document the endpoints in a short table.",
-        "{pls}fix {fix_snippet}\nThen write {n_small} unit tests that would have caught the bug, explain the root cause in two sentences, check the rest of the function for similar problems, and suggest how our code review could catch this class of bug in future. Keep the interface unchanged and {code_req_c}.",
+        "{lead}Build {code_system} in {plang}. Requirements: {sys_req_a}; {sys_req_b}; {sys_req_c}. It must {code_req_a} and {code_req_b}. Include unit tests for the edge cases, and explain the main design trade-off ({tradeoff}) in a short comment at the top of the file.{fmt}{close}",
+        "{lead}Port {legacy_snippet}\nto idiomatic {plang_modern}. Keep the public behaviour identical, replace silent failures with proper error handling, write {n_small} tests that pin the current behaviour before you change anything, avoid new dependencies, and list every behaviour change you had to make, with the reason.{fmt}{close}",
+        "{lead}Write {sql_dialect} SQL for a reporting dashboard at {business}: (1) monthly revenue with month-over-month growth, (2) the top {n_code} products in each category, and (3) customers who bought once and never came back. Use CTEs, avoid correlated subqueries, suggest indexes so it stays fast on {n_rows} rows, and explain each query in a comment.{fmt}{close}",
+        "{lead}Design and implement a REST API in {plang} for {api_domain}. It needs create, list, update and delete endpoints, pagination on the list endpoint, input validation with clear error messages, and API-key authentication. Keep storage behind an interface so we can swap {store_a} for {store_b} later, write tests for the handlers, and document the endpoints in a short table.{fmt}{close}",
+        "{lead}Please fix {fix_snippet}\nThen write {n_small} unit tests that would have caught the bug, explain the root cause in two sentences, check the rest of the code for similar problems, and suggest how our code review could catch this class of bug in future. Keep the interface unchanged and {code_req_c}.{fmt}{close}",
     ],
     slots: &[
         ("code_task", CODE_TASK),
         ("code_tail", CODE_TAIL),
+        ("regex_tail", REGEX_TAIL),
+        ("convert_tail", CONVERT_TAIL),
+        ("var", VAR),
         ("sql_task", SQL_TASK),
         ("sql_dialect", SQL_DIALECT),
         ("sql_req", SQL_REQ),
@@ -94,10 +97,36 @@ const CODE_TASK: &[&str] = &[
     "a function that merges overlapping intervals", "a trie with insert and search",
     "a function that shuffles an array in place", "a function that pretty-prints a JSON string",
     "a function that reads a CSV file into a list of records",
+    "a function that converts snake_case to camelCase",
+    "a function that validates a credit card number with the Luhn check",
+    "a function that finds the most frequent element in a list",
+    "a function that pads a string to a fixed width",
+    "a function that checks whether brackets in a string are balanced",
+    "a function that calculates the distance between two GPS coordinates",
+    "a function that parses a query string into a map", "a function that counts vowels in a string",
+    "a function that transposes a matrix", "a function that returns all permutations of a string",
+    "a function that sorts a list of people by age and then name",
+    "a function that converts a number to words", "a function that finds prime numbers below n",
+    "a function that deep-merges two dictionaries", "a function that rounds a price to two decimals",
+    "a function that computes a running average", "a function that truncates text to a word boundary",
+    "a function that checks whether a number is a power of two", "a priority queue", "a min-heap",
 ];
 
 const CODE_TAIL: &[&str] =
     &["", "", " with comments", " using only the standard library", " with a couple of tests"];
+
+const REGEX_TAIL: &[&str] = &[
+    "", "", " in {plang}", ", with a short explanation", " that works in {plang}",
+    ", plus two test strings", ", as simple as possible",
+];
+
+const CONVERT_TAIL: &[&str] = &[
+    "", "", "\nKeep it idiomatic.", "\nThanks!", "\nOne line if possible.",
+    "\nAnd explain the difference briefly.",
+];
+
+/// Variable names for the one-liners.
+const VAR: &[&str] = &["data", "values", "prices", "scores", "items", "rows"];
 
 const SQL_TASK: &[&str] = &[
     "returns the top {n_code} customers by total spend",
@@ -108,6 +137,10 @@ const SQL_TASK: &[&str] = &[
     "calculates a 7-day rolling average of daily signups",
     "finds the second-highest salary in each department", "ranks students by score within each class",
     "returns the average basket size per weekday", "finds users who logged in three days in a row",
+    "lists products that were never ordered", "counts active users per country",
+    "finds orders placed on weekends", "returns the latest order for each customer",
+    "calculates the median delivery time", "lists the cities with more than 100 customers",
+    "finds customers whose spend dropped this month", "pivots monthly sales into columns",
 ];
 
 const SQL_DIALECT: &[&str] = &["PostgreSQL", "MySQL", "SQLite", "SQL Server"];
@@ -121,19 +154,27 @@ const REGEX_TARGET: &[&str] = &[
     "a UK postcode", "a US phone number", "an ISO date like 2024-05-31", "a hex colour code",
     "an IPv4 address", "a semantic version like 1.4.2", "a hashtag", "a 24-hour time like 18:45",
     "a URL slug", "an email address", "a price with an optional currency symbol",
-    "a Windows file path like C:\\Users\\me\\notes.txt",
+    "a Windows file path like C:\\Users\\me\\notes.txt", "a strong password",
+    "a German licence plate", "a MAC address", "a YouTube video URL", "a credit card number",
+    "a Twitter handle", "a time like 9:30 am", "a UUID",
 ];
 
 /// One-liners with their source and target language, so the pair always makes sense.
 const ONE_LINER: &[&str] = &[
-    "this Python to JavaScript: `total = sum(x * 2 for x in data)`",
-    "this JavaScript to Python: `const names = users.map(u => u.name);`",
-    "this SQL to a pandas expression: `SELECT city, COUNT(*) FROM shops GROUP BY city`",
-    "this Python to Rust: `evens = [n for n in nums if n % 2 == 0]`",
-    "this Java to Kotlin: `List<String> upper = names.stream().map(String::toUpperCase).toList();`",
+    "this Python to JavaScript: `total = sum(x * 2 for x in {var})`",
+    "this JavaScript to Python: `const names = {var}.map(u => u.name);`",
+    "this SQL to a pandas expression: `SELECT city, COUNT(*) FROM {var} GROUP BY city`",
+    "this Python to Rust: `evens = [n for n in {var} if n % 2 == 0]`",
+    "this Java to Kotlin: `List<String> upper = {var}.stream().map(String::toUpperCase).toList();`",
     "this Bash to PowerShell: `grep -c \"ERROR\" app.log`",
-    "this Ruby to Python: `words.group_by(&:length)`",
+    "this Ruby to Python: `{var}.group_by(&:length)`",
     "this JavaScript to TypeScript: `function area(w, h) { return w * h; }`",
+    "this Python to Go: `best = max({var}, key=len)`",
+    "this C# to Java: `var top = {var}.OrderBy(x => x).Take(3).ToList();`",
+    "this JavaScript to Python: `const unique = [...new Set({var})];`",
+    "this Python to JavaScript: `pairs = dict(zip(keys, {var}))`",
+    "this Kotlin to Swift: `val total = {var}.sumOf { it.price }`",
+    "this shell command to Python: `find . -name \"*.log\" -mtime +7 -delete`",
 ];
 
 const SHELL: &[&str] = &["Bash", "PowerShell", "zsh"];
@@ -142,7 +183,12 @@ const SHELL_TASK: &[&str] = &[
     "finds the ten largest files in a folder", "counts unique IP addresses in a log file",
     "deletes empty directories", "renames every .jpeg file to .jpg",
     "shows which process is using port 8080", "lists files changed in the last 24 hours",
-    "replaces tabs with spaces in all text files",
+    "replaces tabs with spaces in all text files", "counts the lines in every CSV file",
+    "finds all TODO comments in a project", "shows disk usage per folder, sorted",
+    "downloads a file and checks its SHA-256", "kills every process named node",
+    "compresses every log file older than a week", "prints the five most common words in a file",
+    "checks whether a website is up", "lists the largest Docker images",
+    "converts all PNG files in a folder to JPEG", "shows the current Git branch and last commit",
 ];
 
 const CODE_REQ_A: &[&str] = &[
@@ -182,12 +228,16 @@ const REFACTOR_SNIPPET: &[&str] = &[
     "these nested ifs into early returns:\n```js\nfunction canEdit(user, doc) {\n  if (user) {\n    if (doc.ownerId === user.id) {\n      return true;\n    }\n  }\n  return false;\n}\n```",
     "this Java switch into something easier to extend:\n```java\nswitch (shape) {\n    case \"circle\": return Math.PI * r * r;\n    case \"square\": return s * s;\n    default: return 0;\n}\n```",
     "this Python function so it is easier to test:\n```python\ndef report():\n    rows = open(\"sales.csv\").read().splitlines()\n    print(len(rows), \"rows\")\n```",
+    "this TypeScript so the callbacks become async/await:\n```ts\nfetchUser(id, (user) => {\n  fetchOrders(user, (orders) => {\n    render(orders);\n  });\n});\n```",
+    "this Go function to remove the duplicated error handling:\n```go\nif err := a(); err != nil {\n\treturn err\n}\nif err := b(); err != nil {\n\treturn err\n}\n```",
 ];
 
 const AFTER_FIX: &[&str] = &[
     "Explain what was wrong in one sentence.", "Keep the same signature, please.",
     "Show only the corrected code and a one-line explanation.",
-    "Please also add a test that would have caught it.",
+    "Please also add a test that would have caught it.", "Point out anything else that looks risky.",
+    "Keep the change as small as possible.", "Explain the fix as if to a junior developer.",
+    "I'd like a short note on why the original behaved that way.",
 ];
 
 const APP_KIND: &[&str] = &[

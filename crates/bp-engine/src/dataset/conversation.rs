@@ -7,28 +7,28 @@ use super::grammar::Family;
 
 pub(super) const FAMILY: Family = Family {
     simple: &[
-        "{greet} {chat_q}",
-        "{greet} {news}{excl}",
+        "{greet} {chat_q}{emo}",
+        "{greet} {news}{excl}{news_tail}",
         "{news}{excl} {chat_q}",
         "{greet} {news}{excl} {chat_q}",
-        "{greet} what's your opinion on {light_topic}?",
-        "{thanks}{excl} {chat_q}",
+        "{greet} {opinion_q} {light_topic}?{emo}",
+        "{thanks}{excl} {chat_q}{emo}",
         "{greet} {mood_line}{excl} {chat_q}",
     ],
     moderate: &[
-        "{greet} I've had a long week: {rough_a}, and {rough_b}. Can we just chat about something light for a bit? Maybe {light_topic}?",
-        "What's your honest opinion on {light_topic}? My {relative} and I have been going back and forth about it all week, and I'd love a friendly third opinion, not a lecture.",
-        "I'm feeling a bit {mood} about {life_change}. I don't need advice right now; could you just talk with me for a while and ask me a few questions about it?",
-        "{greet} I'm practising my English and would like a casual chat. Ask me about {chat_topic}, keep your sentences short, and gently correct my mistakes as we go.",
-        "{good_news}{excl} I'm so happy I had to tell someone. Ask me about it, and then tell me what you'd be most excited about in my place!",
-        "{greet} It's late, I can't sleep, and everyone else is offline. Could you keep me company for a bit? Let's talk about {chat_topic} or anything calm.",
+        "{greet} I've had a long week: {rough_a}, and {rough_b}. Can we just chat about something light for a bit? Maybe {light_topic}?{chat_close}",
+        "{greet} what's your honest opinion on {light_topic}? My {relative} and I have been going back and forth about it {argue_time}, and I'd love a friendly third opinion, not a lecture.{chat_close}",
+        "{greet} I'm feeling a bit {mood} about {life_change}. I don't need advice right now; {talk_ask}{chat_close}",
+        "{greet} I'm practising my English; {native}. Could we have a casual chat? Ask me about {chat_topic}, keep your sentences short, and {correction}.{chat_close}",
+        "{greet} {good_news}{excl} I'm so happy I had to tell someone. {excited_ask}{chat_close}",
+        "{greet} {sleepless}, and everyone else is offline. Could you keep me company for a bit? Let's talk about {chat_topic} or {calm_thing}.{chat_close}",
     ],
     complex: &[
-        "I'd like to practise small talk for {event}. Please play a friendly {role} I'm meeting for the first time. Keep your replies short and natural, ask me follow-up questions about {chat_topic}, gently point it out if I come across as rude or too formal, and after about {n_exchanges} exchanges step out of the role and tell me what went well and what felt awkward.",
-        "I've been feeling {mood} since {life_change_past}, and most days I don't talk to anyone until the evening. I don't want a list of tips. Just chat with me like a friend would: ask about my day, share your take on {light_topic}, remember what I tell you in this conversation, and if I mention feeling hopeless, gently suggest talking to someone I trust or a helpline. Keep it warm and unhurried.",
-        "Let's have a light-hearted debate about {debate_topic}. I'm for it, so you take the other side. Keep each reply under {n_small} sentences, use humour but no insults, concede a point when I make a good one, and after {n_exchanges} rounds tell me honestly which of my arguments was strongest and why.",
-        "Can we have a relaxed conversation in {lang} about {chat_topic}? I'm a beginner, so use short sentences and common words, add an English translation in brackets after each of your messages, ask me one question at a time, and correct at most one mistake per reply so I don't get discouraged. Start by introducing yourself.",
-        "My {relative} is visiting this weekend and we always end up arguing about {light_topic}. Can we chat it through first? Ask me what usually happens, listen more than you advise, share a funny story or two along the way, and when we're done, help me think of {n_2_3} friendly ways to change the subject if it comes up again.",
+        "{lead}I'd like to practise small talk for {event}. Please play a friendly {role} I'm meeting for the first time. Keep your replies short and natural, ask me follow-up questions about {chat_topic}, gently point it out if I come across as rude or too formal, and after about {n_exchanges} exchanges step out of the role and tell me what went well and what felt awkward.{close}",
+        "{lead}I've been feeling {mood} since {life_change_past}, and most days I don't talk to anyone until the evening. I don't want a list of tips. Just chat with me like a friend would: ask about my day, share your take on {light_topic}, remember what I tell you in this conversation, and if I mention feeling hopeless, gently suggest talking to someone I trust or a helpline. Keep it warm and unhurried.{close}",
+        "{lead}Let's have a light-hearted debate about {debate_topic}. I'm for it, so you take the other side. Keep each reply under {n_small} sentences, {humour}, concede a point when I make a good one, and after {n_exchanges} rounds tell me honestly which of my arguments was strongest and why.{close}",
+        "{lead}Can we have a relaxed conversation in {any_lang} about {chat_topic}? {level}, so use short sentences and common words, {gloss}, ask me one question at a time, and correct at most one mistake per reply so I don't get discouraged. Start by introducing yourself.{close}",
+        "{lead}My {relative} is visiting {visit_when} and we always end up arguing about {light_topic}. Can we chat it through first? Ask me what usually happens, listen more than you advise, share a funny story or two along the way, and when we're done, help me think of {n_2_3} friendly ways to change the subject if it comes up again.{close}",
     ],
     slots: &[
         ("greet", GREET),
@@ -51,15 +51,106 @@ pub(super) const FAMILY: Family = Family {
         ("event", EVENT),
         ("role", ROLE),
         ("n_exchanges", N_EXCHANGES),
+        ("emo", EMO),
+        ("opinion_q", OPINION_Q),
+        ("chat_close", CHAT_CLOSE),
+        ("argue_time", ARGUE_TIME),
+        ("talk_ask", TALK_ASK),
+        ("native", NATIVE),
+        ("correction", CORRECTION),
+        ("excited_ask", EXCITED_ASK),
+        ("sleepless", SLEEPLESS),
+        ("calm_thing", CALM_THING),
+        ("humour", HUMOUR),
+        ("any_lang", ANY_LANG),
+        ("level", LEVEL),
+        ("gloss", GLOSS),
+        ("visit_when", VISIT_WHEN),
+        ("news_tail", NEWS_TAIL),
     ],
 };
 
 const GREET: &[&str] = &[
     "hi!", "hey!", "hello!", "good morning!", "good evening!", "hiya!", "hey there!", "morning!",
-    "hi again!", "hello, friend!", "evening!", "howdy!", "hey, it's me again!",
+    "hi again!", "hello, friend!", "evening!", "howdy!", "hey, it's me again!", "heyyy!",
+    "hello hello!", "hi hi!", "good afternoon!", "yo!", "greetings!", "hey you!", "hi, it's me!",
+    "happy {weekday}!", "oh hi!", "hey buddy!",
 ];
 
+/// Chat-style endings of a short message.
+const EMO: &[&str] = &["", "", "", " 😊", " :)", " 🙂", " haha", " lol", " ☕", " 👋", " 😄"];
+
+const OPINION_Q: &[&str] = &[
+    "what's your opinion on", "what do you think of", "how do you feel about",
+    "be honest: what's your take on", "are you a fan of", "where do you stand on",
+];
+
+const CHAT_CLOSE: &[&str] = &[
+    "", "", "", " 😊", " :)", " Thanks for listening.", " No pressure!",
+    " Only if you have time, haha.", " 🙂", " ❤️",
+];
+
+const ARGUE_TIME: &[&str] =
+    &["all week", "since {weekday}", "for years", "at every family dinner", "all through lunch"];
+
+const TALK_ASK: &[&str] = &[
+    "could you just talk with me for a while and ask me a few questions about it?",
+    "can we just chat about it for a bit?",
+    "would you keep me company and ask me how I'm feeling about it?",
+    "can you just listen and chat with me about it?",
+];
+
+const NATIVE: &[&str] = &[
+    "my first language is {any_lang}", "I grew up in {city2}", "I moved here from {city2} last year",
+    "I learned English at school a long time ago", "I use it at work but rarely chat",
+];
+
+const CORRECTION: &[&str] = &[
+    "gently correct my mistakes as we go", "only correct the big mistakes",
+    "save the corrections for the end", "point out words that sound unnatural",
+];
+
+const EXCITED_ASK: &[&str] = &[
+    "Ask me about it, and then tell me what you'd be most excited about in my place!",
+    "Ask me anything about it!", "Can we just chat about it for a few minutes?",
+    "Tell me something nice to celebrate with, and ask me how it happened!",
+];
+
+const SLEEPLESS: &[&str] = &[
+    "it's late and I can't sleep", "it's 3 am and I'm wide awake",
+    "I just woke up from a weird dream", "my flight is delayed and I'm stuck at the gate",
+    "I'm on a night bus with nothing to do",
+];
+
+const CALM_THING: &[&str] = &[
+    "anything calm", "something cosy", "your favourite kind of weather", "nice places to visit",
+    "old films", "the sea",
+];
+
+const NEWS_TAIL: &[&str] =
+    &["", "", " Just wanted to tell someone.", " Anyway, how are you?", " What's new with you?"];
+
+const HUMOUR: &[&str] = &[
+    "use humour but no insults", "be witty but kind", "keep it playful",
+    "feel free to be a bit dramatic",
+];
+
+const ANY_LANG: &[&str] = &["{lang}", "{lang_b}"];
+
+const LEVEL: &[&str] = &[
+    "I'm a beginner", "I've had a few months of lessons", "I can read a bit but speaking is hard",
+];
+
+const GLOSS: &[&str] = &[
+    "add an English translation in brackets after each of your messages",
+    "explain any new word in English", "put difficult words in bold with a translation",
+];
+
+const VISIT_WHEN: &[&str] = &["this weekend", "next week", "on {weekday}", "for the holidays"];
+
 const CHAT_Q: &[&str] = &[
+    "what's the best {fav} you can think of?", "what do you like about {hobby}?",
+    "have you ever been to {city}?", "how's your {weekday} going?", "what are you up to?",
     "how are you doing today?", "how's your day going?", "what's your favourite {fav}?",
     "do you like {hobby}?", "what do you think about {light_topic}?", "can we just chat for a bit?",
     "do you ever get bored?", "what would you do on a free afternoon?", "cats or dogs?",
@@ -71,6 +162,8 @@ const CHAT_Q: &[&str] = &[
 ];
 
 const NEWS: &[&str] = &[
+    "I just adopted a cat", "I ran my first 10K this morning", "I finally fixed my bike",
+    "I'm having a lazy {weekday}", "I just finished a really good book", "I'm learning {lang}",
     "I just got a new puppy", "I finally finished my first marathon",
     "I passed my driving test today", "it's my birthday today", "I'm so tired today",
     "I'm bored at work", "it's raining again here", "I just got back from {city}",
@@ -82,7 +175,7 @@ const NEWS: &[&str] = &[
     "my sister had a baby", "I tried {hobby} for the first time", "it snowed here overnight",
 ];
 
-const EXCL: &[&str] = &[".", "!", " :)", "! 😊", "...", "!!", " 🎉"];
+const EXCL: &[&str] = &[".", "!", " :)", "! 😊", "...", "!!"];
 
 /// Thanks that a new question can follow.
 const THANKS: &[&str] = &[

@@ -8,27 +8,27 @@ pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}what's the trend in {series_label}: {series}?{thx}",
         "{hi}{pls}calculate {stat} of {series}.{thx}",
-        "{hi}how should I analyse {da_data}?{thx}",
-        "{hi}is {rate_a}% versus {rate_b}% conversion a significant difference with {visitors} users per group?",
-        "{hi}what chart best shows {da_data}?{thx}",
-        "{hi}what does a correlation of {corr} between {var_pair} tell me?{thx}",
+        "{hi}how should I analyse {da_data}{da_tool}?{thx}",
+        "{hi}is {rate_a}% versus {rate_b}% conversion a significant difference with {visitors} users per group?{thx}",
+        "{hi}what chart best shows {da_data}{da_tool}?{thx}",
+        "{hi}{corr_q}{thx}",
         "{hi}are there any outliers in {series_outlier}?{thx}",
         "{hi}{pls}describe the distribution of {series}.{thx}",
     ],
     moderate: &[
-        "I have {da_data} in a spreadsheet with columns for {cols}. Which metrics should I look at to understand {da_goal}, and what chart would you use for each?{thx}",
-        "Here are our weekly sign-ups for the last eight weeks: {v}, {v}, {v}, {v}, {v}, {v}, {v} and {v}. Is growth slowing down? Please calculate the week-over-week change and tell me whether the last {n_2_3} weeks look unusual.",
-        "We ran an A/B test on {ab_feature}: A converted {conv_a} of {visitors} visitors and B converted {conv_b} of {visitors_b}. Is B really better? Show which test you used and the p-value.{thx}",
-        "Interpret this regression for a non-statistician: the coefficient on {reg_var} is {coef}, its p-value is {pval}, and R-squared is {r2}. What does that mean in practice, and what should I be careful about?",
-        "{hi}{pls}look at {da_data} and suggest {n_2_3} things worth investigating. I mostly care about {da_goal}, and I can share the data as a CSV file.",
-        "Compare these two groups and tell me whether the difference matters: group A scored {series} and group B scored {series_b}. Which test fits such small samples?",
+        "{hi}I have {da_data} in a spreadsheet with columns for {cols}. Which metrics should I look at to understand {da_goal}, and what chart would you use for each?{close}",
+        "{hi}here are our weekly sign-ups for the last eight weeks: {v}, {v}, {v}, {v}, {v}, {v}, {v} and {v}. Is growth slowing down? Please calculate the week-over-week change and tell me whether the last {n_2_3} weeks look unusual.{close}",
+        "{hi}we ran an A/B test on {ab_feature}: A converted {conv_a} of {visitors} visitors and B converted {conv_b} of {visitors_b}. Is B really better? Show which test you used and the p-value.{close}",
+        "{hi}interpret this regression for a non-statistician: the coefficient on {reg_var} is {coef}, its p-value is {pval}, and R-squared is {r2}. What does that mean in practice, and what should I be careful about?{close}",
+        "{hi}{pls}look at {da_data} and suggest {n_2_3} things worth investigating. I mostly care about {da_goal}, and I can share the data as a CSV file.{close}",
+        "{hi}compare these two groups and tell me whether the difference matters: group A scored {series} and group B scored {series_b}. Which test fits such small samples?{close}",
     ],
     complex: &[
-        "We ran an A/B test on {ab_feature} for {n_weeks} weeks. Variant A had {visitors} visitors and {conv_a} conversions; variant B had {visitors_b} visitors and {conv_b} conversions. Decide whether the difference is statistically significant, check for a sample ratio mismatch and novelty effects, estimate the effect size with a 95% confidence interval, break the result down by {segment}, and recommend whether to ship B. State every assumption you make.",
-        "I'm analysing {da_data} to understand {da_goal}. Walk me through a full analysis plan: cleaning (missing values, duplicates, outliers), exploratory charts, the statistical tests or models you'd use and why, how to control for {confounder}, and how to present the findings to {audience} in {n_small} slides. Point out where the data could mislead us.",
-        "Here are last quarter's and this quarter's sales (in thousands) for our regions: North {v} to {v}, South {v} to {v}, East {v} to {v}, West {v} to {v}, Central {v} to {v}. Compute each region's growth rate, flag any region more than two standard deviations from the mean, offer {n_2_3} plausible explanations for the outliers, and say what extra data would confirm them. Present a table followed by a short summary for {audience}.",
-        "Using {da_data}, build a forecast for the next {n_months} months. Compare a seasonal naive baseline with exponential smoothing and a regression on {driver}, evaluate them on a hold-out period, report the MAPE of each, explain which one you'd trust and why, and list the risks that could make the forecast wrong, such as {risk}.",
-        "We surveyed {n_people} customers of {business} on a 1-to-5 scale about {survey_topics}, plus one free-text question. Explain how to clean the responses, which summaries and charts suit Likert data (and why plain averages can mislead), how to test whether {segment} answer differently, how to code the free text into themes, and how to present the three most important findings to {audience}.",
+        "{lead}We ran an A/B test on {ab_feature} for {n_weeks} weeks. Variant A had {visitors} visitors and {conv_a} conversions; variant B had {visitors_b} visitors and {conv_b} conversions. Decide whether the difference is statistically significant, check for a sample ratio mismatch and novelty effects, estimate the effect size with a 95% confidence interval, break the result down by {segment}, and recommend whether to ship B. State every assumption you make.{fmt}{close}",
+        "{lead}I'm analysing {da_data} to understand {da_goal}. Walk me through a full analysis plan: cleaning (missing values, duplicates, outliers), exploratory charts, the statistical tests or models you'd use and why, how to control for {confounder}, and how to present the findings to {audience} in {n_small} slides. Point out where the data could mislead us.{fmt}{close}",
+        "{lead}Here are last quarter's and this quarter's sales (in thousands) for our regions: North {v} to {v}, South {v} to {v}, East {v} to {v}, West {v} to {v}, Central {v} to {v}. Compute each region's growth rate, flag any region more than two standard deviations from the mean, offer {n_2_3} plausible explanations for the outliers, and say what extra data would confirm them. Present a table followed by a short summary for {audience}.{fmt}{close}",
+        "{lead}Using {da_data}, build a forecast for the next {n_months} months. Compare a seasonal naive baseline with exponential smoothing and a regression on {driver}, evaluate them on a hold-out period, report the MAPE of each, explain which one you'd trust and why, and list the risks that could make the forecast wrong, such as {risk}.{fmt}{close}",
+        "{lead}We surveyed {n_people} customers of {business} on a 1-to-5 scale about {survey_topics}, plus one free-text question. Explain how to clean the responses, which summaries and charts suit Likert data (and why plain averages can mislead), how to test whether {segment} answer differently, how to code the free text into themes, and how to present the three most important findings to {audience}.{fmt}{close}",
     ],
     slots: &[
         ("v", V),
@@ -59,6 +59,8 @@ pub(super) const FAMILY: Family = Family {
         ("driver", DRIVER),
         ("risk", RISK),
         ("survey_topics", SURVEY_TOPICS),
+        ("da_tool", DA_TOOL),
+        ("corr_q", CORR_Q),
     ],
 };
 
@@ -102,6 +104,15 @@ const VISITORS: &[&str] =
     &["4,812", "5,230", "6,104", "7,455", "9,870", "12,400", "15,020", "20,310"];
 /// Always fewer than the smallest visitor count above.
 const CONVERSIONS: &[&str] = &["188", "212", "247", "301", "356", "410", "468", "523"];
+
+const DA_TOOL: &[&str] =
+    &["", "", "", " in Excel", " in Python", " with pandas", " in Google Sheets", " without coding", " in R"];
+
+const CORR_Q: &[&str] = &[
+    "what does a correlation of {corr} between {var_pair} tell me?",
+    "how strong is a correlation of {corr} between {var_pair}?",
+    "is a correlation of {corr} between {var_pair} worth acting on?",
+];
 
 const CORR: &[&str] = &["0.8", "-0.3", "0.05", "0.62", "-0.91", "0.4", "-0.55"];
 

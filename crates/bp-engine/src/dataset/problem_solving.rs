@@ -8,25 +8,25 @@ use super::grammar::Family;
 pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}{issue}. {fix_q}{thx}",
-        "{hi}{issue}{since}. {fix_q}",
-        "{hi}should I {choice}?{choice_tail}",
-        "{hi}what's the quickest fix for {small_fix}?{thx}",
-        "{hi}how do I stop {stop_issue}?{thx}",
+        "{hi}{issue}{since}. {fix_q}{thx}",
+        "{hi}should I {choice}?{choice_tail}{thx}",
+        "{hi}what's the quickest fix for {small_fix}{fix_where}?{thx}",
+        "{hi}how do I stop {stop_issue}{stop_tail}?{thx}",
     ],
     moderate: &[
-        "My {age}{device} has been {symptom} since {trigger}. I've already tried {attempt_a} and {attempt_b}. What else could be causing it, and what should I try next?",
-        "{home_issue}. It's a {home_kind} and {home_context}. What's the likely cause, and can I fix it myself or do I need a professional?{thx}",
-        "{kitchen_issue}, even though {kitchen_context}. What am I doing wrong, and what should I change next time?",
-        "Should I {choice}? {choice_ctx_a}, and {choice_ctx_b}. Give me the main factors to weigh and tell me which way you'd lean.",
-        "{work_issue}. The team is {team_desc}, and {work_ctx}. How can I fix this without making people defensive?",
-        "{hi}{repair_issue}, and {issue_detail}. I'm on a tight budget. What should I check first, and when is it worth paying someone?",
+        "{hi}my {age}{device} has been {symptom} since {trigger}. I've already tried {attempt_a} and {attempt_b}. What else could be causing it, and what should I try next?{close}",
+        "{hi}{home_issue}. It's a {home_kind} and {home_context}. What's the likely cause, and can I fix it myself or do I need a professional?{close}",
+        "{hi}{kitchen_issue}, even though {kitchen_context}. {kitchen_q}{close}",
+        "{hi}should I {choice}? {choice_ctx_a}, and {choice_ctx_b}. Give me the main factors to weigh and tell me which way you'd lean.{close}",
+        "{hi}{work_issue}. The team is {team_desc}, and {work_ctx}. How can I fix this without making people defensive?{close}",
+        "{hi}{repair_issue}, and {issue_detail}. {budget_line} What should I check first, and when is it worth paying someone?{close}",
     ],
     complex: &[
-        "Our {business} has seen {biz_problem} over the last {n_months} months. We have {biz_constraint_a}, {biz_constraint_b}, and no budget for consultants. Diagnose the most likely root causes, propose three options with rough costs and risks, recommend one, and give me a plan to check within {n_weeks} weeks whether it's working. Tell me what data to collect first.",
-        "Our office network of about {n_people} devices slows to a crawl every weekday {slow_time}. It started {started}, the provider says the line is fine, and restarting the router helps for about an hour. We have one managed switch, a mesh Wi-Fi system and a storage box running backups. Walk me through a systematic diagnosis, cheapest checks first, explain what each result would tell us, and say when to call a professional.",
-        "We have {home_issue_big} in our {home_kind}. {home_detail} We can spend up to {money}, and I'm reasonably handy but not qualified for electrics or gas. List the possible causes from most to least likely, how to test each one safely, which fixes I can do myself, and at what point to stop and call a professional. Also tell me what to ask them so I don't get overcharged.",
-        "I have to choose between {job_a} and {job_b} by {weekday}. {job_detail_a} {job_detail_b} I'm {life_stage}. Help me decide: list the criteria that matter, weight them, score both options, point out what I might be underestimating, and suggest one conversation or small experiment that would reduce the uncertainty before I commit.",
-        "Our {pet_kind} has started {pet_problem} since {pet_trigger}. The vet found nothing medically wrong. We work long hours, live in a {home_kind}, and have {n_2_3} weeks before {pet_deadline}. Give me a step-by-step plan to fix this, explain the likely causes behind each step, say how to tell whether it's working, and what to do if it gets worse.",
+        "{lead}Our {business} has seen {biz_problem} over the last {n_months} months. We have {biz_constraint_a}, {biz_constraint_b}, and no budget for consultants. Diagnose the most likely root causes, propose three options with rough costs and risks, recommend one, and give me a plan to check within {n_weeks} weeks whether it's working. Tell me what data to collect first.{fmt}{close}",
+        "{lead}Our office network of about {n_people} devices slows to a crawl every weekday {slow_time}. It started {started}, the provider says the line is fine, and restarting the router helps for about an hour. We have one managed switch, a mesh Wi-Fi system and a storage box running backups. Walk me through a systematic diagnosis, cheapest checks first, explain what each result would tell us, and say when to call a professional.{fmt}{close}",
+        "{lead}We have {home_issue_big} in our {home_kind}. {home_detail} We can spend up to {money}, and I'm reasonably handy but not qualified for electrics or gas. List the possible causes from most to least likely, how to test each one safely, which fixes I can do myself, and at what point to stop and call a professional. Also tell me what to ask them so I don't get overcharged.{fmt}{close}",
+        "{lead}I have to choose between {job_a} and {job_b} by {weekday}. {job_detail_a} {job_detail_b} I'm {life_stage}. Help me decide: list the criteria that matter, weight them, score both options, point out what I might be underestimating, and suggest one conversation or small experiment that would reduce the uncertainty before I commit.{fmt}{close}",
+        "{lead}Our {pet_kind} has started {pet_problem} since {pet_trigger}. The vet found nothing medically wrong. We work long hours, live in a {home_kind}, and have {n_2_3} weeks before {pet_deadline}. Give me a step-by-step plan to fix this, explain the likely causes behind each step, say how to tell whether it's working, and what to do if it gets worse.{fmt}{close}",
     ],
     slots: &[
         ("issue", ISSUE),
@@ -71,11 +71,30 @@ pub(super) const FAMILY: Family = Family {
         ("pet_trigger", PET_TRIGGER),
         ("pet_deadline", PET_DEADLINE),
         ("n_years", N_YEARS),
+        ("fix_where", FIX_WHERE),
+        ("stop_tail", STOP_TAIL),
+        ("kitchen_q", KITCHEN_Q),
+        ("budget_line", BUDGET_LINE),
     ],
 };
 
 /// Problems that keep happening, so "since …" and "what should I do?" both fit.
 const ISSUE: &[&str] = &[
+    "my {age}router keeps restarting itself", "my {age}oven doesn't heat evenly",
+    "my {age}vacuum cleaner has lost its suction", "my bathroom extractor fan rattles",
+    "my {age}phone won't charge unless I hold the cable", "my sourdough starter smells like nail polish",
+    "my orchid won't flower again", "my succulents keep rotting", "my gutters overflow when it rains",
+    "my {age}bike's gears keep skipping", "my video calls keep freezing",
+    "my laptop won't connect to the office printer", "my car's check-engine light keeps coming on",
+    "my toilet keeps running after I flush", "my freezer is covered in ice",
+    "my cat keeps scratching the sofa", "my dog barks every time the doorbell rings",
+    "my neighbours' music keeps me up at night", "my {age}headphones keep disconnecting",
+    "my kitchen smells of damp", "my wooden table has white water rings",
+    "my hands get chapped every winter", "my hallway light bulb keeps blowing",
+    "my {age}TV keeps turning itself off", "my budget never lasts to the end of the month",
+    "my bread goes mouldy within two days", "I can never find anything in my cupboards",
+    "my houseplants keep dropping their leaves", "my white shirts are turning grey",
+    "my {age}dryer takes two cycles to dry anything",
     "my {age}laptop keeps overheating", "my {age}phone battery is dead by lunchtime",
     "my Wi-Fi drops every evening", "my printer keeps saying it's offline",
     "my sourdough keeps coming out dense", "my basil keeps wilting",
@@ -105,15 +124,20 @@ const AGE: &[&str] =
 const FIX_Q: &[&str] = &[
     "What should I do?", "How do I fix it?", "Any ideas?", "What could be causing it?",
     "Where do I start?", "Is it worth fixing?", "Help!", "How can I sort this out?",
+    "What's the fix?", "Can I fix it myself?", "What would you check first?",
+    "Is this a quick fix?", "How do I stop this?", "What's going on?",
 ];
 
 const SINCE: &[&str] = &[
-    " since last week", " lately", " again", " out of nowhere", " for a few days now",
-    " ever since we moved", " this month",
+    " since last week", " lately", " again", " for a few days now", " ever since we moved",
+    " this month", " since the weekend", " all of a sudden", " for ages",
 ];
 
 /// Concrete decisions between two options.
 const CHOICE: &[&str] = &[
+    "replace my {age}fridge or repair it", "switch energy supplier now or wait",
+    "buy a used car or keep taking the bus", "take the cheaper flight with a long layover",
+    "hire a cleaner or split chores with my flatmates", "fix the leaky roof myself",
     "repair my old laptop or buy a new one", "rent or buy a flat in {city}",
     "take the job with the higher salary or the shorter commute", "fix my car or sell it",
     "pay off my credit card or build savings first", "lease or buy an electric car",
@@ -131,10 +155,41 @@ const CHOICE_TAIL: &[&str] = &[
 const SMALL_FIX: &[&str] = &[
     "a squeaky door", "a running toilet", "a stripped screw", "a slow laptop", "a stuck jar lid",
     "a dripping tap", "a wobbly table", "foggy headlights", "a stuck zip", "a blocked shower drain",
-    "a flat bike tyre", "a scratched wooden floor", "a tripped fuse",
+    "a flat bike tyre", "a scratched wooden floor", "a tripped fuse", "a sticking drawer",
+    "a cracked phone screen protector", "a draughty window", "a loose door handle",
+    "a smelly fridge", "a frozen car lock", "a jammed printer", "a creaky stair",
+    "a stiff padlock", "a slow-draining bath", "a loose toilet seat", "a sagging shelf",
+    "a dead car battery", "a stuck window", "a noisy radiator", "a burnt pan",
+    "a leaking hose", "a peeling sticker on glass",
+];
+
+const FIX_WHERE: &[&str] = &[
+    "", "", "", " in a rented flat", " without special tools", " on a budget",
+    " before guests arrive", " at 11 pm on a {weekday}",
+];
+
+const STOP_TAIL: &[&str] = &["", "", "", " for good", " without chemicals", " cheaply", " once and for all"];
+
+const KITCHEN_Q: &[&str] = &[
+    "What am I doing wrong, and what should I change next time?",
+    "What's going wrong, and how do I fix it?",
+    "Is it my technique, my ingredients or my equipment?",
+];
+
+const BUDGET_LINE: &[&str] = &[
+    "I'm on a tight budget.", "Money is tight this month.", "I'd rather not spend much.",
+    "I can spend maybe {money}.",
 ];
 
 const STOP_ISSUE: &[&str] = &[
+    "my dog jumping on guests", "fruit flies in the kitchen", "my laptop battery draining overnight",
+    "my houseplants dropping leaves", "slugs eating my lettuce", "the bathroom mirror steaming up",
+    "my phone buzzing with useless notifications", "the cat waking me at 5 am",
+    "my car windscreen misting up", "pigeons nesting on my balcony",
+    "my puppy chewing the furniture", "my kids arguing over the tablet",
+    "mould growing in the shower", "my cheese drying out in the fridge",
+    "my basil plants bolting", "my bike chain rusting", "junk mail piling up",
+    "my headphones tangling", "the smoke alarm going off when I cook",
     "my glasses fogging up", "my cat scratching the sofa", "ants getting into the kitchen",
     "my phone overheating in the car", "my bread going mouldy so fast",
     "weeds coming through the patio", "my shoes from squeaking", "condensation on my windows",
@@ -163,6 +218,8 @@ const ATTEMPT_B: &[&str] = &[
 ];
 
 const HOME_ISSUE: &[&str] = &[
+    "the bedroom door no longer closes properly", "our bathroom grout keeps going black",
+    "the loft hatch lets in a cold draught",
     "there's a damp patch spreading on my ceiling", "my kitchen sink smells even after cleaning",
     "the bathroom fan barely pulls any air", "one radiator stays cold while the others are hot",
     "the hallway light flickers when the washing machine runs",
@@ -177,10 +234,13 @@ const HOME_KIND: &[&str] = &[
 
 const HOME_CONTEXT: &[&str] = &[
     "the landlord is slow to respond", "it's getting worse every week", "money is tight",
-    "it started after heavy rain", "we have a baby at home",
+    "it started after heavy rain", "we have a baby at home", "we're selling it next year",
+    "the previous owner did a lot of DIY",
 ];
 
 const KITCHEN_ISSUE: &[&str] = &[
+    "my macarons come out hollow", "my lettuce bolts within weeks", "my pizza base is soggy",
+    "my rice sticks to the pan",
     "my homemade bread is dense and barely rises", "my cookies spread into thin puddles",
     "my tomato plants have yellow leaves with brown spots", "my risotto turns out gluey",
     "my cheesecake cracks every time", "my chilli seedlings are tall and floppy",
@@ -188,6 +248,7 @@ const KITCHEN_ISSUE: &[&str] = &[
 ];
 
 const KITCHEN_CONTEXT: &[&str] = &[
+    "I weigh everything carefully", "I've watched a dozen videos",
     "I follow the instructions exactly", "I've tried three times now",
     "I bought all new ingredients", "my kitchen is quite cold", "I'm using an old oven",
     "a friend does the same thing and it works for her",
@@ -204,17 +265,21 @@ const CHOICE_CTX_B: &[&str] = &[
 ];
 
 const WORK_ISSUE: &[&str] = &[
-    "My team keeps missing deadlines", "Our weekly meeting always runs an hour over",
-    "Two colleagues keep clashing in reviews", "Nobody updates our shared task board",
-    "New hires take months to get up to speed", "Our customer complaints go unanswered for days",
+    "our handovers between shifts keep dropping tasks", "people keep working late and burning out",
+    "decisions get reopened in every meeting", "our sales and support teams blame each other",
+    "my team keeps missing deadlines", "our weekly meeting always runs an hour over",
+    "two colleagues keep clashing in reviews", "nobody updates our shared task board",
+    "new hires take months to get up to speed", "our customer complaints go unanswered for days",
 ];
 
 const TEAM_DESC: &[&str] = &[
+    "eleven people in two offices", "mostly part-timers",
     "five people, fully remote", "eight people across three time zones",
     "small and overworked", "a mix of juniors and very senior people",
 ];
 
 const WORK_CTX: &[&str] = &[
+    "we just lost our most experienced person", "a big launch is coming up",
     "I'm new as their manager", "morale is already low", "the client is getting impatient",
     "we can't hire anyone this year",
 ];

@@ -10,25 +10,25 @@ pub(super) const FAMILY: Family = Family {
         "{hi}how does {mechanism} work{qtail}?{thx}",
         "{hi}{pls}explain {thing} to {audience}.{thx}",
         "{hi}can you tell me what {thing} is{qtail}?{thx}",
-        "{hi}what's the difference between {pair}?{thx}",
-        "{hi}{fact_q}?{wonder}",
-        "{hi}{history_q} {history}?{thx}",
-        "{hi}is it true that {claim}?{wonder}",
+        "{hi}{curious}what's the difference between {pair}{qtail}?{thx}",
+        "{hi}{curious}{fact_q}?{wonder}",
+        "{hi}{curious}{history_q} {history}?{thx}",
+        "{hi}{curious}is it true that {claim}?{wonder}",
     ],
     moderate: &[
-        "{hi}{ctx}. Can you explain {thing}{qtail}? {req_a} {req_b}{thx}",
-        "{ctx}, so {pls}explain how {mechanism} works, step by step, for {audience}. {req_a}",
-        "What's the real difference between {pair}? {ctx}, and I'd like {n_2_3} clear points of contrast with an example for each.{thx}",
-        "{ctx}. {cause_q} {history}, and what were its {n_2_3} most important consequences? {req_a}",
-        "Is it true that {claim}? {ctx}, and I want a straight answer: say whether it's true, why people believe it, and what the evidence shows.",
-        "{hi}{fact_q}? {ctx}, so please {req_a_lower} {req_b}",
+        "{hi}{ctx}. Can you explain {thing}{qtail}? {req_a} {req_b}{close}",
+        "{hi}{ctx}, so {pls}explain how {mechanism} works, step by step, for {audience}. {req_a}{close}",
+        "{hi}what's the real difference between {pair}? {ctx}, and I'd like {n_2_3} clear points of contrast with an example for each.{close}",
+        "{hi}{ctx}. {cause_q} {history}, and what were its {n_2_3} most important consequences? {req_a}{close}",
+        "{hi}is it true that {claim}? {ctx}, and I want a straight answer: say whether it's true, why people believe it, and what the evidence shows.{close}",
+        "{hi}{fact_q}? {ctx}, so please {req_a_lower} {req_b}{close}",
     ],
     complex: &[
-        "I'm preparing a {n_minutes}-minute talk on {thing} for {audience}. Please explain (1) what it is, (2) how it works or came about, (3) {aspect_a}, and (4) {aspect_b}. Compare it with one closely related idea, point out the most common misconceptions, say how confident we can be in each claim, and keep the tone {tone}. End with {n_small} questions the audience might ask, with short answers.",
-        "I need a thorough comparison of {pair} for {audience}. Cover how each one works, where each is used, how they were discovered or defined, and {n_2_3} practical consequences of mixing them up. Use a table for the side-by-side part, keep the whole answer under {n_words_long} words, define every technical term the first time it appears, and flag anything experts still disagree about.",
-        "{ctx}. I want to really understand {history}: the long-term causes, the immediate trigger, the key people involved, and the consequences over the following decades. Please separate established facts from interpretation, mention at least two competing views among historians, give approximate dates, and keep it under {n_words_long} words.",
-        "My {relative} insists that {claim}, and we've argued about it for weeks. Explain whether it's true, where the belief comes from, what the best evidence says, and why the idea is so persistent. Keep it {tone} rather than smug, name the kind of study or source behind each point, and suggest how I could explain it without starting another argument.",
-        "Explain {mechanism} in three layers: first a one-sentence version for {audience}, then a paragraph with one everyday analogy, then a detailed explanation with the underlying science or maths. For each layer, say what it leaves out. Finish with {n_small} common misconceptions and a short list of questions I could explore next.",
+        "{lead}I'm preparing a {n_minutes}-minute talk on {thing} for {audience}. Please explain (1) what it is, (2) how it works or came about, (3) {aspect_a}, and (4) {aspect_b}. Compare it with one closely related idea, point out the most common misconceptions, say how confident we can be in each claim, and keep the tone {tone}. End with {n_small} questions the audience might ask, with short answers.{fmt}{close}",
+        "{lead}I need a thorough comparison of {pair} for {audience}. Cover how each one works, where each is used, how they were discovered or defined, and {n_2_3} practical consequences of mixing them up. Use a table for the side-by-side part, keep the whole answer under {n_words_long} words, define every technical term the first time it appears, and flag anything experts still disagree about.{fmt}{close}",
+        "{lead}{ctx}. I want to really understand {history}: the long-term causes, the immediate trigger, the key people involved, and the consequences over the following decades. Please separate established facts from interpretation, mention at least two competing views among historians, give approximate dates, and keep it under {n_words_long} words.{fmt}{close}",
+        "{lead}My {relative} insists that {claim}, and we've argued about it for weeks. Explain whether it's true, where the belief comes from, what the best evidence says, and why the idea is so persistent. Keep it {tone} rather than smug, name the kind of study or source behind each point, and suggest how I could explain it without starting another argument.{fmt}{close}",
+        "{lead}Explain {mechanism} in three layers: first a one-sentence version for {audience}, then a paragraph with one everyday analogy, then a detailed explanation with the underlying science or maths. For each layer, say what it leaves out. Finish with {n_small} common misconceptions and a short list of questions I could explore next.{fmt}{close}",
     ],
     slots: &[
         ("thing", THING),
@@ -42,6 +42,7 @@ pub(super) const FAMILY: Family = Family {
         ("claim", CLAIM),
         ("qtail", QTAIL),
         ("wonder", WONDER),
+        ("curious", CURIOUS),
         ("ctx", CTX),
         ("subject", SUBJECT),
         ("kid", KID),
@@ -151,7 +152,11 @@ const CLAIM: &[&str] = &[
     "the tongue has separate zones for each taste", "Vikings wore horned helmets",
     "dogs only see in black and white", "you should wait an hour after eating to swim",
     "mother birds reject chicks that humans have touched", "glass is a slow-flowing liquid",
-    "chewing gum stays in your stomach for seven years",
+    "chewing gum stays in your stomach for seven years", "goldfish grow to the size of their tank",
+    "touching a toad gives you warts", "we have a separate brain in our gut",
+    "carrots improve your night vision", "a penny dropped from a skyscraper can kill someone",
+    "bananas grow on trees", "Mount Everest is the tallest mountain from base to peak",
+    "the Sahara has always been a desert",
 ];
 
 const QTAIL: &[&str] = &[
@@ -161,7 +166,14 @@ const QTAIL: &[&str] = &[
 
 const WONDER: &[&str] = &[
     "", "", "", " Just curious.", " I've always wondered.", " Asking for a quiz.",
-    " My kid asked me.", " Settle a bet for us!", " Thanks!",
+    " My kid asked me.", " Settle a bet for us!", " Thanks!", " Thank you!", " Cheers.",
+    " No idea myself.", " It came up at dinner.", " Short answer is fine.",
+];
+
+/// Lead-ins to a factual question; they follow `{hi}`, so they read fine after "hey, ".
+const CURIOUS: &[&str] = &[
+    "", "", "", "", "I was wondering, ", "settle this for me: ", "out of curiosity, ",
+    "for a quiz: ", "remind me, ", "random question, but ",
 ];
 
 /// Who is asking and why: the context that makes a moderate question.

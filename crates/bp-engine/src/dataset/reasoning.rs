@@ -8,27 +8,27 @@ use super::grammar::Family;
 pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}if all {=wa} are {=wb} and all {=wb} are {=wc}, are all {=wa} {=wc}?{rtail}",
-        "{hi}what comes next in the sequence {seq}?{rtail}",
-        "{hi}roughly how many {fermi}?{rtail}",
+        "{hi}{seq_q} {seq}?{rtail}{thx}",
+        "{hi}roughly how many {fermi}?{rtail}{thx}",
         "{hi}{order_puzzle}",
-        "{hi}which is heavier: a kilogram of {light} or a kilogram of {heavy}?{rtail}",
-        "{hi}if {n_m} machines make {n_m2} widgets in {n_min} minutes, how long would {n_big} machines take to make {n_big2} widgets?",
-        "{hi}is this reasoning sound: {fallacy}?{rtail}",
+        "{hi}which is heavier: a kilogram of {light} or a kilogram of {heavy}?{rtail}{thx}",
+        "{hi}{n_m} machines make {n_m2} widgets in {n_min} minutes. How long do {n_big} machines need for {n_big2}?",
+        "{hi}is this reasoning sound: {fallacy}?{rtail}{thx}",
     ],
     moderate: &[
-        "{=name_a}, {=name_b} and {=name_c} each ordered a different drink: {=drink_a}, {=drink_b} or {=drink_c}. {=name_a} didn't order the {=drink_a}, and {=name_b} ordered the {=drink_c}. Who ordered what? Explain each step of your reasoning.",
-        "Estimate how many {fermi}. Break the problem into steps, state your assumptions, and give a range rather than a single number.{thx}",
-        "Someone in my family keeps saying {fallacy}. Is that argument logically valid, and if not, what's the flaw? I'd like an explanation I could use in a debate, plus the name of the fallacy if it has one.",
-        "{=name_a} is twice as old as {=name_b}. {age_clue} How old is each of them now? Show the algebra and check the answer.",
-        "If all {=wa} are {=wb}, and some {=wb} are {=wc}, does it follow that some {=wa} are {=wc}? Explain with a diagram described in words, and give a counterexample if it doesn't follow.",
-        "A train leaves {city} at {speed_a} km/h and another leaves {city2} at {speed_b} km/h, heading towards each other on the same line {dist} km apart. When and where do they meet? Show your working and check it.",
+        "{hi}{=name_a}, {=name_b} and {=name_c} each ordered a different drink: {=drink_a}, {=drink_b} or {=drink_c}. {=name_a} didn't order the {=drink_a}, and {=name_b} ordered the {=drink_c}. Who ordered what? Explain each step of your reasoning.{close}",
+        "{hi}estimate how many {fermi}. Break the problem into steps, state your assumptions, and give a range rather than a single number.{close}",
+        "{hi}{fallacy_who} keeps saying {fallacy}. Is that argument logically valid, and if not, what's the flaw? I'd like an explanation I could use in a debate, plus the name of the fallacy if it has one.{close}",
+        "{hi}{=name_a} is twice as old as {=name_b}. {age_clue} How old is each of them now? Show the algebra and check the answer.{close}",
+        "{hi}if all {=wa} are {=wb}, and some {=wb} are {=wc}, does it follow that some {=wa} are {=wc}? Explain with a diagram described in words, and give a counterexample if it doesn't follow.{close}",
+        "{hi}a train leaves {city} at {speed_a} km/h and another leaves {city2} at {speed_b} km/h, heading towards each other on the same line {dist} km apart. When and where do they meet? Show your working and check it.{close}",
     ],
     complex: &[
-        "Four friends, {=name_a}, {=name_b}, {=name_c} and {=name_d}, each keep a different pet (a cat, a dog, a parrot and a tortoise) and live on different floors, 1 to 4. Clues: {=name_a} lives directly above the {pet_x} owner; {=name_b} is on floor {floor}; the {pet_y} lives on the top floor; {=name_c} does not live next to {=name_d}. Work out who owns which pet and lives where, show each deduction, say whether the solution is unique, and if it isn't, name the smallest extra clue that would make it so.",
-        "Estimate {fermi_big}. Break the problem into at least {n_factors} factors, give a low, central and high value for each with a one-line justification, combine them into a final range, say which assumption the answer is most sensitive to, and describe one real data source that could check the estimate.",
-        "A test for a condition that affects {prevalence} of people detects {sensitivity} of true cases and has a {fpr} false-positive rate. {=name_a} tests positive. What is the probability that {=name_a} actually has the condition? Solve it with Bayes' theorem and again with natural frequencies out of 10,000 people, explain why the intuitive answer is wrong, and show how a second, independent positive test would change the result.",
-        "In a game show there are {doors}. Should you switch? Compute the exact probabilities, explain the intuition to someone who insists it's 50/50, describe a small simulation that would confirm it, and say how the answer changes if the host opens doors at random instead.",
-        "On an island, knights always tell the truth and knaves always lie. You meet {=name_a}, {=name_b} and {=name_c}. {=name_a} says: '{=name_b} is a knave.' {=name_b} says: '{=name_a} and {=name_c} are the same type.' {=name_c} says: '{knave_claim}' Determine who is what, show every case you considered, explain why the others lead to contradictions, and if more than one answer works, add one statement that would leave exactly one.",
+        "{lead}Four friends, {=name_a}, {=name_b}, {=name_c} and {=name_d}, each keep a different pet (a cat, a dog, a parrot and a tortoise) and live on different floors, 1 to 4. Clues: {=name_a} lives directly above the {pet_x} owner; {=name_b} is on floor {floor}; the {pet_y} lives on the top floor; {=name_c} does not live next to {=name_d}. Work out who owns which pet and lives where, show each deduction, say whether the solution is unique, and if it isn't, name the smallest extra clue that would make it so.{fmt}{close}",
+        "{lead}Estimate {fermi_big}. Break the problem into at least {n_factors} factors, give a low, central and high value for each with a one-line justification, combine them into a final range, say which assumption the answer is most sensitive to, and describe one real data source that could check the estimate.{fmt}{close}",
+        "{lead}A test for a condition that affects {prevalence} of people detects {sensitivity} of true cases and has a {fpr} false-positive rate. {=name_a} tests positive. What is the probability that {=name_a} actually has the condition? Solve it with Bayes' theorem and again with natural frequencies out of 10,000 people, explain why the intuitive answer is wrong, and show how a second, independent positive test would change the result.{fmt}{close}",
+        "{lead}In a game show there are {doors}. Should you switch? Compute the exact probabilities, explain the intuition to {skeptic}, {simulate}, and say how the answer changes if the host opens doors at random instead.{fmt}{close}",
+        "{lead}On an island, knights always tell the truth and knaves always lie. You meet {=name_a}, {=name_b} and {=name_c}. {=name_a} says: '{=name_b} is a knave.' {=name_b} says: '{=name_a} and {=name_c} are the same type.' {=name_c} says: '{knave_claim}' Determine who is what, show every case you considered, explain why the others lead to contradictions, and if more than one answer works, add one statement that would leave exactly one.{fmt}{close}",
     ],
     slots: &[
         ("wa", WA),
@@ -64,16 +64,26 @@ pub(super) const FAMILY: Family = Family {
         ("fpr", FPR),
         ("doors", DOORS),
         ("knave_claim", KNAVE_CLAIM),
+        ("seq_q", SEQ_Q),
+        ("fallacy_who", FALLACY_WHO),
+        ("skeptic", SKEPTIC),
+        ("simulate", SIMULATE),
     ],
 };
 
 /// Made-up category words: a syllogism over them tests form, not world knowledge.
-const WA: &[&str] =
-    &["bloops", "zarks", "wugs", "glorbs", "fendles", "trimbles", "snargs", "quibs", "dax", "blickets"];
-const WB: &[&str] =
-    &["razzies", "tinks", "plonks", "vexes", "moobles", "grinks", "sploots", "yarbles", "fepps"];
-const WC: &[&str] =
-    &["lazzles", "mippets", "drovs", "kribbles", "nurfs", "toves", "wozzles", "zibs", "cronks"];
+const WA: &[&str] = &[
+    "bloops", "zarks", "wugs", "glorbs", "fendles", "trimbles", "snargs", "quibs", "daxes",
+    "blickets", "frobs", "gimbles", "zorps", "plinks",
+];
+const WB: &[&str] = &[
+    "razzies", "tinks", "plonks", "vexes", "moobles", "grinks", "sploots", "yarbles", "fepps",
+    "tazzes", "norbs", "bleeps", "quarks",
+];
+const WC: &[&str] = &[
+    "lazzles", "mippets", "drovs", "kribbles", "nurfs", "toves", "wozzles", "zibs", "cronks",
+    "flims", "jibbers", "snoots", "grobs",
+];
 
 const RTAIL: &[&str] = &[
     "", "", "", " Explain briefly.", " Why?", " Show your reasoning.", " Just the logic, please.",
@@ -86,7 +96,10 @@ const SEQ: &[&str] = &[
     "0, 1, 8, 27, 64", "A, C, F, J, O", "1, 11, 21, 1211, 111221", "2, 4, 8, 16, 32",
     "100, 50, 25, 12.5", "1, 2, 6, 24, 120", "J, F, M, A, M", "O, T, T, F, F, S, S",
     "4, 6, 9, 13.5", "31, 28, 31, 30", "7, 14, 28, 56", "1, 8, 27, 64, 125", "3, 5, 9, 17, 33",
-    "Z, X, V, T", "6, 11, 16, 21", "1, 5, 14, 30, 55", "2, 5, 10, 17, 26",
+    "Z, X, V, T", "6, 11, 16, 21", "1, 5, 14, 30, 55", "2, 5, 10, 17, 26", "1, 4, 16, 64",
+    "81, 27, 9, 3", "2, 2, 4, 12, 48", "1, 3, 7, 15, 31", "B, D, G, K", "11, 13, 17, 19, 23",
+    "3, 6, 18, 36, 108", "1, 2, 3, 5, 8, 13", "0, 3, 8, 15, 24", "M, T, W, T, F",
+    "20, 19, 17, 14, 10", "1, 10, 100, 1000", "4, 9, 25, 49", "64, 32, 16, 8",
 ];
 
 /// Fermi questions, completing "how many …".
@@ -99,6 +112,10 @@ const FERMI: &[&str] = &[
     "steps it takes to walk across {city}", "grains of rice are in a 1 kg bag",
     "dentists work in {city}", "leaves are on a mature oak tree",
     "books could fit in a typical public library", "people are on planes in the air right now",
+    "footballs would fill a stadium", "teachers work in {city}", "taxis drive around {city} at night",
+    "bicycles there are in {city}", "eggs are eaten in {city} each morning",
+    "songs are streamed worldwide every minute", "emails are sent every second",
+    "bricks it takes to build a house", "slices of bread a bakery sells in a year",
 ];
 
 /// Fermi questions as noun phrases, for "Estimate …".
@@ -120,8 +137,14 @@ const ORDER_PUZZLE: &[&str] = &[
     "{=name_a} earns more than {=name_b}, and {=name_c} earns less than {=name_b}. Who earns the least?",
 ];
 
-const LIGHT: &[&str] = &["feathers", "popcorn", "cotton wool", "paper", "balloons", "dry leaves"];
-const HEAVY: &[&str] = &["bricks", "iron nails", "lead", "sand", "gold", "rocks", "wet cement"];
+const LIGHT: &[&str] = &[
+    "feathers", "popcorn", "cotton wool", "paper", "balloons", "dry leaves", "marshmallows",
+    "tissues", "polystyrene", "straw",
+];
+const HEAVY: &[&str] = &[
+    "bricks", "iron nails", "lead", "sand", "gold", "rocks", "wet cement", "steel bolts",
+    "coins", "potatoes",
+];
 
 const N_M: &[&str] = &["3", "4", "5", "6", "10"];
 const N_MIN: &[&str] = &["3", "5", "6", "10", "12"];
@@ -143,6 +166,14 @@ const FALLACY: &[&str] = &[
     "\"A famous actor recommends this diet, so it works\"",
     "\"We've already spent {money} on this project, so we can't stop now\"",
     "\"Ice-cream sales and drownings rise together, so ice cream causes drowning\"",
+    "\"I've flipped heads five times in a row, so tails is due\"",
+    "\"If it's on the internet, someone must have checked it\"",
+    "\"My neighbour got food poisoning there once, so the whole chain is dirty\"",
+    "\"Every swan I've seen is white, so all swans are white\"",
+    "\"You can't prove the new policy will work, so it will fail\"",
+    "\"All squares are rectangles, so all rectangles are squares\"",
+    "\"This diet worked for my cousin, so it will work for everyone\"",
+    "\"The older option has been around longer, so it must be better\"",
 ];
 
 const AGE_N: &[&str] = &["89", "92", "95", "97", "101"];
@@ -176,6 +207,24 @@ const DOORS: &[&str] = &[
     "four doors: a car is behind one and goats behind the rest. You pick a door, and the host, who knows where the car is, opens two of the other doors, both hiding goats",
     "five doors, one hiding a car. After your pick, the host, who knows where the car is, opens three goat doors and leaves one other door closed",
     "ten doors, one hiding a car. After your pick, the host, who knows where the car is, opens eight goat doors and leaves one other door closed",
+];
+
+const SEQ_Q: &[&str] = &[
+    "what comes next in the sequence", "what's the next term in", "what's the pattern in",
+    "can you find the rule behind",
+];
+
+const FALLACY_WHO: &[&str] = &[
+    "someone in my family", "my {relative}", "a colleague", "a guest on a podcast I like",
+    "my teacher",
+];
+
+const SKEPTIC: &[&str] =
+    &["someone who insists it's 50/50", "my {relative}, who refuses to believe it", "a sceptical maths teacher"];
+
+const SIMULATE: &[&str] = &[
+    "describe a small simulation that would confirm it", "sketch a simulation in pseudocode",
+    "suggest a way to check it with playing cards",
 ];
 
 const KNAVE_CLAIM: &[&str] = &[

@@ -11,6 +11,9 @@ pub(super) const SHARED: Slots = &[
     ("hi", HI),
     ("pls", PLS),
     ("thx", THX),
+    ("lead", LEAD),
+    ("close", CLOSE),
+    ("fmt", FMT),
     ("audience", AUDIENCE),
     ("tone", TONE),
     ("tone_end", TONE_END),
@@ -44,18 +47,47 @@ pub(super) const SHARED: Slots = &[
     ("money_big", MONEY_BIG),
 ];
 
-/// Openers; empty entries make "no opener" the most common case, as in real traffic.
+/// Openers of short requests; empty entries make "no opener" the most common case, as in
+/// real traffic. Templates that follow `{hi}` start lower-case (see `push_text`).
 const HI: &[&str] = &[
-    "", "", "", "", "", "hey, ", "hi, ", "hello, ", "hi! ", "hey there! ", "ok, ", "so, ",
-    "good morning! ", "quick one: ",
+    "", "", "", "", "", "", "", "", "", "", "", "", "hey, ", "hi, ", "hello, ", "hi! ", "hey there! ", "ok, ", "so, ",
+    "good morning! ", "quick one: ", "hiya, ", "morning! ", "hi there, ", "right, ", "alright, ",
+    "hello there! ", "evening! ", "sorry to bother you, but ", "hey! ", "good afternoon! ",
+    "hi again! ", "excuse me, ", "hey friend, ", "greetings! ", "hello! ", "ok so ",
 ];
 
-const PLS: &[&str] = &["", "", "please ", "could you please "];
+const PLS: &[&str] = &["", "", "", "please ", "please ", "could you please "];
 
-/// Closers carry their own leading space so an empty one leaves no trace.
+/// Closers of short requests; each carries its own leading space.
 const THX: &[&str] = &[
-    "", "", "", "", " Thanks!", " Thank you.", " Thanks in advance.", " Cheers!",
-    " Much appreciated.", " Thanks a lot.", " 🙏",
+    "", "", "", "", "", "", "", "", "", "", " Thanks!", " Thank you.", " Thanks in advance.", " Cheers!",
+    " Much appreciated.", " Thanks a lot.", " 🙏", " Ta!", " Thx!", " Thank you!",
+    " Thanks so much.", " Appreciate it!", " Many thanks.", " Thanks heaps!", " ty!",
+    " Thanks 😊", " Thank you kindly.", " You're a lifesaver.",
+];
+
+/// Preambles of longer requests, ending a sentence of their own.
+const LEAD: &[&str] = &[
+    "", "", "", "", "", "", "I need some help. ", "Here's my situation. ", "Long one, sorry! ",
+    "Bear with me, this is a detailed request. ", "Okay, here's a bigger one. ",
+    "I'd really appreciate your help with this. ", "Hi! ", "Hello. ", "Hey, hoping you can help. ",
+    "Quick context first. ", "This matters a lot to me. ", "Good morning. ",
+];
+
+/// Closers of longer requests.
+const CLOSE: &[&str] = &[
+    "", "", "", "", "", " Thanks!", " Thanks in advance.", " Thank you so much.",
+    " I appreciate it.", " Take your time.", " No rush.", " Happy to answer follow-up questions.",
+    " Let me know if anything is unclear.", " Much appreciated!", " 🙏", " Cheers.",
+    " Thanks, you're a star.",
+];
+
+/// One more requirement on the shape of the answer, for requests that produce a document.
+const FMT: &[&str] = &[
+    "", "", "", "", " Please use headings.", " Format it in Markdown.",
+    " Use bullet points where it helps.", " Keep the language plain.", " Be concise.",
+    " Be specific rather than generic.", " Write in British English.", " Write in American English.",
+    " Avoid filler.", " Number the sections.",
 ];
 
 const AUDIENCE: &[&str] = &[

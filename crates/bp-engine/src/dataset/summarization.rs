@@ -9,24 +9,24 @@ pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}summarize the plot of {work} in {n_sent}.{thx}",
         "{hi}give me a TL;DR of {work}{sum_tail}.{thx}",
-        "{hi}summarize this in one line: {tiny}",
-        "{hi}{pls}sum up the key points of {doc_known}.{thx}",
+        "{hi}summarize this in one line: {tiny}{thx}",
+        "{hi}{pls}sum up the key points of {doc_known}{doc_tail}.{thx}",
         "{hi}{pls}summarize {work} for {audience}.{thx}",
-        "{hi}TL;DR please: {tiny}",
+        "{hi}TL;DR please: {tiny}{thx}",
     ],
     moderate: &[
-        "{pls}summarize these meeting notes in {n_small} bullet points for {audience}:\n\n{notes}",
-        "Here's a customer review. Summarize it in two sentences, keeping the main complaint and any praise:\n\n\"{review}\"",
-        "Condense this email into a three-line update my manager can read on a phone:\n\n{email}",
-        "Summarize {work} in about {n_words} words for {audience}, without spoiling the ending. Focus on the main characters and what they want.{thx}",
-        "{pls}summarize this news story in {n_2_3} sentences for {audience}, keeping the key numbers:\n\n{article}",
+        "{hi}{pls}summarize these meeting notes in {n_small} bullet points for {audience}:\n\n{notes}",
+        "{hi}here's a customer review. Summarize it in {n_sent_short}, {review_focus}:\n\n\"{any_review}\"",
+        "{hi}condense this email into a three-line update my manager can read on a phone:\n\n{email}",
+        "{hi}summarize {work} in about {n_words} words for {audience}, without spoiling the ending. Focus on the main characters and what they want.{close}",
+        "{hi}{pls}summarize this news story in {n_2_3} sentences for {audience}, keeping the key numbers:\n\n{article}",
     ],
     complex: &[
-        "Below are notes from a {n_minutes}-minute planning meeting. Write a summary for {audience} in at most {n_words} words, then list separately the decisions made, the open questions and the action items with owners. Keep every figure exactly as written, flag anything that contradicts itself, and don't add anything that isn't in the notes.\n\n{notes}\n{notes_more}",
-        "Summarize the article below in three layers: a one-sentence headline, a {n_2_3}-sentence summary for {audience}, and a bullet list of the key facts with their numbers. Keep a neutral tone, quote at most one short phrase directly, and end with one question the article leaves unanswered.\n\n{article}",
-        "I have a few hundred customer reviews like the two below. Summarize the common themes, separate product problems from delivery or service problems, guess how often each theme appears, pick one representative quote per theme, and finish with the three changes that would most improve ratings.\n\n\"{review}\"\n\n\"{review_b}\"",
-        "Summarize the email and the reply below for a colleague who was away. Give a two-sentence overview, then a checklist of what they personally need to do and by when, note where the reply changes the original plan, keep the dates exactly as written, and leave out the pleasantries.\n\n{email}\n\nReply from {=name_b}: {email_reply}",
-        "Summarize the study below for {audience}. Explain in plain language what was done, what was found and how strong the evidence is, keep the numbers, point out at least two limitations, avoid hype words like 'breakthrough', and stay under {n_words} words.\n\n{study}",
+        "{lead}Below are notes from a {n_minutes}-minute planning meeting. Write a summary for {audience} in at most {n_words} words, then list separately the decisions made, the open questions and the action items with owners. Keep every figure exactly as written, flag anything that contradicts itself, and don't add anything that isn't in the notes.{fmt}\n\n{notes}\n{notes_more}",
+        "{lead}Summarize the article below in three layers: a one-sentence headline, a {n_2_3}-sentence summary for {audience}, and a bullet list of the key facts with their numbers. Keep a neutral tone, quote at most one short phrase directly, and end with one question the article leaves unanswered.{fmt}\n\n{article}",
+        "{lead}I have a few hundred customer reviews like the two below. Summarize the common themes, separate product problems from delivery or service problems, guess how often each theme appears, pick one representative quote per theme, and finish with the three changes that would most improve ratings.{fmt}\n\n\"{review}\"\n\n\"{review_b}\"",
+        "{lead}Summarize the email and the reply below for a colleague who was away. Give a two-sentence overview, then a checklist of what they personally need to do and by when, note where the reply changes the original plan, keep the dates exactly as written, and leave out the pleasantries.{fmt}\n\n{email}\n\nReply from {=name_b}: {email_reply}",
+        "{lead}Summarize the study below for {audience}. Explain in plain language what was done, what was found and how strong the evidence is, keep the numbers, point out at least two limitations, avoid hype words like 'breakthrough', and stay under {n_words} words.{fmt}\n\n{study}",
     ],
     slots: &[
         ("work", WORK),
@@ -38,6 +38,10 @@ pub(super) const FAMILY: Family = Family {
         ("notes_more", NOTES_MORE),
         ("review", REVIEW),
         ("review_b", REVIEW_B),
+        ("any_review", ANY_REVIEW),
+        ("doc_tail", DOC_TAIL),
+        ("n_sent_short", N_SENT_SHORT),
+        ("review_focus", REVIEW_FOCUS),
         ("product", PRODUCT),
         ("email", EMAIL),
         ("email_reply", EMAIL_REPLY),
@@ -61,7 +65,11 @@ const WORK: &[&str] = &[
     "the film Inception", "the story of Cinderella", "Things Fall Apart", "The Tale of Genji",
     "Beloved", "The Hobbit", "Dracula", "Anna Karenina", "The Count of Monte Cristo",
     "Great Expectations", "the film Spirited Away", "Robinson Crusoe", "The Old Man and the Sea",
-    "Little Women", "the Iliad", "Madame Bovary",
+    "Little Women", "the Iliad", "Madame Bovary", "The Catcher in the Rye", "Middlemarch",
+    "The Handmaid's Tale", "Of Human Bondage", "Sense and Sensibility", "The Remains of the Day",
+    "Treasure Island", "Alice's Adventures in Wonderland", "The Grapes of Wrath",
+    "Lord of the Flies", "A Christmas Carol", "Heart of Darkness", "the film Casablanca",
+    "the film Parasite", "Journey to the West", "The Name of the Rose",
 ];
 
 const N_SENT: &[&str] = &[
@@ -82,6 +90,11 @@ const TINY: &[&str] = &[
     "\"{=name_a} found a cheaper venue in {city}, but it only has space for forty people.\"",
     "\"The landlord will fix the heating on {weekday}; someone needs to be home to let them in.\"",
     "\"Rehearsal is cancelled on {weekday} since the hall is double-booked; we'll meet at {time} instead.\"",
+    "\"The plumber can come on {weekday} at {time}, but only if someone signs for the parts.\"",
+    "\"{=name_a} says the report needs one more chart and a shorter intro before {weekday}.\"",
+    "\"Trains to {city} are replaced by buses this weekend, so allow an extra hour.\"",
+    "\"The library will stay open until {time} during exam weeks, starting this {weekday}.\"",
+    "\"Our {weekday} run is moved to the park because the river path is flooded.\"",
 ];
 
 const DOC_KNOWN: &[&str] = &[
@@ -90,6 +103,9 @@ const DOC_KNOWN: &[&str] = &[
     "the Universal Declaration of Human Rights", "the Gettysburg Address",
     "the Communist Manifesto", "The Art of War", "the Magna Carta",
     "the Treaty of Versailles", "Silent Spring", "the Geneva Conventions",
+    "Adam Smith's The Wealth of Nations", "the Bill of Rights", "the Kyoto Protocol",
+    "Keynes's General Theory", "the Emancipation Proclamation",
+    "Orwell's essay Politics and the English Language", "the Hippocratic Oath",
 ];
 
 /// Meeting notes, one coherent meeting each.
@@ -119,6 +135,20 @@ const REVIEW_B: &[&str] = &[
     "Love the design of the {product}, but mine stopped working after {n_hours} weeks. The replacement came quickly and has been fine so far. Packaging was excessive: a huge box full of plastic for something this small.",
     "Great value. The {product} does everything the expensive brands do. Delivery to {city} took ten days though, and nobody answered the chat when I asked where it was. I'd buy it again, but order earlier.",
     "Returned it. The {product} was smaller than the photos suggest and the colour looked different in person. The refund took two weeks and I had to pay for return postage myself, which felt unfair.",
+];
+
+const DOC_TAIL: &[&str] = &[
+    "", "", " in plain English", " in bullet points", " for a school essay", " in five lines",
+    " for {audience}",
+];
+
+const ANY_REVIEW: &[&str] = &["{review}", "{review_b}"];
+
+const N_SENT_SHORT: &[&str] = &["one sentence", "two sentences", "three sentences", "a single line"];
+
+const REVIEW_FOCUS: &[&str] = &[
+    "keeping the main complaint and any praise", "for our product team",
+    "in a neutral tone", "so I can decide whether to reply", "separating facts from feelings",
 ];
 
 const PRODUCT: &[&str] = &[

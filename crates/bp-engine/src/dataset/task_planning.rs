@@ -6,29 +6,29 @@ use super::grammar::Family;
 
 pub(super) const FAMILY: Family = Family {
     simple: &[
-        "{hi}plan a {n_days}-day itinerary for {city}.{thx}",
-        "{hi}{pls}make me a study schedule for {exam}.{thx}",
-        "{hi}give me a {n_weeks}-week plan to learn {skill}.{thx}",
-        "{hi}help me plan {party} for {n_people} people.{thx}",
-        "{hi}{pls}create a weekly meal plan for {diet_who}.{thx}",
-        "{hi}{pls}make a packing list for {trip}.{thx}",
-        "{hi}{pls}draft a daily routine for {routine_who}.{thx}",
-        "{hi}can you plan my {weekday} so I get {chores} done?",
+        "{hi}plan a {n_days}-day itinerary for {any_city}{plan_tail}.{thx}",
+        "{hi}{pls}make me a study schedule for {exam}{plan_tail}.{thx}",
+        "{hi}give me a {n_weeks}-week plan to learn {skill}{plan_tail}.{thx}",
+        "{hi}help me plan {party} for {n_guests} people{plan_tail}.{thx}",
+        "{hi}{pls}create a weekly meal plan for {diet_who}{plan_tail}.{thx}",
+        "{hi}{pls}make a packing list for {trip}{plan_tail}.{thx}",
+        "{hi}{pls}draft a daily routine for {routine_who}{plan_tail}.{thx}",
+        "{hi}can you plan my {weekday} so I get {chores} done?{thx}",
     ],
     moderate: &[
-        "{hi}plan a {n_days}-day trip to {city} for {travellers} on a budget of {money}. We love {interest_a} and {interest_b}, but we'd rather avoid {avoid}.{thx}",
-        "Make a {n_weeks}-week study plan for {exam}. I can study {n_hours} hours on weekdays and more at weekends, and my weakest area is {weak_area}.{thx}",
-        "Help me organise {party} for {n_people} people on {weekday}. The budget is {money}, {party_constraint}, and I need a rough timeline for the day.",
-        "Create a roadmap for learning {skill} in {n_months} months while working full-time. Split it into monthly goals and suggest one small project for each month.{thx}",
-        "I want to {life_goal} by {month}. Break it into weekly steps I can actually follow, keeping in mind that I {life_constraint}.",
-        "{pls}put together a {n_weeks}-week content calendar for {business}'s social media: {n_posts} posts a week, a mix of {content_a} and {content_b}, with a theme for each week.",
+        "{hi}plan a {n_days}-day trip to {city} for {travellers} on a budget of {money}. We love {interest_a} and {interest_b}, but we'd rather avoid {avoid}.{close}",
+        "{hi}make a {n_weeks}-week study plan for {exam}. I can study {n_hours} hours on weekdays and more at weekends, and my weakest area is {weak_area}.{close}",
+        "{hi}help me organise {party} for {n_guests} people on {weekday}. The budget is {money}, {party_constraint}, and I need a rough timeline for the day.{close}",
+        "{hi}create a roadmap for learning {skill} in {n_months} months {alongside}. Split it into monthly goals and suggest one small project for each month.{close}",
+        "{hi}I want to {life_goal} by {month}. Break it into weekly steps I can actually follow, keeping in mind that I {life_constraint}.{close}",
+        "{hi}{pls}put together a {n_weeks}-week content calendar for {business}'s social media: {n_posts} posts a week, a mix of {content_a} and {content_b}, with a theme for each week.{close}",
     ],
     complex: &[
-        "Create a {n_weeks}-week roadmap for launching {launch} at {business}. We have {team}, a budget of {money_big}, and a hard deadline at the end of {month}. Break it into phases with milestones, assign owners by role, show dependencies and the critical path, include a buffer for {risk}, and list what we would cut first if we slip. Present it as a table followed by the {n_small} biggest risks.",
-        "Plan a {n_days}-day trip through {region} for {travellers} in {month}. Our budget is {money_big} including flights, one of us {mobility}, we want at least {n_2_3} slow mornings, and we'd like a mix of {interest_a} and {interest_b}. Give a day-by-day itinerary with travel times, where to stay each night, rough daily costs, and a rainy-day alternative for every outdoor activity.",
-        "I'm moving from {city} to {city2} in {n_weeks} weeks with {household}. Build me a moving plan covering the lease, utilities, {admin_task}, shipping versus selling furniture, and registering with a new doctor. Order the tasks by deadline, mark which ones block others, estimate the hours each takes, and flag anything I must book at least a month ahead.",
-        "Design a {n_weeks}-week training plan to take me from {fitness_start} to {fitness_goal}. I can train {n_train} days a week, I have {injury}, and I travel for work every other week without gym access. Include rest days, a rule for when to progress, a hotel-room alternative for each session, and what to do if I miss a whole week.",
-        "Organise a {n_days_event}-day conference for {n_attendees} people in {city} next {season}. Plan the venue search, speakers, catering for {diet_need}, registration, volunteers and a post-event survey. Give a timeline working back from the event date, a budget split across categories for a total of {money_big}, an owner for each workstream, and the decisions we must make this month.",
+        "{lead}Create a {n_weeks}-week roadmap for launching {launch} at {business}. We have {team}, a budget of {money_big}, and a hard deadline at the end of {month}. Break it into phases with milestones, assign owners by role, show dependencies and the critical path, include a buffer for {risk}, and list what we would cut first if we slip. Present it as a table followed by the {n_small} biggest risks.{fmt}{close}",
+        "{lead}Plan a {n_days}-day trip through {region} for {travellers} in {month}. Our budget is {money_big} including flights, one of us {mobility}, we want at least {n_2_3} slow mornings, and we'd like a mix of {interest_a} and {interest_b}. Give a day-by-day itinerary with travel times, where to stay each night, rough daily costs, and a rainy-day alternative for every outdoor activity.{fmt}{close}",
+        "{lead}I'm moving from {city} to {city2} in {n_weeks} weeks with {household}. Build me a moving plan covering the lease, utilities, {admin_task}, shipping versus selling furniture, and registering with a new doctor. Order the tasks by deadline, mark which ones block others, estimate the hours each takes, and flag anything I must book at least a month ahead.{fmt}{close}",
+        "{lead}Design a {n_weeks}-week training plan to take me from {fitness_start} to {fitness_goal}. I can train {n_train} days a week, I have {injury}, and I travel for work every other week without gym access. Include rest days, a rule for when to progress, a hotel-room alternative for each session, and what to do if I miss a whole week.{fmt}{close}",
+        "{lead}Organise a {n_days_event}-day conference for {n_attendees} people in {city} next {season}. Plan the venue search, speakers, catering for {diet_need}, registration, volunteers and a post-event survey. Give a timeline working back from the event date, a budget split across categories for a total of {money_big}, an owner for each workstream, and the decisions we must make this month.{fmt}{close}",
     ],
     slots: &[
         ("exam", EXAM),
@@ -65,46 +65,78 @@ pub(super) const FAMILY: Family = Family {
         ("n_attendees", N_ATTENDEES),
         ("season", SEASON),
         ("diet_need", DIET_NEED),
+        ("plan_tail", PLAN_TAIL),
+        ("any_city", ANY_CITY),
+        ("n_guests", N_GUESTS),
+        ("alongside", ALONGSIDE),
     ],
 };
+
+const PLAN_TAIL: &[&str] = &[
+    "", "", "", "", " for me", ", please", ", nothing fancy", ", keep it simple",
+    " that's realistic", " I can stick to", " that isn't too packed", ", starting {weekday}",
+];
+
+const ANY_CITY: &[&str] = &["{city}", "{city2}"];
+const N_GUESTS: &[&str] = &["6", "10", "12", "15", "20", "25", "30", "40"];
+
+const ALONGSIDE: &[&str] = &[
+    "while working full-time", "around a busy family life", "as a complete beginner",
+    "studying only at weekends",
+];
 
 const EXAM: &[&str] = &[
     "my biology final", "the driving theory test", "the GRE", "my grade 5 piano exam",
     "a Spanish B1 exam", "the bar exam", "my statistics midterm", "a cloud certification",
     "my history A-level", "the IELTS", "my accounting exams", "a first-aid course test",
+    "my chemistry finals", "the citizenship test", "my French oral exam", "a project management exam",
+    "my maths retake", "the SAT", "my nursing exams", "a sommelier exam",
 ];
 
 const SKILL: &[&str] = &[
     "basic Spanish", "SQL", "to swim", "touch typing", "the guitar", "watercolour painting",
     "public speaking", "spreadsheets", "to run 5K", "Rust", "photography", "to cook simple dinners",
-    "data visualisation", "chess", "sign language basics", "woodworking",
+    "data visualisation", "chess", "sign language basics", "woodworking", "Japanese",
+    "to bake bread", "the piano", "yoga at home", "video editing", "to draw portraits",
+    "basic car maintenance", "Excel formulas", "to knit", "salsa dancing", "machine learning basics",
+    "to sew", "web design",
 ];
 
 const PARTY: &[&str] = &[
     "a birthday party", "a team offsite", "a picnic", "a baby shower", "a game night",
     "a reunion dinner", "a charity bake sale", "a kids' sleepover", "a housewarming",
-    "a surprise retirement party", "a neighbourhood clean-up day",
+    "a surprise retirement party", "a neighbourhood clean-up day", "a wine-tasting evening",
+    "a garden barbecue", "a book launch", "a quiz night", "a christening lunch",
+    "an office Christmas party",
 ];
 
 const DIET_WHO: &[&str] = &[
     "a family of four", "a vegetarian student", "someone training for a marathon",
     "two busy parents", "someone on a tight budget", "a person cutting down on sugar",
-    "a household with one vegan",
+    "a household with one vegan", "a pregnant friend", "a teenager who hates vegetables",
+    "a couple who only cook at weekends", "someone with a nut allergy", "a shift worker",
+    "my elderly dad", "a student with a tiny kitchen",
 ];
 
 const TRIP: &[&str] = &[
     "a week of camping", "a ski trip", "a business trip to {city}", "a beach holiday",
     "a weekend in {city}", "a hiking trip in the mountains", "a long-haul flight with a toddler",
+    "a music festival", "a week of sailing", "a wedding abroad", "a winter trip to {city2}",
+    "a month of backpacking", "a cycling tour", "a hospital stay",
 ];
 
 const ROUTINE_WHO: &[&str] = &[
     "a student with early lectures", "someone working night shifts", "a freelancer at home",
     "a new parent", "me, since I keep wasting mornings", "a retiree who wants more structure",
+    "a teenager during exam season", "a remote worker who never leaves the house",
+    "someone recovering from burnout", "a writer with a day job", "a dog owner who works shifts",
+    "someone training for a triathlon",
 ];
 
 const CHORES: &[&str] = &[
     "my errands and some exercise", "laundry, shopping and two work calls",
-    "the garden and my tax return", "cleaning and meal prep",
+    "the garden and my tax return", "cleaning and meal prep", "three assignments and a run",
+    "the school run, a dentist visit and some work", "all my admin", "packing for my trip",
 ];
 
 const TRAVELLERS: &[&str] = &[

@@ -136,7 +136,7 @@ fn texts_are_clean() {
         assert!(!prose.contains(['{', '}']), "{}", at("brace outside code"));
         assert!(!prose.contains(",,") && !prose.contains("?."), "{}", at("doubled punctuation"));
         assert!(!prose.contains(" ,") && !prose.contains(" . "), "{}", at("space before punctuation"));
-        assert!(!prose.lines().any(|l| l.ends_with(' ')), "{}", at("trailing space in a line"));
+        assert!(!text.lines().any(|l| l.ends_with(' ')), "{}", at("trailing space in a line"));
         assert!(!text.starts_with(|c: char| c.is_ascii_lowercase()), "{}", at("lower-case start"));
     }
 }
@@ -245,5 +245,14 @@ fn print_cell_stats() {
                 seen.len() as f64 / words.len() as f64,
             );
         }
+    }
+}
+
+#[test]
+#[ignore]
+fn tmp_samples() {
+    let n: usize = std::env::var("N").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    for r in rows(std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(5), n) {
+        println!("@@ {} {} {} | {}", r.intent, r.complexity, n_words(&r.text), r.text.replace('\n', "⏎"));
     }
 }

@@ -11,23 +11,22 @@ pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}translate \"{phrase_en}\" into {any_lang}.{thx}",
         "{hi}how do you say \"{phrase_en}\" in {any_lang}?{thx}",
-        "{hi}{to_english}",
         "{hi}what's the {any_lang} word for \"{word_en}\"?{thx}",
         "{hi}{pls}put \"{phrase_en}\" into {any_lang} for me.{thx}",
         "{hi}{to_english}{thx}",
     ],
     moderate: &[
-        "{pls}translate this into {any_lang}, keeping it {register}. It's a {message}",
-        "What does \"{foreign}\" mean? Give me a literal translation and a natural English one, and explain any word that doesn't translate directly.{thx}",
-        "Translate \"{phrase_en}\" into {lang} and {lang_b}, and point out any difference between the formal and informal forms in each.{thx}",
-        "I'm writing to {recipient} in {any_lang}. How would I say \"{phrase_en}\" naturally rather than word for word? Please give a formal and an informal version.",
-        "How would you translate the idiom \"{idiom}\" into {any_lang}? Is there an equivalent expression, or should I rephrase it? Please give an example sentence.",
+        "{hi}{pls}translate this into {any_lang}, keeping it {register}. It's a {message}{close}",
+        "{hi}what does \"{foreign}\" mean? {literal_ask}, and {explain_ask}.{close}",
+        "{hi}translate \"{phrase_en}\" into {lang} and {lang_b}, and point out any difference between the formal and informal forms in each.{close}",
+        "{hi}I'm writing to {recipient} in {any_lang}. How would I say \"{phrase_en}\" naturally rather than word for word? Please give a formal and an informal version.{close}",
+        "{hi}how would you translate the idiom \"{idiom}\" into {any_lang}? Is there an equivalent expression, or should I rephrase it? Please give an example sentence.{close}",
     ],
     complex: &[
-        "Translate the product announcement below into {lang} and {lang_b}. Keep product and brand names in English, adapt idioms naturally instead of translating them literally, keep each sentence under {n_chars} characters for the app store, use a {register} register, and after each translation list any phrase whose meaning you had to change, with the reason.\n\n{announcement}",
-        "I run {business} and need this notice translated from English into {any_lang} for {audience}. Use {register} language, convert times to the 24-hour clock, keep the bullet structure exactly, and add a translator's note wherever a term has no direct equivalent:\n\n{notice}",
-        "Here is a sentence: {foreign} Translate it into English twice: once word by word, and once as a native speaker would say it. Then explain the grammar that differs from English, point out any politeness or formality that English can't express directly, and suggest how to keep that nuance in {en_context}.",
-        "Translate these subtitle lines into {any_lang}. Each line must stay under {n_chars} characters, keep the jokes working even if the wording changes, match the speakers' {register} tone, and keep the numbering. Flag every pun you replaced and explain your choice.\n\n1. {sub_1}\n2. {sub_2}\n3. {sub_3}",
+        "{lead}Translate the product announcement below into {lang} and {lang_b}. Keep product and brand names in English, adapt idioms naturally instead of translating them literally, keep each sentence under {n_chars} characters for the app store, use a {register} register, and after each translation list any phrase whose meaning you had to change, with the reason.{fmt}\n\n{announcement}",
+        "{lead}I run {business} and need this notice translated from English into {any_lang} for {audience}. Use {register} language, convert times to the 24-hour clock, keep the bullet structure exactly, and add a translator's note wherever a term has no direct equivalent:\n\n{notice}",
+        "{lead}Here is a sentence: {foreign} Translate it into English twice: once word by word, and once as a native speaker would say it. Then explain the grammar that differs from English, point out any politeness or formality that English can't express directly, and suggest how to keep that nuance in {en_context}.{fmt}{close}",
+        "{lead}Translate these subtitle lines into {any_lang}. Each line must stay under {n_chars} characters, keep the jokes working even if the wording changes, match the speakers' {register} tone, and keep the numbering. Flag every pun you replaced and explain your choice.{fmt}\n\n1. {sub_1}\n2. {sub_2}\n3. {sub_3}",
     ],
     slots: &[
         ("any_lang", ANY_LANG),
@@ -36,6 +35,8 @@ pub(super) const FAMILY: Family = Family {
         ("foreign", FOREIGN),
         ("to_english", TO_ENGLISH),
         ("register", REGISTER),
+        ("literal_ask", LITERAL_ASK),
+        ("explain_ask", EXPLAIN_ASK),
         ("message", MESSAGE),
         ("recipient", RECIPIENT),
         ("idiom", IDIOM),
@@ -115,6 +116,17 @@ const TO_ENGLISH: &[&str] = &[
     "a friend texted me \"{foreign}\". What does it mean?",
     "I saw \"{foreign}\" on a sign. What does it say in English?",
     "English translation of \"{foreign}\", please.",
+];
+
+const LITERAL_ASK: &[&str] = &[
+    "Give me a literal translation and a natural English one",
+    "Translate it word by word first, then naturally",
+    "Give me the meaning and a natural way to say it in English",
+];
+
+const EXPLAIN_ASK: &[&str] = &[
+    "explain any word that doesn't translate directly", "tell me how formal it sounds",
+    "say when people would use it",
 ];
 
 const REGISTER: &[&str] =

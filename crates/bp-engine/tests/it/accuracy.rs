@@ -6,9 +6,10 @@ use crate::engine;
 use bp_engine::corpus::{Split, examples};
 use bp_engine::eval::Evaluation;
 
-const INTENT_FLOOR: f64 = 0.0;
-const COMPLEXITY_FLOOR: f64 = 0.0;
-const TECHNIQUE_FLOOR: f64 = 0.0;
+/// Measured 2026-11-27: intent 90.3 %, complexity 96.3 %, technique 91.3 % (300 prompts).
+const INTENT_FLOOR: f64 = 0.88;
+const COMPLEXITY_FLOOR: f64 = 0.93;
+const TECHNIQUE_FLOOR: f64 = 0.89;
 
 #[test]
 fn held_out_accuracy_stays_above_its_floor() {
@@ -18,7 +19,7 @@ fn held_out_accuracy_stays_above_its_floor() {
     }
     let report = eval.report();
     println!("{}", report.render_text());
-    assert!(report.n >= 150);
+    assert!(report.n >= 300);
     assert!(report.intent_accuracy >= INTENT_FLOOR, "intent {}", report.intent_accuracy);
     assert!(report.complexity_accuracy >= COMPLEXITY_FLOOR, "complexity {}", report.complexity_accuracy);
     assert!(report.technique_accuracy >= TECHNIQUE_FLOOR, "technique {}", report.technique_accuracy);
