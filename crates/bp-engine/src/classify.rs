@@ -7,10 +7,11 @@
 //! independence assumption costs less than LR's variance. The rules add evidence in the same
 //! log space, so a strong statistical signal can still win.
 
-mod rules;
+pub(crate) mod rules;
 
 use crate::corpus::Example;
 use crate::features::{self, N_BUCKETS};
+use crate::lexicon::ClassifiedWords;
 use bp_api::{Intent, IntentScore};
 
 const N_INTENTS: usize = 10;
@@ -85,10 +86,10 @@ impl IntentModel {
     }
 
     /// Classifies `lower` (lower-cased prompt text).
-    pub fn predict(&self, lower: &str, buf: &mut Vec<u32>) -> IntentPrediction {
+    pub fn predict(&self, lower: &str, words: &ClassifiedWords<'_>, buf: &mut Vec<u32>) -> IntentPrediction {
         let n_words = document(lower, buf);
         let mut scores = self.logits(buf);
-        let evidence = rules::apply(lower, n_words, &mut scores);
+        let evidence = rules::apply(lower, words, &mut scores);
         let probabilities = softmax(&scores);
         let mut order: [usize; N_INTENTS] = std::array::from_fn(|i| i);
         order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
@@ -101,7 +102,7 @@ impl IntentModel {
         let weak_and_short = n_words <= VAGUE_MAX_WORDS
             && evidence == rules::Evidence::None
             && prediction.confidence < WEAK_CONFIDENCE;
-        if weak_and_short || rules::is_vague(lower, n_words) {
+        if weak_and_short || rules::is_vague(words) {
             prediction.intent = Intent::Conversation;
             prediction.confidence = prediction.confidence.min(VAGUE_CONFIDENCE_CAP);
         }

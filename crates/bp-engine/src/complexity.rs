@@ -6,7 +6,7 @@
 //! batch gradient descent with a fixed number of steps: deterministic and a few milliseconds.
 
 use crate::corpus::Example;
-use crate::text::words;
+use crate::lexicon::{ClassifiedWords, WordClass, classify_words};
 use bp_api::Complexity;
 
 const N_FEATURES: usize = 9;
@@ -16,7 +16,7 @@ const EPOCHS: usize = 300;
 const L2: f64 = 1e-3;
 
 /// Words that introduce an extra requirement or constraint.
-const REQUIREMENT_WORDS: &[&str] = &[
+pub(crate) const REQUIREMENT_WORDS: &[&str] = &[
     "and", "also", "must", "should", "include", "including", "without", "each", "every",
     "between", "compare", "while", "but", "then", "both", "plus", "additionally", "ensure",
     "considering", "constraints", "requirements", "tradeoffs", "trade", "handle", "explain",
@@ -25,9 +25,9 @@ const REQUIREMENT_WORDS: &[&str] = &[
 
 type Features = [f64; N_FEATURES];
 
-fn features(text: &str, lower: &str) -> Features {
-    let n_words = words(lower).count() as f64;
-    let requirements = words(lower).filter(|w| REQUIREMENT_WORDS.contains(w)).count() as f64;
+fn features(text: &str, words: &ClassifiedWords<'_>) -> Features {
+    let n_words = words.len() as f64;
+    let requirements = words.iter().filter(|(_, c)| c.is(WordClass::REQUIREMENT)).count() as f64;
     let sentences = text.matches(['.', '?', '!', '\n']).count().max(1) as f64;
     let questions = text.matches('?').count() as f64;
     let commas = text.matches([',', ';', ':']).count() as f64;
@@ -35,7 +35,7 @@ fn features(text: &str, lower: &str) -> Features {
     let digits = text.chars().filter(char::is_ascii_digit).count() as f64;
     let code = f64::from(u8::from(text.contains("```") || text.contains("\n    ")));
     let mean_word_len = if n_words > 0.0 {
-        lower.chars().filter(|c| c.is_alphanumeric()).count() as f64 / n_words
+        words.iter().map(|(w, _)| w.chars().count()).sum::<usize>() as f64 / n_words
     } else {
         0.0
     };
@@ -71,7 +71,7 @@ pub struct ComplexityModel {
 impl ComplexityModel {
     pub fn train(examples: &[Example]) -> Self {
         let raw: Vec<Features> =
-            examples.iter().map(|e| features(&e.text, &e.text.to_lowercase())).collect();
+            examples.iter().map(|e| features(&e.text, &classify_words(&e.text.to_lowercase()))).collect();
         let n = raw.len().max(1) as f64;
         let mut mean = [0.0; N_FEATURES];
         let mut std = [0.0; N_FEATURES];
@@ -110,8 +110,8 @@ impl ComplexityModel {
         ComplexityModel { mean, std, weights }
     }
 
-    pub fn predict(&self, text: &str, lower: &str) -> (Complexity, f64) {
-        let x = standardise(&features(text, lower), &self.mean, &self.std);
+    pub fn predict(&self, text: &str, words: &ClassifiedWords<'_>) -> (Complexity, f64) {
+        let x = standardise(&features(text, words), &self.mean, &self.std);
         let p = probabilities(&self.weights, &x);
         let best = (0..N_CLASSES).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
         (Complexity::ALL[best], p[best])

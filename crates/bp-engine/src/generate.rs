@@ -7,12 +7,16 @@
 
 mod roles;
 
+pub(crate) use roles::DOMAIN_ROLES;
+
+use crate::lexicon::ClassifiedWords;
 use bp_api::{Complexity, Intent, Technique};
 
 /// Everything generation needs about one prompt.
 pub struct GenerationInput<'a> {
     pub text: &'a str,
     pub lower: &'a str,
+    pub words: &'a ClassifiedWords<'a>,
     pub context: Option<&'a str>,
     pub intent: Intent,
     pub complexity: Complexity,
@@ -32,7 +36,7 @@ pub fn generate(input: &GenerationInput<'_>) -> String {
 
     if has(Technique::RolePlay) {
         section(&mut out, "You are ");
-        out.push_str(roles::role_for(input.lower, input.intent));
+        out.push_str(roles::role_for(input.words, input.intent));
         out.push('.');
     }
     if has(Technique::EmotionalAppeal) {

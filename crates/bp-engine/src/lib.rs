@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod dataset;
 pub mod eval;
 mod features;
+mod lexicon;
 mod generate;
 pub mod policy;
 mod select;
@@ -135,6 +136,7 @@ impl Engine {
 
     /// Trains on any labelled examples; used for cross-validation.
     pub fn train(examples: &[Example]) -> Result<Self, StartupError> {
+        lexicon::warm_up();
         Ok(Engine {
             policy: Policy::embedded()?,
             intents: classify::IntentModel::train(examples),
@@ -150,10 +152,11 @@ impl Engine {
     pub fn analyze(&self, prompt: &PromptText) -> Analysis {
         let text = text::analysed_prefix(prompt.as_str());
         let lower = text.to_lowercase();
-        let (intent, complexity) = self.classify(text, &lower);
+        let words = lexicon::classify_words(&lower);
+        let (intent, complexity) = self.classify(text, &lower, &words);
         let suggested_techniques = select::select(
             &self.policy,
-            &lower,
+            &words,
             intent.intent,
             complexity,
             &select::Preferences::default(),
@@ -171,13 +174,15 @@ impl Engine {
     pub fn enhance(&self, prompt: &PromptText, options: &EnhanceOptions) -> Enhancement {
         let analysed = text::analysed_prefix(prompt.as_str());
         let lower = analysed.to_lowercase();
-        let (prediction, detected) = self.classify(analysed, &lower);
+        let words = lexicon::classify_words(&lower);
+        let (prediction, detected) = self.classify(analysed, &lower, &words);
         let complexity = options.target_complexity.unwrap_or(detected);
         let prefs = select::Preferences { prefer: &options.prefer, exclude: &options.exclude };
-        let techniques = select::select(&self.policy, &lower, prediction.intent, complexity, &prefs);
+        let techniques = select::select(&self.policy, &words, prediction.intent, complexity, &prefs);
         let enhanced_text = generate::generate(&generate::GenerationInput {
             text: prompt.as_str(),
             lower: &lower,
+            words: &words,
             context: options.context.as_deref(),
             intent: prediction.intent,
             complexity,
@@ -192,10 +197,15 @@ impl Engine {
         }
     }
 
-    fn classify(&self, text: &str, lower: &str) -> (IntentPrediction, Complexity) {
+    fn classify(
+        &self,
+        text: &str,
+        lower: &str,
+        words: &lexicon::ClassifiedWords<'_>,
+    ) -> (IntentPrediction, Complexity) {
         let mut buf = Vec::with_capacity(lower.len() / 2);
-        let intent = self.intents.predict(lower, &mut buf);
-        let (complexity, _) = self.complexities.predict(text, lower);
+        let intent = self.intents.predict(lower, words, &mut buf);
+        let (complexity, _) = self.complexities.predict(text, words);
         (intent, complexity)
     }
 }

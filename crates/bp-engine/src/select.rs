@@ -3,7 +3,7 @@
 //! pair, with the user's `prefer` and `exclude` honoured.
 
 use crate::policy::Policy;
-use crate::text::words;
+use crate::lexicon::ClassifiedWords;
 use bp_api::{Complexity, Intent, Technique};
 
 /// What the caller asked for, already validated (see [`crate::EnhanceOptions`]).
@@ -14,7 +14,7 @@ pub struct Preferences<'a> {
 }
 
 /// Words that signal a technique would help, in any intent.
-const CUES: &[(Technique, &[&str])] = &[
+pub(crate) const CUES: &[(Technique, &[&str])] = &[
     (Technique::ChainOfThought, &["why", "reason", "reasoning", "calculate", "prove", "derive", "justify", "explain", "logic"]),
     (Technique::TreeOfThoughts, &["options", "alternatives", "approaches", "tradeoffs", "tradeoff", "trade", "strategies", "best", "choose", "decide", "versus", "vs"]),
     (Technique::FewShot, &["example", "examples", "like", "similar", "style", "format", "pattern", "sample"]),
@@ -41,16 +41,16 @@ fn default_count(complexity: Complexity) -> usize {
 /// Fit of each technique for this prompt, indexed like `Technique::ALL`.
 fn fit_scores(
     policy: &Policy,
-    lower: &str,
+    words: &ClassifiedWords<'_>,
     intent: Intent,
     complexity: Complexity,
 ) -> [f32; 12] {
     let mut scores = [0f32; 12];
-    for w in words(lower) {
-        for (technique, cues) in CUES {
-            if cues.contains(&w) {
-                scores[technique.index()] += 1.0;
-            }
+    for (_, class) in words {
+        let mut cues = class.cues;
+        while cues != 0 {
+            scores[cues.trailing_zeros() as usize] += 1.0;
+            cues &= cues - 1;
         }
     }
     // Techniques the policy accepts anywhere for this intent are natural companions.
@@ -75,7 +75,7 @@ fn fit_scores(
 /// Picks up to `policy.max_techniques()` techniques, the primary first.
 pub fn select(
     policy: &Policy,
-    lower: &str,
+    words: &ClassifiedWords<'_>,
     intent: Intent,
     complexity: Complexity,
     prefs: &Preferences<'_>,
@@ -92,7 +92,7 @@ pub fn select(
             chosen.push(t);
         }
     }
-    let scores = fit_scores(policy, lower, intent, complexity);
+    let scores = fit_scores(policy, words, intent, complexity);
     if chosen.is_empty() {
         // The policy's list for the cell is ordered best first; cue fit breaks no ties here
         // because the primary defines technique accuracy.

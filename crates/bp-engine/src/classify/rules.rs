@@ -2,7 +2,7 @@
 //! language, "tl;dr", a code block, a bare greeting. They add log-evidence to the model's
 //! scores rather than overriding them, so context can still outweigh a single keyword.
 
-use crate::text::words;
+use crate::lexicon::{ClassifiedWords, WordClass};
 use bp_api::Intent;
 
 /// Whether any rule fired: a prompt with no clear signal and almost no words is vague.
@@ -16,7 +16,7 @@ const STRONG: f32 = 4.0;
 const MEDIUM: f32 = 2.0;
 
 /// Human languages (and a few common demonyms used as language names).
-const HUMAN_LANGUAGES: &[&str] = &[
+pub(crate) const HUMAN_LANGUAGES: &[&str] = &[
     "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
     "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
     "greek", "turkish", "russian", "ukrainian", "arabic", "hebrew", "persian", "farsi", "hindi",
@@ -30,24 +30,24 @@ const HUMAN_LANGUAGES: &[&str] = &[
 ];
 
 /// Programming languages: "translate this Python to Rust" is code generation.
-const PROGRAMMING_LANGUAGES: &[&str] = &[
+pub(crate) const PROGRAMMING_LANGUAGES: &[&str] = &[
     "python", "rust", "javascript", "typescript", "java", "kotlin", "swift", "golang", "go",
     "c", "cpp", "c++", "csharp", "c#", "ruby", "php", "perl", "scala", "haskell", "elixir",
     "sql", "bash", "shell", "powershell", "lua", "dart", "r", "matlab", "fortran", "cobol",
     "julia", "clojure", "erlang", "ocaml", "zig", "vba", "groovy",
 ];
 
-const TRANSLATE_VERBS: &[&str] = &[
+pub(crate) const TRANSLATE_VERBS: &[&str] = &[
     "translate", "translation", "translated", "translating", "translator", "localize",
     "localise", "localization", "localisation", "traduce", "traduire", "übersetze",
 ];
-const SUMMARY_WORDS: &[&str] = &[
+pub(crate) const SUMMARY_WORDS: &[&str] = &[
     "summarize", "summarise", "summary", "summarized", "summarised", "summarizing",
     "summarising", "tldr", "recap", "condense", "synopsis", "digest", "gist",
 ];
 const SUMMARY_PHRASES: &[&str] =
     &["tl;dr", "tl dr", "key points", "key takeaways", "in one sentence", "main points"];
-const GREETINGS: &[&str] = &[
+pub(crate) const GREETINGS: &[&str] = &[
     "hi", "hello", "hey", "heya", "hiya", "yo", "sup", "thanks", "thank", "thx", "ty", "you",
     "good", "morning", "evening", "afternoon", "night", "bye", "goodbye", "cheers", "there",
     "howdy", "ok", "okay", "cool", "nice", "help", "test", "testing", "hmm", "lol", "what's",
@@ -57,7 +57,8 @@ const CODE_MARKERS: &[&str] =
     &["```", "def ", "fn ", "function(", "function ", "=>", "#include", "select ", "};", "();"];
 
 /// Adds rule evidence to `scores` (indexed like `Intent::ALL`).
-pub fn apply(lower: &str, n_words: usize, scores: &mut [f32; 10]) -> Evidence {
+pub fn apply(lower: &str, words: &ClassifiedWords<'_>, scores: &mut [f32; 10]) -> Evidence {
+    let n_words = words.len();
     let mut evidence = Evidence::None;
     let mut add = |intent: Intent, amount: f32| {
         scores[intent.index()] += amount;
@@ -65,12 +66,12 @@ pub fn apply(lower: &str, n_words: usize, scores: &mut [f32; 10]) -> Evidence {
     };
 
     let (mut translate, mut human, mut programming, mut summary) = (false, false, false, false);
-    for w in words(lower) {
-        translate |= TRANSLATE_VERBS.contains(&w);
-        human |= HUMAN_LANGUAGES.contains(&w);
+    for (w, class) in words {
+        translate |= class.is(WordClass::TRANSLATE);
+        human |= class.is(WordClass::HUMAN_LANGUAGE);
         // Single letters ("c", "r") and "go" are too common as words to count alone.
-        programming |= w.len() > 2 && PROGRAMMING_LANGUAGES.contains(&w);
-        summary |= SUMMARY_WORDS.contains(&w);
+        programming |= w.len() > 2 && class.is(WordClass::PROGRAMMING_LANGUAGE);
+        summary |= class.is(WordClass::SUMMARY);
     }
     summary |= SUMMARY_PHRASES.iter().any(|p| lower.contains(p));
     let code = CODE_MARKERS.iter().any(|m| lower.contains(m));
@@ -88,15 +89,15 @@ pub fn apply(lower: &str, n_words: usize, scores: &mut [f32; 10]) -> Evidence {
     if code && !summary && !translate {
         add(Intent::CodeGeneration, MEDIUM);
     }
-    if n_words <= 4 && n_words > 0 && words(lower).all(|w| GREETINGS.contains(&w)) {
+    if n_words <= 4 && n_words > 0 && words.iter().all(|(_, c)| c.is(WordClass::GREETING)) {
         add(Intent::Conversation, STRONG + MEDIUM);
     }
     evidence
 }
 
 /// A prompt too short and generic to classify ("help", "hmm", "?").
-pub fn is_vague(lower: &str, n_words: usize) -> bool {
-    n_words == 0 || (n_words <= 2 && words(lower).all(|w| GREETINGS.contains(&w)))
+pub fn is_vague(words: &ClassifiedWords<'_>) -> bool {
+    words.is_empty() || (words.len() <= 2 && words.iter().all(|(_, c)| c.is(WordClass::GREETING)))
 }
 
 #[cfg(test)]
@@ -105,8 +106,8 @@ mod tests {
 
     fn fired(text: &str) -> Option<Intent> {
         let mut scores = [0f32; 10];
-        let n = words(text).count();
-        (apply(text, n, &mut scores) == Evidence::Some).then(|| {
+        let words = crate::lexicon::classify_words(text);
+        (apply(text, &words, &mut scores) == Evidence::Some).then(|| {
             let best = (0..10).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
             Intent::ALL[best]
         })

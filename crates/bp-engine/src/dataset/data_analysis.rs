@@ -93,7 +93,7 @@ const DA_DATA: &[&str] = &[
     "daily step counts from my fitness tracker", "support tickets by category and priority",
     "exam scores for two classes", "our office's energy use by hour",
     "house prices in {city} over ten years", "app ratings before and after our redesign",
-    "restaurant orders by weekday and dish", "a spreadsheet of {n_rows} card transactions",
+    "restaurant orders by weekday and dish", "{n_rows} card transactions",
     "clinic waiting times by weekday", "bike-share trips by station and hour",
     "sensor data from {n_people} delivery vans", "ticket sales for our last {n_people} concerts",
 ];

@@ -273,14 +273,25 @@ fn entries_have_slots(entries: &[&'static str]) -> bool {
 
 /// Appends `piece`, upper-casing its first letter when it opens a sentence. Entries are
 /// written lower-case so that one table serves both "Hey, please write…" and "Please write…".
-/// Only the start of a piece is looked at, so code inside a piece is never touched.
+/// Only the start of a piece (after at most one space) is looked at, so code inside a piece
+/// is never touched.
 fn push_text(out: &mut String, piece: &str) {
-    let starts_sentence =
-        out.is_empty() || matches!(out.as_bytes(), [.., b'.' | b'!' | b'?', b' ']);
-    match piece.as_bytes().first() {
+    let (space, rest) = match piece.strip_prefix(' ') {
+        Some(rest) => (" ", rest),
+        None => ("", piece),
+    };
+    let ends_sentence = |tail: &[u8]| matches!(tail, [.., b'.' | b'!' | b'?']);
+    let starts_sentence = out.is_empty()
+        || if space.is_empty() {
+            matches!(out.as_bytes(), [head @ .., b' '] if ends_sentence(head))
+        } else {
+            ends_sentence(out.as_bytes())
+        };
+    match rest.as_bytes().first() {
         Some(first) if starts_sentence && first.is_ascii_lowercase() => {
+            out.push_str(space);
             out.push(char::from(first.to_ascii_uppercase()));
-            out.push_str(&piece[1..]);
+            out.push_str(&rest[1..]);
         }
         _ => out.push_str(piece),
     }
@@ -301,10 +312,10 @@ mod tests {
     #[test]
     fn sentence_starts_are_capitalised_and_code_is_not() {
         let mut out = String::new();
-        for piece in ["hey, ", "write it. ", "then ", "stop! ", "go:\n", "return x"] {
+        for piece in ["hey, ", "write it. ", "then ", "stop!", " go:\n", "return x. y", " ok"] {
             push_text(&mut out, piece);
         }
-        assert_eq!(out, "Hey, write it. Then stop! Go:\nreturn x");
+        assert_eq!(out, "Hey, write it. Then stop! Go:\nreturn x. y ok");
     }
 
     #[test]

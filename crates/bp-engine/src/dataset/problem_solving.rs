@@ -228,7 +228,7 @@ const HOME_ISSUE: &[&str] = &[
 ];
 
 const HOME_KIND: &[&str] = &[
-    "rented flat", "1930s terraced house", "new-build apartment", "old farmhouse",
+    "rented flat", "1930s terraced house", "new-build apartment", "draughty farmhouse",
     "top-floor flat", "basement flat",
 ];
 

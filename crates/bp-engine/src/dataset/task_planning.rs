@@ -73,7 +73,7 @@ pub(super) const FAMILY: Family = Family {
 };
 
 const PLAN_TAIL: &[&str] = &[
-    "", "", "", "", " for me", ", please", ", nothing fancy", ", keep it simple",
+    "", "", "", "", ", please", ", nothing fancy", ", keep it simple",
     " that's realistic", " I can stick to", " that isn't too packed", ", starting {weekday}",
 ];
 

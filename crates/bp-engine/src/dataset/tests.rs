@@ -107,19 +107,22 @@ fn longer_complexities_have_more_words_in_every_intent() {
         let [simple, moderate, complex] = [Complexity::Simple, Complexity::Moderate, Complexity::Complex]
             .map(|c| mean(intent, c));
         assert!(simple < moderate && moderate < complex, "{intent}: {simple:.1} {moderate:.1} {complex:.1}");
-        // The definitions: simple is one short ask, complex is 40+ words.
-        assert!(simple <= 16.0, "{intent}: simple mean {simple:.1} words");
+        // The definitions: simple is one short ask (which may quote a short text), complex
+        // is 40+ words.
+        assert!(simple <= 17.0, "{intent}: simple mean {simple:.1} words");
         assert!(complex >= 50.0, "{intent}: complex mean {complex:.1} words");
         let (_, _, _, simple_max) = words[&(intent, Complexity::Simple)];
         let (_, _, complex_min, _) = words[&(intent, Complexity::Complex)];
-        assert!(simple_max <= 30, "{intent}: a simple row has {simple_max} words");
+        assert!(simple_max <= 32, "{intent}: a simple row has {simple_max} words");
         assert!(complex_min >= 40, "{intent}: a complex row has {complex_min} words");
     }
     let overall = |complexity| {
         Intent::ALL.iter().map(|&i| mean(i, complexity)).sum::<f64>() / Intent::ALL.len() as f64
     };
-    assert!(overall(Complexity::Simple) < overall(Complexity::Moderate));
-    assert!(overall(Complexity::Moderate) < overall(Complexity::Complex));
+    let [simple, moderate, complex] =
+        [Complexity::Simple, Complexity::Moderate, Complexity::Complex].map(overall);
+    assert!(simple <= 15.0 && simple < moderate && moderate < complex, "{simple} {moderate} {complex}");
+    assert!((15.0..=45.0).contains(&moderate), "moderate mean {moderate:.1} words");
 }
 
 #[test]
@@ -224,7 +227,7 @@ fn print_generation_and_serialisation_rate() {
 #[test]
 #[ignore = "prints figures"]
 fn print_cell_stats() {
-    const N: usize = 300_000;
+    const N: usize = 1_000_000;
     let mut generator = DatasetGenerator::new(21);
     let mut text = String::new();
     let mut cells: HashMap<(Intent, Complexity), (HashSet<String>, Vec<usize>)> = HashMap::new();

@@ -24,7 +24,7 @@ pub(super) const FAMILY: Family = Family {
     ],
     complex: &[
         "{lead}Translate the product announcement below into {lang} and {lang_b}. Keep product and brand names in English, adapt idioms naturally instead of translating them literally, keep each sentence under {n_chars} characters for the app store, use a {register} register, and after each translation list any phrase whose meaning you had to change, with the reason.{fmt}\n\n{announcement}",
-        "{lead}I run {business} and need this notice translated from English into {any_lang} for {audience}. Use {register} language, convert times to the 24-hour clock, keep the bullet structure exactly, and add a translator's note wherever a term has no direct equivalent:\n\n{notice}",
+        "{lead}I run {business} and need this notice translated from English into {any_lang} for {readers}. Use {register} language, convert times to the 24-hour clock, keep the bullet structure exactly, and add a translator's note wherever a term has no direct equivalent:\n\n{notice}",
         "{lead}Here is a sentence: {foreign} Translate it into English twice: once word by word, and once as a native speaker would say it. Then explain the grammar that differs from English, point out any politeness or formality that English can't express directly, and suggest how to keep that nuance in {en_context}.{fmt}{close}",
         "{lead}Translate these subtitle lines into {any_lang}. Each line must stay under {n_chars} characters, keep the jokes working even if the wording changes, match the speakers' {register} tone, and keep the numbering. Flag every pun you replaced and explain your choice.{fmt}\n\n1. {sub_1}\n2. {sub_2}\n3. {sub_3}",
     ],
@@ -35,6 +35,8 @@ pub(super) const FAMILY: Family = Family {
         ("foreign", FOREIGN),
         ("to_english", TO_ENGLISH),
         ("register", REGISTER),
+        ("readers", READERS),
+        ("key_fee", KEY_FEE),
         ("literal_ask", LITERAL_ASK),
         ("explain_ask", EXPLAIN_ASK),
         ("message", MESSAGE),
@@ -129,6 +131,11 @@ const EXPLAIN_ASK: &[&str] = &[
     "say when people would use it",
 ];
 
+const READERS: &[&str] =
+    &["our customers", "international guests", "new staff", "visiting families", "local residents"];
+
+const KEY_FEE: &[&str] = &["€25", "£30", "$40", "€50"];
+
 const REGISTER: &[&str] =
     &["polite but friendly", "formal", "casual", "warm", "neutral", "respectful", "light-hearted"];
 
@@ -164,7 +171,7 @@ const ANNOUNCEMENT: &[&str] = &[
 
 const NOTICE: &[&str] = &[
     "- Opening hours: 8 am to 6 pm, Monday to Saturday.\n- Please book at least 24 hours in advance.\n- Cancellations made less than 12 hours ahead are charged in full.\n- Dogs on a lead are welcome in the garden area.",
-    "- Check-in is from 3 pm and check-out by 11 am.\n- Quiet hours are from 10 pm to 7 am.\n- Please sort recycling into the bins by the back door.\n- Lost keys cost {money} to replace.",
+    "- Check-in is from 3 pm and check-out by 11 am.\n- Quiet hours are from 10 pm to 7 am.\n- Please sort recycling into the bins by the back door.\n- Lost keys cost {key_fee} to replace.",
     "- Classes start at 9:15 sharp; latecomers wait for the break.\n- Bring your own water bottle and a towel.\n- Lockers must be emptied at the end of each day.\n- Tell the instructor about any injury before class.",
 ];
 

@@ -1,11 +1,11 @@
 //! Role play picks a role that fits the prompt: a domain named in the prompt wins over the
 //! intent's default, because "a physician" helps a medical question more than "an expert".
 
-use crate::text::words;
+use crate::lexicon::ClassifiedWords;
 use bp_api::Intent;
 
 /// Domain cue words and the role they call for, checked in order.
-const DOMAIN_ROLES: &[(&[&str], &str)] = &[
+pub(crate) const DOMAIN_ROLES: &[(&[&str], &str)] = &[
     (&["symptom", "symptoms", "patient", "diagnosis", "medication", "dose", "clinical", "disease", "doctor", "medical", "nurse"], "an experienced physician who explains medical topics clearly and carefully"),
     (&["contract", "lawsuit", "legal", "lawyer", "clause", "tenant", "landlord", "court", "gdpr", "liability"], "a careful lawyer who explains the law in plain language"),
     (&["invest", "investment", "tax", "taxes", "loan", "mortgage", "portfolio", "stock", "stocks", "retirement", "savings"], "a certified financial planner"),
@@ -17,11 +17,9 @@ const DOMAIN_ROLES: &[(&[&str], &str)] = &[
     (&["hiring", "interview", "resume", "employee", "manager", "salary", "onboarding"], "a seasoned HR and people manager"),
 ];
 
-pub fn role_for(lower: &str, intent: Intent) -> &'static str {
-    for w in words(lower) {
-        if let Some((_, role)) = DOMAIN_ROLES.iter().find(|(cues, _)| cues.contains(&w)) {
-            return role;
-        }
+pub fn role_for(words: &ClassifiedWords<'_>, intent: Intent) -> &'static str {
+    if let Some((_, role)) = words.iter().find_map(|(_, c)| c.domain()).and_then(|d| DOMAIN_ROLES.get(d)) {
+        return role;
     }
     match intent {
         Intent::QuestionAnswering => "a knowledgeable subject-matter expert who explains things accurately",
