@@ -4,7 +4,7 @@
 //!
 //! It is kept apart from the hand-written training corpus (`data/corpus/*.tsv`, see
 //! [`crate::corpus`]) on purpose and must never be used to train the classifier: these texts
-//! come from a few hundred templates, so a model trained on them would learn the templates'
+//! come from a couple of hundred templates, so a model trained on them would learn the templates'
 //! wording instead of what intents are, and evaluating it on the same stream would only
 //! measure how well it memorised them.
 //!
@@ -43,8 +43,9 @@ pub struct LabelledPrompt {
 
 /// Deterministic for a seed; infinite iterator.
 ///
-/// The same seed gives the same sequence on every platform (`Pcg64Mcg` and integer-only
-/// sampling), so a load-test file can be regenerated instead of stored.
+/// The same seed gives the same sequence on every platform (`Pcg64Mcg`, and `rand`'s
+/// portable integer sampling) for as long as the templates and the `rand` version stay the
+/// same, so a load-test file can be regenerated instead of stored.
 pub struct DatasetGenerator {
     rng: Pcg64Mcg,
     grammar: &'static Grammar,
@@ -55,25 +56,25 @@ pub struct DatasetGenerator {
 
 const N_CELLS: u64 = (Intent::ALL.len() * Complexity::ALL.len()) as u64;
 
-/// Families in `Intent::ALL` order: `cell / 3` below relies on it.
-const FAMILIES: [Family; 10] = [
-    question_answering::FAMILY,
-    creative_writing::FAMILY,
-    code_generation::FAMILY,
-    data_analysis::FAMILY,
-    reasoning::FAMILY,
-    summarization::FAMILY,
-    translation::FAMILY,
-    conversation::FAMILY,
-    task_planning::FAMILY,
-    problem_solving::FAMILY,
+/// One template family per intent, in `Intent::ALL` order (checked by a test): the grammar
+/// numbers its cells `intent.index() * 3 + complexity.index()`.
+const FAMILIES: [(Intent, Family); 10] = [
+    (Intent::QuestionAnswering, question_answering::FAMILY),
+    (Intent::CreativeWriting, creative_writing::FAMILY),
+    (Intent::CodeGeneration, code_generation::FAMILY),
+    (Intent::DataAnalysis, data_analysis::FAMILY),
+    (Intent::Reasoning, reasoning::FAMILY),
+    (Intent::Summarization, summarization::FAMILY),
+    (Intent::Translation, translation::FAMILY),
+    (Intent::Conversation, conversation::FAMILY),
+    (Intent::TaskPlanning, task_planning::FAMILY),
+    (Intent::ProblemSolving, problem_solving::FAMILY),
 ];
 
-/// The compiled templates, shared by every generator of the process (built once: a few
-/// hundred microseconds).
+/// The compiled templates, shared by every generator of the process and built on first use.
 fn grammar() -> &'static Grammar {
     static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
-    GRAMMAR.get_or_init(|| Grammar::compile(&FAMILIES, shared::SHARED))
+    GRAMMAR.get_or_init(|| Grammar::compile(&FAMILIES.map(|(_, family)| family), shared::SHARED))
 }
 
 impl DatasetGenerator {
@@ -98,7 +99,8 @@ impl DatasetGenerator {
         text.clear();
         self.bindings.fill(UNBOUND);
         let family_cell = intent.index() * Complexity::ALL.len() + complexity.index();
-        self.grammar.expand(family_cell, &mut self.rng, &mut self.bindings, text);
+        self.grammar
+            .expand(family_cell, &mut self.rng, &mut self.bindings, text);
         (intent, complexity)
     }
 }
@@ -109,7 +111,11 @@ impl Iterator for DatasetGenerator {
     fn next(&mut self) -> Option<LabelledPrompt> {
         let mut text = String::new();
         let (intent, complexity) = self.next_into(&mut text);
-        Some(LabelledPrompt { text, intent, complexity })
+        Some(LabelledPrompt {
+            text,
+            intent,
+            complexity,
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -1,22 +1,26 @@
 //! The in-process enhancement cache (moka: bounded, TTL). Keyed by the prompt text and the
 //! options, since the engine is deterministic in exactly those. Hits and misses are counted
 //! for the metrics.
+//!
+//! The key is a 128-bit fingerprint, so a lookup allocates nothing; the entry keeps the text
+//! and options it was made from and a hit is only taken when they match exactly.
 
+use crate::config::CacheConfig;
 use bp_engine::{EnhanceOptions, Enhancement, PromptText};
 use moka::sync::Cache;
+use rustc_hash::FxBuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::config::CacheConfig;
-
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct Key {
+struct Entry {
     text: String,
     options: EnhanceOptions,
+    enhancement: Arc<Enhancement>,
 }
 
 pub struct EnhanceCache {
-    cache: Cache<Key, Arc<Enhancement>>,
+    cache: Cache<u128, Arc<Entry>, FxBuildHasher>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -28,13 +32,26 @@ pub enum CacheOutcome {
     Miss,
 }
 
+fn fingerprint(text: &str, options: &EnhanceOptions) -> u128 {
+    // Two independently seeded 64-bit hashes; the entry check below makes a collision
+    // harmless (a miss), never a wrong answer.
+    let half = |seed: u64| {
+        let mut h = FxBuildHasher.build_hasher();
+        seed.hash(&mut h);
+        text.hash(&mut h);
+        options.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0x243f_6a88_85a3_08d3)) << 64) | u128::from(half(0x1319_8a2e_0370_7344))
+}
+
 impl EnhanceCache {
     pub fn new(config: CacheConfig) -> Self {
         EnhanceCache {
             cache: Cache::builder()
                 .max_capacity(config.max_entries)
                 .time_to_live(config.ttl)
-                .build(),
+                .build_with_hasher(FxBuildHasher),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -47,15 +64,18 @@ impl EnhanceCache {
         options: &EnhanceOptions,
         compute: impl FnOnce() -> Enhancement,
     ) -> (Arc<Enhancement>, CacheOutcome) {
-        let key = Key { text: prompt.as_str().to_owned(), options: options.clone() };
-        if let Some(hit) = self.cache.get(&key) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return (hit, CacheOutcome::Hit);
+        let key = fingerprint(prompt.as_str(), options);
+        if let Some(entry) = self.cache.get(&key) {
+            if entry.text == prompt.as_str() && entry.options == *options {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return (entry.enhancement.clone(), CacheOutcome::Hit);
+            }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let value = Arc::new(compute());
-        self.cache.insert(key, value.clone());
-        (value, CacheOutcome::Miss)
+        let enhancement = Arc::new(compute());
+        let entry = Entry { text: prompt.as_str().to_owned(), options: options.clone(), enhancement: enhancement.clone() };
+        self.cache.insert(key, Arc::new(entry));
+        (enhancement, CacheOutcome::Miss)
     }
 
     pub fn hits(&self) -> u64 {

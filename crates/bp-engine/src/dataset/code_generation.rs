@@ -9,18 +9,18 @@ use super::grammar::Family;
 
 pub(super) const FAMILY: Family = Family {
     simple: &[
-        "{hi}{pls}write {code_task} in {plang}.{thx}",
+        "{hi}{pls}{make_code} {code_task} in {plang}.{thx}",
         "{hi}I need {code_task} in {plang}{code_tail}.{thx}",
-        "{hi}{pls}write a {sql_dialect} query that {sql_task}.{thx}",
-        "{hi}give me a regex that matches {regex_target}{regex_tail}.{thx}",
-        "{hi}{pls}convert {one_liner}{convert_tail}",
-        "{hi}{pls}write a {shell} one-liner that {shell_task}.{thx}",
+        "{hi}{pls}{make_code} a {sql_dialect} query that {sql_task}.{thx}",
+        "{hi}{regex_ask} a regex that matches {regex_target}{regex_tail}.{thx}",
+        "{hi}{pls}{convert_verb} {one_liner}{convert_tail}",
+        "{hi}{pls}{make_code} a {shell} one-liner that {shell_task}.{thx}",
         "{hi}how would I write {code_task} in {plang}?{thx}",
     ],
     moderate: &[
         "{hi}write {code_task} in {plang}. It should {code_req_a} and {code_req_b}.{close}",
-        "{hi}{pls}fix {fix_snippet}\n{after_fix}{close}",
-        "{hi}{pls}refactor {refactor_snippet}\n{after_fix}{close}",
+        "{hi}{pls}{fix_verb} {fix_snippet}\n{after_fix}{close}",
+        "{hi}{pls}{refactor_verb} {refactor_snippet}\n{after_fix}{close}",
         "{hi}write a {sql_dialect} query that {sql_task}. Assume sensible table and column names and list them first, and {sql_req}.{close}",
         "{hi}I'm building {app_kind} in {plang}. Write {code_task} that I can drop into it; it should {code_req_a}, and please {code_req_c}.{close}",
         "{hi}write a regex that matches {regex_target} in {plang}, with {n_small} examples that should match and {n_small} that shouldn't, and explain each part of the pattern.{close}",
@@ -33,6 +33,11 @@ pub(super) const FAMILY: Family = Family {
         "{lead}Please fix {fix_snippet}\nThen write {n_small} unit tests that would have caught the bug, explain the root cause in two sentences, check the rest of the code for similar problems, and suggest how our code review could catch this class of bug in future. Keep the interface unchanged and {code_req_c}.{fmt}{close}",
     ],
     slots: &[
+        ("fix_verb", FIX_VERB),
+        ("refactor_verb", REFACTOR_VERB),
+        ("make_code", MAKE_CODE),
+        ("regex_ask", REGEX_ASK),
+        ("convert_verb", CONVERT_VERB),
         ("code_task", CODE_TASK),
         ("code_tail", CODE_TAIL),
         ("regex_tail", REGEX_TAIL),
@@ -68,34 +73,44 @@ pub(super) const FAMILY: Family = Family {
 
 const CODE_TASK: &[&str] = &[
     "a function that checks whether a string is a palindrome",
-    "a function that merges two sorted lists", "a function that returns the nth Fibonacci number",
+    "a function that merges two sorted lists",
+    "a function that returns the nth Fibonacci number",
     "a function that removes duplicates from a list while keeping the order",
     "a function that validates an email address",
-    "a function that converts Roman numerals to integers", "a function that flattens a nested list",
+    "a function that converts Roman numerals to integers",
+    "a function that flattens a nested list",
     "a function that counts word frequencies in a text",
     "a function that checks whether two strings are anagrams",
     "a function that rotates a square matrix by 90 degrees",
     "a function that finds the longest common prefix of a list of strings",
-    "a function that splits a list into chunks of {n_code}", "a binary search function",
+    "a function that splits a list into chunks of {n_code}",
+    "a binary search function",
     "a function that parses a duration like '1h30m' into seconds",
     "a function that turns a blog post title into a URL slug",
     "a function that computes the Levenshtein distance between two strings",
     "a function that generates a random password of a given length",
     "a function that checks whether a year is a leap year",
     "a function that formats a byte count as KB, MB or GB",
-    "a function that reverses the words in a sentence", "a function that finds the median of a list",
-    "a function that groups records by a key", "a function that retries a call with exponential backoff",
-    "a stack with push, pop and peek", "a small LRU cache", "a queue built from two stacks",
+    "a function that reverses the words in a sentence",
+    "a function that finds the median of a list",
+    "a function that groups records by a key",
+    "a function that retries a call with exponential backoff",
+    "a stack with push, pop and peek",
+    "a small LRU cache",
+    "a queue built from two stacks",
     "a rate limiter using the token bucket algorithm",
     "a script that renames every file in a folder to lower case",
     "a script that backs up a directory into a dated zip file",
     "a command-line tool that counts lines of code per file extension",
     "a tiny HTTP server that returns the current time as JSON",
     "a function that converts a date string to ISO 8601",
-    "a terminal tic-tac-toe game", "a function that detects a cycle in a linked list",
+    "a terminal tic-tac-toe game",
+    "a function that detects a cycle in a linked list",
     "a function that masks all but the last four digits of a card number",
-    "a function that merges overlapping intervals", "a trie with insert and search",
-    "a function that shuffles an array in place", "a function that pretty-prints a JSON string",
+    "a function that merges overlapping intervals",
+    "a trie with insert and search",
+    "a function that shuffles an array in place",
+    "a function that pretty-prints a JSON string",
     "a function that reads a CSV file into a list of records",
     "a function that converts snake_case to camelCase",
     "a function that validates a credit card number with the Luhn check",
@@ -103,25 +118,46 @@ const CODE_TASK: &[&str] = &[
     "a function that pads a string to a fixed width",
     "a function that checks whether brackets in a string are balanced",
     "a function that calculates the distance between two GPS coordinates",
-    "a function that parses a query string into a map", "a function that counts vowels in a string",
-    "a function that transposes a matrix", "a function that returns all permutations of a string",
+    "a function that parses a query string into a map",
+    "a function that counts vowels in a string",
+    "a function that transposes a matrix",
+    "a function that returns all permutations of a string",
     "a function that sorts a list of people by age and then name",
-    "a function that converts a number to words", "a function that finds prime numbers below n",
-    "a function that deep-merges two dictionaries", "a function that rounds a price to two decimals",
-    "a function that computes a running average", "a function that truncates text to a word boundary",
-    "a function that checks whether a number is a power of two", "a priority queue", "a min-heap",
+    "a function that converts a number to words",
+    "a function that finds prime numbers below n",
+    "a function that deep-merges two dictionaries",
+    "a function that rounds a price to two decimals",
+    "a function that computes a running average",
+    "a function that truncates text to a word boundary",
+    "a function that checks whether a number is a power of two",
+    "a priority queue",
+    "a min-heap",
 ];
 
-const CODE_TAIL: &[&str] =
-    &["", "", " with comments", " using only the standard library", " with a couple of tests"];
+const CODE_TAIL: &[&str] = &[
+    "",
+    "",
+    " with comments",
+    " using only the standard library",
+    " with a couple of tests",
+];
 
 const REGEX_TAIL: &[&str] = &[
-    "", "", " in {plang}", ", with a short explanation", " that works in {plang}",
-    ", plus two test strings", ", as simple as possible",
+    "",
+    "",
+    " in {plang}",
+    ", with a short explanation",
+    " that works in {plang}",
+    ", plus two test strings",
+    ", as simple as possible",
 ];
 
 const CONVERT_TAIL: &[&str] = &[
-    "", "", "\nKeep it idiomatic.", "\nThanks!", "\nOne line if possible.",
+    "",
+    "",
+    "\nKeep it idiomatic.",
+    "\nThanks!",
+    "\nOne line if possible.",
     "\nAnd explain the difference briefly.",
 ];
 
@@ -130,33 +166,76 @@ const VAR: &[&str] = &["data", "values", "prices", "scores", "items", "rows"];
 
 const SQL_TASK: &[&str] = &[
     "returns the top {n_code} customers by total spend",
-    "finds duplicate email addresses in a users table", "counts orders per month for the last year",
-    "lists employees who earn more than their manager", "deletes sessions older than 30 days",
+    "finds duplicate email addresses in a users table",
+    "counts orders per month for the last year",
+    "lists employees who earn more than their manager",
+    "deletes sessions older than 30 days",
     "returns each product's best-selling month",
     "shows customers who have never placed an order",
     "calculates a 7-day rolling average of daily signups",
-    "finds the second-highest salary in each department", "ranks students by score within each class",
-    "returns the average basket size per weekday", "finds users who logged in three days in a row",
-    "lists products that were never ordered", "counts active users per country",
-    "finds orders placed on weekends", "returns the latest order for each customer",
-    "calculates the median delivery time", "lists the cities with more than 100 customers",
-    "finds customers whose spend dropped this month", "pivots monthly sales into columns",
+    "finds the second-highest salary in each department",
+    "ranks students by score within each class",
+    "returns the average basket size per weekday",
+    "finds users who logged in three days in a row",
+    "lists products that were never ordered",
+    "counts active users per country",
+    "finds orders placed on weekends",
+    "returns the latest order for each customer",
+    "calculates the median delivery time",
+    "lists the cities with more than 100 customers",
+    "finds customers whose spend dropped this month",
+    "pivots monthly sales into columns",
+    "finds the busiest hour of the day for orders",
+    "lists employees hired in the last 90 days",
+    "counts how many users signed up through each referral code",
+    "finds the top three products by revenue in each region",
+    "removes duplicate rows but keeps the newest",
+    "lists customers with overdue invoices",
+    "calculates each salesperson's share of total sales",
+    "finds gaps in a sequence of invoice numbers",
+    "returns orders with more than five items",
+    "shows month-over-month revenue growth",
 ];
 
 const SQL_DIALECT: &[&str] = &["PostgreSQL", "MySQL", "SQLite", "SQL Server"];
 
 const SQL_REQ: &[&str] = &[
-    "explain each join in a comment", "avoid subqueries where a join will do",
-    "make it safe to run on a large table", "handle NULL values explicitly",
+    "explain each join in a comment",
+    "avoid subqueries where a join will do",
+    "make it safe to run on a large table",
+    "handle NULL values explicitly",
 ];
 
 const REGEX_TARGET: &[&str] = &[
-    "a UK postcode", "a US phone number", "an ISO date like 2024-05-31", "a hex colour code",
-    "an IPv4 address", "a semantic version like 1.4.2", "a hashtag", "a 24-hour time like 18:45",
-    "a URL slug", "an email address", "a price with an optional currency symbol",
-    "a Windows file path like C:\\Users\\me\\notes.txt", "a strong password",
-    "a German licence plate", "a MAC address", "a YouTube video URL", "a credit card number",
-    "a Twitter handle", "a time like 9:30 am", "a UUID",
+    "a UK postcode",
+    "a US phone number",
+    "an ISO date like 2024-05-31",
+    "a hex colour code",
+    "an IPv4 address",
+    "a semantic version like 1.4.2",
+    "a hashtag",
+    "a 24-hour time like 18:45",
+    "a URL slug",
+    "an email address",
+    "a price with an optional currency symbol",
+    "a Windows file path like C:\\Users\\me\\notes.txt",
+    "a strong password",
+    "a German licence plate",
+    "a MAC address",
+    "a YouTube video URL",
+    "a credit card number",
+    "a Twitter handle",
+    "a time like 9:30 am",
+    "a UUID",
+    "a Canadian postcode",
+    "a date like 31/12/2024",
+    "a word that repeats twice in a row",
+    "an HTML tag",
+    "a US ZIP code with an optional +4",
+    "a number with thousands separators",
+    "a French phone number",
+    "a markdown link",
+    "a file name ending in .csv or .tsv",
 ];
 
 /// One-liners with their source and target language, so the pair always makes sense.
@@ -177,35 +256,58 @@ const ONE_LINER: &[&str] = &[
     "this shell command to Python: `find . -name \"*.log\" -mtime +7 -delete`",
 ];
 
-const SHELL: &[&str] = &["Bash", "PowerShell", "zsh"];
+const SHELL: &[&str] = &["Bash", "PowerShell", "zsh", "fish", "POSIX shell"];
 
 const SHELL_TASK: &[&str] = &[
-    "finds the ten largest files in a folder", "counts unique IP addresses in a log file",
-    "deletes empty directories", "renames every .jpeg file to .jpg",
-    "shows which process is using port 8080", "lists files changed in the last 24 hours",
-    "replaces tabs with spaces in all text files", "counts the lines in every CSV file",
-    "finds all TODO comments in a project", "shows disk usage per folder, sorted",
-    "downloads a file and checks its SHA-256", "kills every process named node",
-    "compresses every log file older than a week", "prints the five most common words in a file",
-    "checks whether a website is up", "lists the largest Docker images",
-    "converts all PNG files in a folder to JPEG", "shows the current Git branch and last commit",
+    "finds the ten largest files in a folder",
+    "counts unique IP addresses in a log file",
+    "deletes empty directories",
+    "renames every .jpeg file to .jpg",
+    "shows which process is using port 8080",
+    "lists files changed in the last 24 hours",
+    "replaces tabs with spaces in all text files",
+    "counts the lines in every CSV file",
+    "finds all TODO comments in a project",
+    "shows disk usage per folder, sorted",
+    "downloads a file and checks its SHA-256",
+    "kills every process named node",
+    "compresses every log file older than a week",
+    "prints the five most common words in a file",
+    "checks whether a website is up",
+    "lists the largest Docker images",
+    "converts all PNG files in a folder to JPEG",
+    "shows the current Git branch and last commit",
+    "counts files by extension in a folder",
+    "finds duplicate files by checksum",
+    "prints my public IP address",
+    "tails a log and highlights errors",
+    "lists the ten most recently modified files",
+    "backs up my home folder to an external drive",
 ];
 
 const CODE_REQ_A: &[&str] = &[
-    "handle empty input gracefully", "include type annotations", "avoid external libraries",
-    "run in linear time", "raise a clear error on invalid input", "not use recursion",
+    "handle empty input gracefully",
+    "include type annotations",
+    "avoid external libraries",
+    "run in linear time",
+    "raise a clear error on invalid input",
+    "not use recursion",
     "work on very large inputs without loading everything into memory",
 ];
 
 const CODE_REQ_B: &[&str] = &[
-    "come with {n_code} unit tests", "include a short doc comment with an example",
-    "be easy for a junior developer to read", "log what it does at debug level",
+    "come with {n_code} unit tests",
+    "include a short doc comment with an example",
+    "be easy for a junior developer to read",
+    "log what it does at debug level",
     "keep every function under 20 lines",
 ];
 
 const CODE_REQ_C: &[&str] = &[
-    "add comments only where the intent isn't obvious", "include a usage example",
-    "stick to the standard library", "explain any trade-off you made",
+    "add comments only where the intent isn't obvious",
+    "include a usage example",
+    "stick to the standard library",
+    "explain any trade-off you made",
 ];
 
 /// Buggy snippets, each introduced by what is wrong with it.
@@ -233,50 +335,75 @@ const REFACTOR_SNIPPET: &[&str] = &[
 ];
 
 const AFTER_FIX: &[&str] = &[
-    "Explain what was wrong in one sentence.", "Keep the same signature, please.",
+    "Explain what was wrong in one sentence.",
+    "Keep the same signature, please.",
     "Show only the corrected code and a one-line explanation.",
-    "Please also add a test that would have caught it.", "Point out anything else that looks risky.",
-    "Keep the change as small as possible.", "Explain the fix as if to a junior developer.",
+    "Please also add a test that would have caught it.",
+    "Point out anything else that looks risky.",
+    "Keep the change as small as possible.",
+    "Explain the fix as if to a junior developer.",
     "I'd like a short note on why the original behaved that way.",
+    "Add a comment where the behaviour changed.",
+    "Tell me how you would test it.",
+    "Don't add new dependencies.",
+    "Keep the style consistent with the original.",
 ];
 
 const APP_KIND: &[&str] = &[
-    "a small inventory app", "a personal finance tracker", "a chat bot for our team",
-    "a static blog generator", "a weather dashboard", "a command-line tool for my team",
-    "a REST API for a school project", "a plugin for our build system",
+    "a small inventory app",
+    "a personal finance tracker",
+    "a chat bot for our team",
+    "a static blog generator",
+    "a weather dashboard",
+    "a command-line tool for my team",
+    "a REST API for a school project",
+    "a plugin for our build system",
 ];
 
 const CODE_SYSTEM: &[&str] = &[
-    "a URL shortener service", "a command-line to-do app that stores tasks in a JSON file",
+    "a URL shortener service",
+    "a command-line to-do app that stores tasks in a JSON file",
     "a rate-limited HTTP client wrapper",
     "a Markdown-to-HTML converter for headings, lists and links",
-    "a job queue with retries and a dead-letter list", "an in-memory key-value store with expiry",
-    "a CSV importer that validates and deduplicates rows", "a small chat server using WebSockets",
+    "a job queue with retries and a dead-letter list",
+    "an in-memory key-value store with expiry",
+    "a CSV importer that validates and deduplicates rows",
+    "a small chat server using WebSockets",
     "a file watcher that rebuilds a site when files change",
-    "a parser and evaluator for arithmetic expressions", "a thread-safe connection pool",
-    "a tiny template engine with variables and loops", "a bank account module with transfers",
+    "a parser and evaluator for arithmetic expressions",
+    "a thread-safe connection pool",
+    "a tiny template engine with variables and loops",
+    "a bank account module with transfers",
     "a plugin system that loads handlers by name",
 ];
 
 const SYS_REQ_A: &[&str] = &[
-    "support at least {n_people} concurrent users", "persist its state across restarts",
-    "expose a small public API with clear names", "keep memory use bounded",
+    "support at least {n_people} concurrent users",
+    "persist its state across restarts",
+    "expose a small public API with clear names",
+    "keep memory use bounded",
 ];
 
 const SYS_REQ_B: &[&str] = &[
     "log every failure with enough context to debug it",
-    "reject malformed input with a helpful error message", "be safe to use from several threads",
+    "reject malformed input with a helpful error message",
+    "be safe to use from several threads",
     "be configurable without recompiling",
 ];
 
 const SYS_REQ_C: &[&str] = &[
-    "no dependencies beyond the standard library if possible", "no more than about 300 lines",
-    "a README section with usage examples", "short functions that are easy to test",
+    "no dependencies beyond the standard library if possible",
+    "no more than about 300 lines",
+    "a README section with usage examples",
+    "short functions that are easy to test",
 ];
 
 const TRADEOFF: &[&str] = &[
-    "speed versus memory", "simplicity versus flexibility", "consistency versus availability",
-    "eager versus lazy loading", "locks versus message passing",
+    "speed versus memory",
+    "simplicity versus flexibility",
+    "consistency versus availability",
+    "eager versus lazy loading",
+    "locks versus message passing",
 ];
 
 /// Legacy code in languages we would port away from; the target list excludes them.
@@ -288,12 +415,23 @@ const LEGACY_SNIPPET: &[&str] = &[
     "this VBScript:\n```vb\nSet fso = CreateObject(\"Scripting.FileSystemObject\")\nIf fso.FileExists(\"C:\\data\\in.txt\") Then WScript.Echo \"found\"\n```",
 ];
 
-const PLANG_MODERN: &[&str] =
-    &["Python", "Rust", "TypeScript", "Go", "Kotlin", "C#", "modern JavaScript"];
+const PLANG_MODERN: &[&str] = &[
+    "Python",
+    "Rust",
+    "TypeScript",
+    "Go",
+    "Kotlin",
+    "C#",
+    "modern JavaScript",
+];
 
 const API_DOMAIN: &[&str] = &[
-    "a library's book loans", "a recipe-sharing site", "a gym's class bookings",
-    "a small company's expense claims", "a vet clinic's appointments", "a podcast catalogue",
+    "a library's book loans",
+    "a recipe-sharing site",
+    "a gym's class bookings",
+    "a small company's expense claims",
+    "a vet clinic's appointments",
+    "a podcast catalogue",
     "a community garden's plot rentals",
 ];
 
@@ -301,3 +439,21 @@ const STORE_A: &[&str] = &["SQLite", "an in-memory map", "flat JSON files"];
 const STORE_B: &[&str] = &["PostgreSQL", "MySQL", "a managed cloud database"];
 
 const N_CODE: &[&str] = &["3", "4", "5", "10"];
+
+/// Verbs for asking for code; each reads well after "please " and before "a …".
+const MAKE_CODE: &[&str] = &[
+    "write",
+    "give me",
+    "show me",
+    "put together",
+    "draft",
+    "create",
+    "code up",
+];
+
+const REGEX_ASK: &[&str] = &["give me", "I need", "write", "please write", "help me with"];
+
+const CONVERT_VERB: &[&str] = &["convert", "translate", "rewrite", "port"];
+
+const FIX_VERB: &[&str] = &["fix", "debug", "correct", "repair"];
+const REFACTOR_VERB: &[&str] = &["refactor", "clean up", "rewrite", "simplify"];

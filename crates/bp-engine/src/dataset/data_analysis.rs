@@ -8,9 +8,9 @@ pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}what's the trend in {series_label}: {series}?{thx}",
         "{hi}{pls}calculate {stat} of {series}.{thx}",
-        "{hi}how should I analyse {da_data}{da_tool}?{thx}",
-        "{hi}is {rate_a}% versus {rate_b}% conversion a significant difference with {visitors} users per group?{thx}",
-        "{hi}what chart best shows {da_data}{da_tool}?{thx}",
+        "{hi}{how_q} analyse {da_data}{da_tool}?{thx}",
+        "{hi}{sig_q}{thx}",
+        "{hi}{chart_q} {da_data}{da_tool}?{thx}",
         "{hi}{corr_q}{thx}",
         "{hi}are there any outliers in {series_outlier}?{thx}",
         "{hi}{pls}describe the distribution of {series}.{thx}",
@@ -31,6 +31,9 @@ pub(super) const FAMILY: Family = Family {
         "{lead}We surveyed {n_people} customers of {business} on a 1-to-5 scale about {survey_topics}, plus one free-text question. Explain how to clean the responses, which summaries and charts suit Likert data (and why plain averages can mislead), how to test whether {segment} answer differently, how to code the free text into themes, and how to present the three most important findings to {audience}.{fmt}{close}",
     ],
     slots: &[
+        ("how_q", HOW_Q),
+        ("chart_q", CHART_Q),
+        ("sig_q", SIG_Q),
         ("v", V),
         ("series", SERIES),
         ("series_b", SERIES),
@@ -71,98 +74,207 @@ const V: &[&str] = &[
 ];
 
 const SERIES: &[&str] = &["{v}, {v}, {v}, {v}, {v}", "{v}, {v}, {v}, {v}, {v}, {v}"];
-const SERIES_OUTLIER: &[&str] =
-    &["{v}, {v}, {outlier}, {v}, {v}", "{v}, {v}, {v}, {v}, {outlier}, {v}", "{outlier}, {v}, {v}, {v}"];
+const SERIES_OUTLIER: &[&str] = &[
+    "{v}, {v}, {outlier}, {v}, {v}",
+    "{v}, {v}, {v}, {v}, {outlier}, {v}",
+    "{outlier}, {v}, {v}, {v}",
+];
 const OUTLIER: &[&str] = &["12", "388", "415", "902", "7"];
 
 const SERIES_LABEL: &[&str] = &[
-    "these monthly sales figures", "these weekly sign-ups", "these daily visitor counts",
-    "these quarterly profits in thousands", "my weekly grocery bills", "our monthly support tickets",
+    "these monthly sales figures",
+    "these weekly sign-ups",
+    "these daily visitor counts",
+    "these quarterly profits in thousands",
+    "my weekly grocery bills",
+    "our monthly support tickets",
     "these average delivery times in minutes",
 ];
 
 const STAT: &[&str] = &[
-    "the mean, median and mode", "the standard deviation", "the interquartile range",
-    "the mean and standard deviation", "the 90th percentile", "a 95% confidence interval for the mean",
+    "the mean, median and mode",
+    "the standard deviation",
+    "the interquartile range",
+    "the mean and standard deviation",
+    "the 90th percentile",
+    "a 95% confidence interval for the mean",
 ];
 
 const DA_DATA: &[&str] = &[
-    "our monthly sales for the past two years", "website traffic by channel over {n_weeks} weeks",
-    "customer churn by subscription plan", "survey responses from {n_people} employees",
-    "hourly temperature readings from a greenhouse", "delivery times for {n_rows} orders",
-    "daily step counts from my fitness tracker", "support tickets by category and priority",
-    "exam scores for two classes", "our office's energy use by hour",
-    "house prices in {city} over ten years", "app ratings before and after our redesign",
-    "restaurant orders by weekday and dish", "{n_rows} card transactions",
-    "clinic waiting times by weekday", "bike-share trips by station and hour",
-    "sensor data from {n_people} delivery vans", "ticket sales for our last {n_people} concerts",
+    "our monthly sales for the past two years",
+    "website traffic by channel over {n_weeks} weeks",
+    "customer churn by subscription plan",
+    "survey responses from {n_people} employees",
+    "hourly temperature readings from a greenhouse",
+    "delivery times for {n_rows} orders",
+    "daily step counts from my fitness tracker",
+    "support tickets by category and priority",
+    "exam scores for two classes",
+    "our office's energy use by hour",
+    "house prices in {city} over ten years",
+    "app ratings before and after our redesign",
+    "restaurant orders by weekday and dish",
+    "{n_rows} card transactions",
+    "clinic waiting times by weekday",
+    "bike-share trips by station and hour",
+    "sensor data from {n_people} delivery vans",
+    "ticket sales for our last {n_people} concerts",
+    "our newsletter open rates by subject line",
+    "hospital admissions by month and ward",
+    "crop yields by field and fertiliser",
+    "commute times reported by {n_people} staff",
+    "our shop's footfall by hour",
+    "monthly electricity bills for three years",
+    "player statistics for a football season",
+    "complaints by product and region",
+    "air-quality readings from {n_people} sensors",
+    "average order value by customer age",
+    "reading scores before and after a tutoring programme",
+    "our app's crash reports by version",
 ];
 
 const RATE_A: &[&str] = &["2.1", "3.4", "4.0", "5.5", "8.2", "11.0"];
 const RATE_B: &[&str] = &["2.6", "3.9", "4.8", "6.1", "8.9", "12.3"];
-const VISITORS: &[&str] =
-    &["4,812", "5,230", "6,104", "7,455", "9,870", "12,400", "15,020", "20,310"];
+const VISITORS: &[&str] = &[
+    "4,812", "5,230", "6,104", "7,455", "9,870", "12,400", "15,020", "20,310",
+];
 /// Always fewer than the smallest visitor count above.
 const CONVERSIONS: &[&str] = &["188", "212", "247", "301", "356", "410", "468", "523"];
 
-const DA_TOOL: &[&str] =
-    &["", "", "", " in Excel", " in Python", " with pandas", " in Google Sheets", " without coding", " in R"];
+const DA_TOOL: &[&str] = &[
+    "",
+    "",
+    "",
+    " in Excel",
+    " in Python",
+    " with pandas",
+    " in Google Sheets",
+    " without coding",
+    " in R",
+];
 
 const CORR_Q: &[&str] = &[
     "what does a correlation of {corr} between {var_pair} tell me?",
     "how strong is a correlation of {corr} between {var_pair}?",
     "is a correlation of {corr} between {var_pair} worth acting on?",
+    "how should I read a correlation of {corr} between {var_pair}?",
+    "does a correlation of {corr} between {var_pair} mean one causes the other?",
+];
+
+const HOW_Q: &[&str] = &[
+    "how should I",
+    "what's the best way to",
+    "how would you",
+    "where do I start if I want to",
+];
+
+const CHART_Q: &[&str] = &[
+    "what chart best shows",
+    "which chart would you use for",
+    "how should I visualise",
+    "what's a good way to plot",
+];
+
+const SIG_Q: &[&str] = &[
+    "is {rate_a}% versus {rate_b}% conversion a significant difference with {visitors} users per group?",
+    "with {visitors} users in each group, is {rate_a}% vs {rate_b}% conversion significant?",
+    "are conversion rates of {rate_a}% and {rate_b}% really different if each group had {visitors} users?",
 ];
 
 const CORR: &[&str] = &["0.8", "-0.3", "0.05", "0.62", "-0.91", "0.4", "-0.55"];
 
 const VAR_PAIR: &[&str] = &[
-    "ad spend and sales", "temperature and ice-cream sales", "study hours and exam scores",
-    "screen time and sleep", "price and rating", "age and income", "coffee intake and productivity",
-    "rainfall and bike rentals", "team size and delivery speed",
+    "ad spend and sales",
+    "temperature and ice-cream sales",
+    "study hours and exam scores",
+    "screen time and sleep",
+    "price and rating",
+    "age and income",
+    "coffee intake and productivity",
+    "rainfall and bike rentals",
+    "team size and delivery speed",
+    "sleep and mood scores",
+    "distance from the city centre and rent",
+    "discounts and repeat purchases",
+    "class size and test results",
+    "app usage and churn",
+    "temperature and energy use",
 ];
 
 const COLS: &[&str] = &[
-    "date, category, amount and region", "customer id, plan, start date and end date",
-    "store, product, units and price", "date, channel, visits and purchases",
-    "ticket id, opened, closed and priority", "week, campaign, spend and leads",
+    "date, category, amount and region",
+    "customer id, plan, start date and end date",
+    "store, product, units and price",
+    "date, channel, visits and purchases",
+    "ticket id, opened, closed and priority",
+    "week, campaign, spend and leads",
 ];
 
 const DA_GOAL: &[&str] = &[
-    "what drives repeat purchases", "why revenue dipped in {month}",
-    "which customers are most likely to leave", "whether our price change helped",
-    "seasonal patterns", "where we lose the most time", "which channel is worth the money",
+    "what drives repeat purchases",
+    "why revenue dipped in {month}",
+    "which customers are most likely to leave",
+    "whether our price change helped",
+    "seasonal patterns",
+    "where we lose the most time",
+    "which channel is worth the money",
     "what predicts late deliveries",
 ];
 
 const AB_FEATURE: &[&str] = &[
-    "a new checkout button", "a shorter sign-up form", "free-shipping messaging",
-    "a redesigned pricing page", "personalised recommendations", "a new onboarding email",
+    "a new checkout button",
+    "a shorter sign-up form",
+    "free-shipping messaging",
+    "a redesigned pricing page",
+    "personalised recommendations",
+    "a new onboarding email",
     "a cheaper annual plan",
 ];
 
-const REG_VAR: &[&str] =
-    &["advertising spend", "years of experience", "house size in square metres", "discount rate", "team size"];
+const REG_VAR: &[&str] = &[
+    "advertising spend",
+    "years of experience",
+    "house size in square metres",
+    "discount rate",
+    "team size",
+];
 const COEF: &[&str] = &["0.42", "1.8", "-0.07", "12.5", "3.1"];
 const PVAL: &[&str] = &["0.003", "0.04", "0.21", "0.6", "0.0001"];
 const R2: &[&str] = &["0.12", "0.35", "0.58", "0.81"];
 
 const SEGMENT: &[&str] = &[
-    "device type", "new versus returning customers", "country", "traffic source",
-    "age group", "customers on different plans",
+    "device type",
+    "new versus returning customers",
+    "country",
+    "traffic source",
+    "age group",
+    "customers on different plans",
 ];
 
-const CONFOUNDER: &[&str] =
-    &["seasonality", "a price change in the middle of the period", "regional differences", "marketing campaigns"];
+const CONFOUNDER: &[&str] = &[
+    "seasonality",
+    "a price change in the middle of the period",
+    "regional differences",
+    "marketing campaigns",
+];
 
-const DRIVER: &[&str] =
-    &["marketing spend", "the number of working days", "average temperature", "web traffic"];
+const DRIVER: &[&str] = &[
+    "marketing spend",
+    "the number of working days",
+    "average temperature",
+    "web traffic",
+];
 
 const RISK: &[&str] = &[
-    "a competitor's launch", "a supply shortage", "an unusually warm winter", "a change in tax rules",
+    "a competitor's launch",
+    "a supply shortage",
+    "an unusually warm winter",
+    "a change in tax rules",
 ];
 
 const SURVEY_TOPICS: &[&str] = &[
-    "price, service and waiting times", "product quality and delivery", "staff friendliness and cleanliness",
+    "price, service and waiting times",
+    "product quality and delivery",
+    "staff friendliness and cleanliness",
     "ease of booking and value for money",
 ];

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 pub(super) type Slots = &'static [(&'static str, &'static [&'static str])];
 
 /// The templates of one intent, by complexity, and the slot tables only it uses.
+#[derive(Clone, Copy)]
 pub(super) struct Family {
     pub simple: &'static [&'static str],
     pub moderate: &'static [&'static str],
@@ -50,7 +51,7 @@ pub(super) struct Grammar {
     parts: Vec<Part>,
     /// The template table of each cell, indexed by `intent * 3 + complexity`.
     cells: Vec<usize>,
-    /// Binding index of each bound `(scope, name)`; the caller keeps one pick per index.
+    /// How many distinct bound `{=name}`s there are; the caller keeps one pick for each.
     n_bindings: usize,
     /// Defects found while compiling (unknown slot, cycle, empty table, shadowed name).
     /// Compiling never fails, so that generation cannot panic; a test asserts this is empty.
@@ -98,7 +99,9 @@ impl Grammar {
         for (i, family) in families.iter().enumerate() {
             for (name, _) in family.slots {
                 if shared.iter().any(|(shared_name, _)| shared_name == name) {
-                    c.grammar.problems.push(format!("family {i}: `{name}` shadows a shared slot"));
+                    c.grammar
+                        .problems
+                        .push(format!("family {i}: `{name}` shadows a shared slot"));
                 }
             }
             for templates in [family.simple, family.moderate, family.complex] {
@@ -116,7 +119,13 @@ impl Grammar {
 
     /// Appends one random expansion of `cell`'s templates to `out`. `bindings` has
     /// [`Self::n_bindings`] entries, all [`UNBOUND`] on entry.
-    pub fn expand(&self, cell: usize, rng: &mut Pcg64Mcg, bindings: &mut [usize], out: &mut String) {
+    pub fn expand(
+        &self,
+        cell: usize,
+        rng: &mut Pcg64Mcg,
+        bindings: &mut [usize],
+        out: &mut String,
+    ) {
         if let Some(&table) = self.cells.get(cell) {
             self.expand_table(table, None, rng, bindings, out);
         }
@@ -157,20 +166,31 @@ impl Compiler<'_> {
     /// Compiles `entries` as a new table and returns its index.
     fn table(&mut self, scope: Scope, entries: &'static [&'static str], name: &str) -> usize {
         let alternatives: Vec<Vec<Part>> = if entries.is_empty() {
-            self.grammar.problems.push(format!("table `{name}` is empty"));
+            self.grammar
+                .problems
+                .push(format!("table `{name}` is empty"));
             vec![Vec::new()]
         } else {
-            entries.iter().map(|entry| self.parse(scope, entry)).collect()
+            entries
+                .iter()
+                .map(|entry| self.parse(scope, entry))
+                .collect()
         };
         // Nested tables were appended while parsing; this table's alternatives go after them,
         // contiguously.
         let start = self.grammar.alternatives.len();
         for parts in alternatives {
-            let span = Span { start: self.grammar.parts.len(), len: parts.len() };
+            let span = Span {
+                start: self.grammar.parts.len(),
+                len: parts.len(),
+            };
             self.grammar.parts.extend(parts);
             self.grammar.alternatives.push(span);
         }
-        self.grammar.tables.push(Span { start, len: entries.len().max(1) });
+        self.grammar.tables.push(Span {
+            start,
+            len: entries.len().max(1),
+        });
         self.grammar.tables.len() - 1
     }
 
@@ -192,7 +212,9 @@ impl Compiler<'_> {
                     let binding = *self.bindings.entry((table_scope, name)).or_insert(n);
                     self.grammar.n_bindings = self.bindings.len();
                     if entries_have_slots(self.entries_of(table_scope, name)) {
-                        self.grammar.problems.push(format!("bound slot `{{={name}}}` has slots"));
+                        self.grammar
+                            .problems
+                            .push(format!("bound slot `{{={name}}}` has slots"));
                     }
                     parts.push(Part::Bound(table, binding));
                 }
@@ -213,7 +235,10 @@ impl Compiler<'_> {
             Scope::Family(i) => self.families[i].slots,
             Scope::Shared => self.shared,
         };
-        slots.iter().find(|(n, _)| *n == name).map_or(&[], |(_, entries)| *entries)
+        slots
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[], |(_, entries)| *entries)
     }
 
     /// The table compiled for `name` as seen from `scope`, and the scope that defines it.
@@ -227,7 +252,9 @@ impl Compiler<'_> {
             None => match self.shared.iter().find(|(n, _)| *n == name) {
                 Some((_, entries)) => (Scope::Shared, *entries),
                 None => {
-                    self.grammar.problems.push(format!("unknown slot `{{{name}}}`"));
+                    self.grammar
+                        .problems
+                        .push(format!("unknown slot `{{{name}}}`"));
                     return None;
                 }
             },
@@ -235,7 +262,9 @@ impl Compiler<'_> {
         match self.done.get(&(scope, name)) {
             Some(Some(table)) => Some((*table, scope)),
             Some(None) => {
-                self.grammar.problems.push(format!("slot `{{{name}}}` refers to itself"));
+                self.grammar
+                    .problems
+                    .push(format!("slot `{{{name}}}` refers to itself"));
                 None
             }
             None => {
@@ -305,14 +334,25 @@ mod tests {
     fn next_slot_finds_names_and_leaves_other_braces_alone() {
         assert_eq!(next_slot("a {b} c"), Some(("a ", "b", " c")));
         assert_eq!(next_slot("{=b}"), Some(("", "=b", "")));
-        assert_eq!(next_slot("fn f() {\n}{x_1}"), Some(("fn f() {\n}", "x_1", "")));
+        assert_eq!(
+            next_slot("fn f() {\n}{x_1}"),
+            Some(("fn f() {\n}", "x_1", ""))
+        );
         assert_eq!(next_slot("{} {A} { b}"), None);
     }
 
     #[test]
     fn sentence_starts_are_capitalised_and_code_is_not() {
         let mut out = String::new();
-        for piece in ["hey, ", "write it. ", "then ", "stop!", " go:\n", "return x. y", " ok"] {
+        for piece in [
+            "hey, ",
+            "write it. ",
+            "then ",
+            "stop!",
+            " go:\n",
+            "return x. y",
+            " ok",
+        ] {
             push_text(&mut out, piece);
         }
         assert_eq!(out, "Hey, write it. Then stop! Go:\nreturn x. y ok");

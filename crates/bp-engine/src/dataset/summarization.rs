@@ -7,10 +7,10 @@ use super::grammar::Family;
 
 pub(super) const FAMILY: Family = Family {
     simple: &[
-        "{hi}summarize the plot of {work} in {n_sent}.{thx}",
-        "{hi}give me a TL;DR of {work}{sum_tail}.{thx}",
-        "{hi}summarize this in one line: {tiny}{thx}",
-        "{hi}{pls}sum up the key points of {doc_known}{doc_tail}.{thx}",
+        "{hi}{sum_verb} the plot of {work} in {n_sent}.{thx}",
+        "{hi}{tldr_ask} {work}{sum_tail}.{thx}",
+        "{hi}{one_line_ask} {tiny}{thx}",
+        "{hi}{pls}{keypoints_ask} {doc_known}{doc_tail}.{thx}",
         "{hi}{pls}summarize {work} for {audience}.{thx}",
         "{hi}TL;DR please: {tiny}{thx}",
     ],
@@ -29,6 +29,10 @@ pub(super) const FAMILY: Family = Family {
         "{lead}Summarize the study below for {audience}. Explain in plain language what was done, what was found and how strong the evidence is, keep the numbers, point out at least two limitations, avoid hype words like 'breakthrough', and stay under {n_words} words.{fmt}\n\n{study}",
     ],
     slots: &[
+        ("sum_verb", SUM_VERB),
+        ("tldr_ask", TLDR_ASK),
+        ("one_line_ask", ONE_LINE_ASK),
+        ("keypoints_ask", KEYPOINTS_ASK),
         ("work", WORK),
         ("n_sent", N_SENT),
         ("sum_tail", SUM_TAIL),
@@ -57,28 +61,127 @@ pub(super) const FAMILY: Family = Family {
 };
 
 const WORK: &[&str] = &[
-    "Hamlet", "Pride and Prejudice", "The Great Gatsby", "Moby-Dick", "the Odyssey",
-    "Frankenstein", "Don Quixote", "Romeo and Juliet", "The Lord of the Rings", "Jane Eyre",
-    "To Kill a Mockingbird", "The Little Prince", "Crime and Punishment", "Macbeth",
-    "Nineteen Eighty-Four", "Animal Farm", "Les Misérables", "One Hundred Years of Solitude",
-    "The Metamorphosis", "Brave New World", "Of Mice and Men", "Wuthering Heights",
-    "the film Inception", "the story of Cinderella", "Things Fall Apart", "The Tale of Genji",
-    "Beloved", "The Hobbit", "Dracula", "Anna Karenina", "The Count of Monte Cristo",
-    "Great Expectations", "the film Spirited Away", "Robinson Crusoe", "The Old Man and the Sea",
-    "Little Women", "the Iliad", "Madame Bovary", "The Catcher in the Rye", "Middlemarch",
-    "The Handmaid's Tale", "Of Human Bondage", "Sense and Sensibility", "The Remains of the Day",
-    "Treasure Island", "Alice's Adventures in Wonderland", "The Grapes of Wrath",
-    "Lord of the Flies", "A Christmas Carol", "Heart of Darkness", "the film Casablanca",
-    "the film Parasite", "Journey to the West", "The Name of the Rose",
+    "Hamlet",
+    "Pride and Prejudice",
+    "The Great Gatsby",
+    "Moby-Dick",
+    "the Odyssey",
+    "Frankenstein",
+    "Don Quixote",
+    "Romeo and Juliet",
+    "The Lord of the Rings",
+    "Jane Eyre",
+    "To Kill a Mockingbird",
+    "The Little Prince",
+    "Crime and Punishment",
+    "Macbeth",
+    "Nineteen Eighty-Four",
+    "Animal Farm",
+    "Les Misérables",
+    "One Hundred Years of Solitude",
+    "The Metamorphosis",
+    "Brave New World",
+    "Of Mice and Men",
+    "Wuthering Heights",
+    "the film Inception",
+    "the story of Cinderella",
+    "Things Fall Apart",
+    "The Tale of Genji",
+    "Beloved",
+    "The Hobbit",
+    "Dracula",
+    "Anna Karenina",
+    "The Count of Monte Cristo",
+    "Great Expectations",
+    "the film Spirited Away",
+    "Robinson Crusoe",
+    "The Old Man and the Sea",
+    "Little Women",
+    "the Iliad",
+    "Madame Bovary",
+    "The Catcher in the Rye",
+    "Middlemarch",
+    "The Handmaid's Tale",
+    "Of Human Bondage",
+    "Sense and Sensibility",
+    "The Remains of the Day",
+    "Treasure Island",
+    "Alice's Adventures in Wonderland",
+    "The Grapes of Wrath",
+    "Lord of the Flies",
+    "A Christmas Carol",
+    "Heart of Darkness",
+    "the film Casablanca",
+    "the film Parasite",
+    "Journey to the West",
+    "The Name of the Rose",
+    "The Odyssey of Homer",
+    "Charlotte's Web",
+    "War and Peace",
+    "The Secret Garden",
+    "Rebecca",
+    "Gulliver's Travels",
+    "The Three Musketeers",
+    "Persepolis",
+    "Kafka on the Shore",
+    "Never Let Me Go",
+    "the film The Godfather",
+    "the film Amélie",
+    "Pinocchio",
+    "The Wind in the Willows",
+    "Mrs Dalloway",
+    "The Jungle Book",
+];
+
+const SUM_VERB: &[&str] = &[
+    "summarize",
+    "sum up",
+    "recap",
+    "briefly summarize",
+    "outline",
+];
+
+const TLDR_ASK: &[&str] = &[
+    "give me a TL;DR of",
+    "TL;DR of",
+    "quick summary of",
+    "I need a quick recap of",
+    "short summary of",
+];
+
+const ONE_LINE_ASK: &[&str] = &[
+    "summarize this in one line:",
+    "shorten this to one sentence:",
+    "boil this down:",
+    "give me the gist:",
+    "make this shorter:",
+    "one-line summary of this, please:",
+];
+
+const KEYPOINTS_ASK: &[&str] = &[
+    "sum up the key points of",
+    "give me the main points of",
+    "summarize the main ideas of",
+    "list the key takeaways of",
 ];
 
 const N_SENT: &[&str] = &[
-    "one sentence", "two sentences", "three sentences", "a short paragraph", "under 50 words",
+    "one sentence",
+    "two sentences",
+    "three sentences",
+    "a short paragraph",
+    "under 50 words",
     "five bullet points",
 ];
 
-const SUM_TAIL: &[&str] =
-    &["", "", " without spoilers", " in plain English", " for a book report", " in bullet points"];
+const SUM_TAIL: &[&str] = &[
+    "",
+    "",
+    " without spoilers",
+    " in plain English",
+    " for a book report",
+    " in bullet points",
+];
 
 /// One-line messages to shorten; quoted, as people paste them.
 const TINY: &[&str] = &[
@@ -95,17 +198,36 @@ const TINY: &[&str] = &[
     "\"Trains to {city} are replaced by buses this weekend, so allow an extra hour.\"",
     "\"The library will stay open until {time} during exam weeks, starting this {weekday}.\"",
     "\"Our {weekday} run is moved to the park because the river path is flooded.\"",
+    "\"{=name_a} will be late on {weekday}, so please start the meeting without waiting.\"",
+    "\"The {city} office is closed on {weekday} for a fire drill; work from home if you can.\"",
+    "\"Your parcel could not be delivered on {weekday}; pick it up at the post office after {time}.\"",
+    "\"Swimming lessons restart in {month}, and the price goes up by two pounds per session.\"",
+    "\"The printer on the second floor is broken again, so use the one by the kitchen.\"",
+    "\"Dinner at {=name_a}'s is now on {weekday} at {time}; bring dessert if you can.\"",
+    "\"We're out of milk, coffee and bin bags; can someone shop before {weekday}?\"",
 ];
 
 const DOC_KNOWN: &[&str] = &[
-    "the US Declaration of Independence", "the Paris climate agreement",
-    "Darwin's On the Origin of Species", "the 'I Have a Dream' speech", "the GDPR",
-    "the Universal Declaration of Human Rights", "the Gettysburg Address",
-    "the Communist Manifesto", "The Art of War", "the Magna Carta",
-    "the Treaty of Versailles", "Silent Spring", "the Geneva Conventions",
-    "Adam Smith's The Wealth of Nations", "the Bill of Rights", "the Kyoto Protocol",
-    "Keynes's General Theory", "the Emancipation Proclamation",
-    "Orwell's essay Politics and the English Language", "the Hippocratic Oath",
+    "the US Declaration of Independence",
+    "the Paris climate agreement",
+    "Darwin's On the Origin of Species",
+    "the 'I Have a Dream' speech",
+    "the GDPR",
+    "the Universal Declaration of Human Rights",
+    "the Gettysburg Address",
+    "the Communist Manifesto",
+    "The Art of War",
+    "the Magna Carta",
+    "the Treaty of Versailles",
+    "Silent Spring",
+    "the Geneva Conventions",
+    "Adam Smith's The Wealth of Nations",
+    "the Bill of Rights",
+    "the Kyoto Protocol",
+    "Keynes's General Theory",
+    "the Emancipation Proclamation",
+    "Orwell's essay Politics and the English Language",
+    "the Hippocratic Oath",
 ];
 
 /// Meeting notes, one coherent meeting each.
@@ -125,6 +247,8 @@ const NOTES_MORE: &[&str] = &[
 ];
 
 const REVIEW: &[&str] = &[
+    "Booked a table for {weekday} dinner in {city}. The food was excellent, especially the fish, but we waited forty minutes for mains and nobody apologised. The bill also included a service charge we weren't told about. Lovely place, badly run.",
+    "The {product} is fine for the price. It took ages to arrive, the instructions were only in German, and one part was missing, but customer service sent it within two days. Works well now.",
     "I bought this {product} three weeks ago. Setup took five minutes and it looks great on my desk. But the battery lasts barely {n_hours} hours, not the advertised twelve, and support took a week to reply. For the price, I expected better.",
     "Stayed at this hotel in {city} for four nights. The room was spotless and the staff were lovely, especially at the front desk. Breakfast was disappointing, with the same cold options every day. The street is noisy at night, so bring earplugs. I'd probably stay again.",
     "The {product} arrived two days late and the box was damaged, though the item itself was fine. It works as described and is better made than I expected. The companion app is confusing and keeps logging me out. Three stars: good hardware, poor software.",
@@ -132,28 +256,49 @@ const REVIEW: &[&str] = &[
 
 /// Reviews for the two-review prompt, different from `review` so a row never repeats one.
 const REVIEW_B: &[&str] = &[
+    "Five stars for the staff, two for the {product} itself. It overheats after {n_hours} hours of use, which the shop says is normal. I'm not convinced, and I'd like a longer warranty.",
+    "Our family stayed near {city} for a week. Clean rooms, a great pool, but the Wi-Fi never worked and the restaurant closed at 8 pm. Good value if you don't need to work.",
     "Love the design of the {product}, but mine stopped working after {n_hours} weeks. The replacement came quickly and has been fine so far. Packaging was excessive: a huge box full of plastic for something this small.",
     "Great value. The {product} does everything the expensive brands do. Delivery to {city} took ten days though, and nobody answered the chat when I asked where it was. I'd buy it again, but order earlier.",
     "Returned it. The {product} was smaller than the photos suggest and the colour looked different in person. The refund took two weeks and I had to pay for return postage myself, which felt unfair.",
 ];
 
 const DOC_TAIL: &[&str] = &[
-    "", "", " in plain English", " in bullet points", " for a school essay", " in five lines",
+    "",
+    "",
+    " in plain English",
+    " in bullet points",
+    " for a school essay",
+    " in five lines",
     " for {audience}",
 ];
 
 const ANY_REVIEW: &[&str] = &["{review}", "{review_b}"];
 
-const N_SENT_SHORT: &[&str] = &["one sentence", "two sentences", "three sentences", "a single line"];
+const N_SENT_SHORT: &[&str] = &[
+    "one sentence",
+    "two sentences",
+    "three sentences",
+    "a single line",
+];
 
 const REVIEW_FOCUS: &[&str] = &[
-    "keeping the main complaint and any praise", "for our product team",
-    "in a neutral tone", "so I can decide whether to reply", "separating facts from feelings",
+    "keeping the main complaint and any praise",
+    "for our product team",
+    "in a neutral tone",
+    "so I can decide whether to reply",
+    "separating facts from feelings",
 ];
 
 const PRODUCT: &[&str] = &[
-    "wireless keyboard", "desk lamp", "Bluetooth speaker", "fitness watch", "coffee grinder",
-    "e-reader", "robot vacuum", "pair of headphones",
+    "wireless keyboard",
+    "desk lamp",
+    "Bluetooth speaker",
+    "fitness watch",
+    "coffee grinder",
+    "e-reader",
+    "robot vacuum",
+    "pair of headphones",
 ];
 
 const EMAIL: &[&str] = &[

@@ -7,13 +7,13 @@ use super::grammar::Family;
 pub(super) const FAMILY: Family = Family {
     simple: &[
         "{hi}plan a {n_days}-day itinerary for {any_city}{plan_tail}.{thx}",
-        "{hi}{pls}make me a study schedule for {exam}{plan_tail}.{thx}",
+        "{hi}{pls}{plan_verb} a study schedule for {exam}{plan_tail}.{thx}",
         "{hi}give me a {n_weeks}-week plan to learn {skill}{plan_tail}.{thx}",
-        "{hi}help me plan {party} for {n_guests} people{plan_tail}.{thx}",
-        "{hi}{pls}create a weekly meal plan for {diet_who}{plan_tail}.{thx}",
-        "{hi}{pls}make a packing list for {trip}{plan_tail}.{thx}",
-        "{hi}{pls}draft a daily routine for {routine_who}{plan_tail}.{thx}",
-        "{hi}can you plan my {weekday} so I get {chores} done?{thx}",
+        "{hi}{party_verb} {party} for {n_guests} people{plan_tail}.{thx}",
+        "{hi}{pls}{plan_verb} a {meal_span} meal plan for {diet_who}{plan_tail}.{thx}",
+        "{hi}{pls}{plan_verb} a packing list for {trip}{plan_tail}.{thx}",
+        "{hi}{pls}{plan_verb} a daily routine for {routine_who}{plan_tail}.{thx}",
+        "{hi}{plan_my} {day_part} so I get {chores} done?{thx}",
     ],
     moderate: &[
         "{hi}plan a {n_days}-day trip to {city} for {travellers} on a budget of {money}. We love {interest_a} and {interest_b}, but we'd rather avoid {avoid}.{close}",
@@ -31,6 +31,11 @@ pub(super) const FAMILY: Family = Family {
         "{lead}Organise a {n_days_event}-day conference for {n_attendees} people in {city} next {season}. Plan the venue search, speakers, catering for {diet_need}, registration, volunteers and a post-event survey. Give a timeline working back from the event date, a budget split across categories for a total of {money_big}, an owner for each workstream, and the decisions we must make this month.{fmt}{close}",
     ],
     slots: &[
+        ("plan_my", PLAN_MY),
+        ("day_part", DAY_PART),
+        ("plan_verb", PLAN_VERB),
+        ("party_verb", PARTY_VERB),
+        ("meal_span", MEAL_SPAN),
         ("exam", EXAM),
         ("skill", SKILL),
         ("party", PARTY),
@@ -73,161 +78,379 @@ pub(super) const FAMILY: Family = Family {
 };
 
 const PLAN_TAIL: &[&str] = &[
-    "", "", "", "", ", please", ", nothing fancy", ", keep it simple",
-    " that's realistic", " I can stick to", " that isn't too packed", ", starting {weekday}",
+    "",
+    "",
+    "",
+    "",
+    ", please",
+    ", nothing fancy",
+    ", keep it simple",
+    " that's realistic",
+    " I can stick to",
+    " that isn't too packed",
+    ", starting {weekday}",
 ];
 
 const ANY_CITY: &[&str] = &["{city}", "{city2}"];
 const N_GUESTS: &[&str] = &["6", "10", "12", "15", "20", "25", "30", "40"];
 
 const ALONGSIDE: &[&str] = &[
-    "while working full-time", "around a busy family life", "as a complete beginner",
+    "while working full-time",
+    "around a busy family life",
+    "as a complete beginner",
     "studying only at weekends",
 ];
 
 const EXAM: &[&str] = &[
-    "my biology final", "the driving theory test", "the GRE", "my grade 5 piano exam",
-    "a Spanish B1 exam", "the bar exam", "my statistics midterm", "a cloud certification",
-    "my history A-level", "the IELTS", "my accounting exams", "a first-aid course test",
-    "my chemistry finals", "the citizenship test", "my French oral exam", "a project management exam",
-    "my maths retake", "the SAT", "my nursing exams", "a sommelier exam",
+    "my biology final",
+    "the driving theory test",
+    "the GRE",
+    "my grade 5 piano exam",
+    "a Spanish B1 exam",
+    "the bar exam",
+    "my statistics midterm",
+    "a cloud certification",
+    "my history A-level",
+    "the IELTS",
+    "my accounting exams",
+    "a first-aid course test",
+    "my chemistry finals",
+    "the citizenship test",
+    "my French oral exam",
+    "a project management exam",
+    "my maths retake",
+    "the SAT",
+    "my nursing exams",
+    "a sommelier exam",
 ];
 
 const SKILL: &[&str] = &[
-    "basic Spanish", "SQL", "to swim", "touch typing", "the guitar", "watercolour painting",
-    "public speaking", "spreadsheets", "to run 5K", "Rust", "photography", "to cook simple dinners",
-    "data visualisation", "chess", "sign language basics", "woodworking", "Japanese",
-    "to bake bread", "the piano", "yoga at home", "video editing", "to draw portraits",
-    "basic car maintenance", "Excel formulas", "to knit", "salsa dancing", "machine learning basics",
-    "to sew", "web design",
+    "basic Spanish",
+    "SQL",
+    "to swim",
+    "touch typing",
+    "the guitar",
+    "watercolour painting",
+    "public speaking",
+    "spreadsheets",
+    "to run 5K",
+    "Rust",
+    "photography",
+    "to cook simple dinners",
+    "data visualisation",
+    "chess",
+    "sign language basics",
+    "woodworking",
+    "Japanese",
+    "to bake bread",
+    "the piano",
+    "yoga at home",
+    "video editing",
+    "to draw portraits",
+    "basic car maintenance",
+    "Excel formulas",
+    "to knit",
+    "salsa dancing",
+    "machine learning basics",
+    "to sew",
+    "web design",
 ];
 
 const PARTY: &[&str] = &[
-    "a birthday party", "a team offsite", "a picnic", "a baby shower", "a game night",
-    "a reunion dinner", "a charity bake sale", "a kids' sleepover", "a housewarming",
-    "a surprise retirement party", "a neighbourhood clean-up day", "a wine-tasting evening",
-    "a garden barbecue", "a book launch", "a quiz night", "a christening lunch",
+    "a birthday party",
+    "a team offsite",
+    "a picnic",
+    "a baby shower",
+    "a game night",
+    "a reunion dinner",
+    "a charity bake sale",
+    "a kids' sleepover",
+    "a housewarming",
+    "a surprise retirement party",
+    "a neighbourhood clean-up day",
+    "a wine-tasting evening",
+    "a garden barbecue",
+    "a book launch",
+    "a quiz night",
+    "a christening lunch",
     "an office Christmas party",
 ];
 
 const DIET_WHO: &[&str] = &[
-    "a family of four", "a vegetarian student", "someone training for a marathon",
-    "two busy parents", "someone on a tight budget", "a person cutting down on sugar",
-    "a household with one vegan", "a pregnant friend", "a teenager who hates vegetables",
-    "a couple who only cook at weekends", "someone with a nut allergy", "a shift worker",
-    "my elderly dad", "a student with a tiny kitchen",
+    "a family of four",
+    "a vegetarian student",
+    "someone training for a marathon",
+    "two busy parents",
+    "someone on a tight budget",
+    "a person cutting down on sugar",
+    "a household with one vegan",
+    "a pregnant friend",
+    "a teenager who hates vegetables",
+    "a couple who only cook at weekends",
+    "someone with a nut allergy",
+    "a shift worker",
+    "my elderly dad",
+    "a student with a tiny kitchen",
 ];
 
 const TRIP: &[&str] = &[
-    "a week of camping", "a ski trip", "a business trip to {city}", "a beach holiday",
-    "a weekend in {city}", "a hiking trip in the mountains", "a long-haul flight with a toddler",
-    "a music festival", "a week of sailing", "a wedding abroad", "a winter trip to {city2}",
-    "a month of backpacking", "a cycling tour", "a hospital stay",
+    "a week of camping",
+    "a ski trip",
+    "a business trip to {city}",
+    "a beach holiday",
+    "a weekend in {city}",
+    "a hiking trip in the mountains",
+    "a long-haul flight with a toddler",
+    "a music festival",
+    "a week of sailing",
+    "a wedding abroad",
+    "a winter trip to {city2}",
+    "a month of backpacking",
+    "a cycling tour",
+    "a hospital stay",
 ];
 
 const ROUTINE_WHO: &[&str] = &[
-    "a student with early lectures", "someone working night shifts", "a freelancer at home",
-    "a new parent", "me, since I keep wasting mornings", "a retiree who wants more structure",
-    "a teenager during exam season", "a remote worker who never leaves the house",
-    "someone recovering from burnout", "a writer with a day job", "a dog owner who works shifts",
+    "a student with early lectures",
+    "someone working night shifts",
+    "a freelancer at home",
+    "a new parent",
+    "me, since I keep wasting mornings",
+    "a retiree who wants more structure",
+    "a teenager during exam season",
+    "a remote worker who never leaves the house",
+    "someone recovering from burnout",
+    "a writer with a day job",
+    "a dog owner who works shifts",
     "someone training for a triathlon",
 ];
 
 const CHORES: &[&str] = &[
-    "my errands and some exercise", "laundry, shopping and two work calls",
-    "the garden and my tax return", "cleaning and meal prep", "three assignments and a run",
-    "the school run, a dentist visit and some work", "all my admin", "packing for my trip",
+    "my errands and some exercise",
+    "laundry, shopping and two work calls",
+    "the garden and my tax return",
+    "cleaning and meal prep",
+    "three assignments and a run",
+    "the school run, a dentist visit and some work",
+    "all my admin",
+    "packing for my trip",
+    "two deadlines and a birthday present",
+    "the big shop and a deep clean",
+    "my CV and three job applications",
+    "revision for two subjects",
+    "the garden and a bike repair",
+    "my expenses and a long-overdue call",
+    "batch cooking and ironing",
+    "a run, a nap and my emails",
+];
+
+const PLAN_MY: &[&str] = &[
+    "can you plan my",
+    "could you organise my",
+    "will you help me plan my",
+];
+
+const DAY_PART: &[&str] = &[
+    "{weekday}",
+    "{weekday}",
+    "day",
+    "morning",
+    "weekend",
+    "afternoon",
+    "evening",
+];
+
+/// Verbs for asking for a plan; each reads well after "please " and before "a …".
+const PLAN_VERB: &[&str] = &[
+    "make me",
+    "draft",
+    "create",
+    "put together",
+    "suggest",
+    "sketch out",
+    "write me",
+];
+
+const PARTY_VERB: &[&str] = &[
+    "help me plan",
+    "help me organise",
+    "plan",
+    "I need a plan for",
+];
+
+const MEAL_SPAN: &[&str] = &[
+    "weekly",
+    "5-day",
+    "two-week",
+    "cheap weekly",
+    "weekday",
+    "7-day",
 ];
 
 const TRAVELLERS: &[&str] = &[
-    "two adults", "a family with two kids", "three friends", "my parents in their seventies",
-    "a couple on their honeymoon", "a solo traveller",
+    "two adults",
+    "a family with two kids",
+    "three friends",
+    "my parents in their seventies",
+    "a couple on their honeymoon",
+    "a solo traveller",
 ];
 
-const INTEREST_A: &[&str] =
-    &["food markets", "museums", "hiking", "street art", "live music", "architecture"];
-const INTEREST_B: &[&str] =
-    &["beaches", "history", "local wine", "cycling", "bookshops", "photography spots"];
+const INTEREST_A: &[&str] = &[
+    "food markets",
+    "museums",
+    "hiking",
+    "street art",
+    "live music",
+    "architecture",
+];
+const INTEREST_B: &[&str] = &[
+    "beaches",
+    "history",
+    "local wine",
+    "cycling",
+    "bookshops",
+    "photography spots",
+];
 
 const AVOID: &[&str] = &[
-    "long bus rides", "crowded tourist traps", "very early starts", "nightclubs",
+    "long bus rides",
+    "crowded tourist traps",
+    "very early starts",
+    "nightclubs",
     "expensive restaurants",
 ];
 
 const N_HOURS: &[&str] = &["one", "two", "three"];
 
 const WEAK_AREA: &[&str] = &[
-    "the maths section", "essay writing", "memorising vocabulary", "past papers under time pressure",
+    "the maths section",
+    "essay writing",
+    "memorising vocabulary",
+    "past papers under time pressure",
     "listening comprehension",
 ];
 
 const PARTY_CONSTRAINT: &[&str] = &[
-    "two guests are vegan", "it has to be indoors", "half the guests are kids",
-    "we can't start before noon", "the venue has no kitchen",
+    "two guests are vegan",
+    "it has to be indoors",
+    "half the guests are kids",
+    "we can't start before noon",
+    "the venue has no kitchen",
 ];
 
 const LIFE_GOAL: &[&str] = &[
-    "declutter my whole flat", "save for a holiday", "run a half marathon",
-    "finish the first draft of my novel", "switch careers into UX design",
-    "get my finances in order", "learn enough Italian to order in restaurants",
+    "declutter my whole flat",
+    "save for a holiday",
+    "run a half marathon",
+    "finish the first draft of my novel",
+    "switch careers into UX design",
+    "get my finances in order",
+    "learn enough Italian to order in restaurants",
 ];
 
 const LIFE_CONSTRAINT: &[&str] = &[
-    "work night shifts", "have two small kids", "travel for work every other week",
-    "only have about an hour a day", "tend to give up after the first week",
+    "work night shifts",
+    "have two small kids",
+    "travel for work every other week",
+    "only have about an hour a day",
+    "tend to give up after the first week",
 ];
 
 const N_POSTS: &[&str] = &["three", "four", "five"];
-const CONTENT_A: &[&str] = &["behind-the-scenes photos", "customer stories", "short how-to videos"];
-const CONTENT_B: &[&str] = &["special offers", "team introductions", "polls and questions"];
+const CONTENT_A: &[&str] = &[
+    "behind-the-scenes photos",
+    "customer stories",
+    "short how-to videos",
+];
+const CONTENT_B: &[&str] = &[
+    "special offers",
+    "team introductions",
+    "polls and questions",
+];
 
 const LAUNCH: &[&str] = &[
-    "a mobile app", "an online shop", "a subscription box", "a loyalty programme",
-    "a second location", "a new product line", "a paid newsletter",
+    "a mobile app",
+    "an online shop",
+    "a subscription box",
+    "a loyalty programme",
+    "a second location",
+    "a new product line",
+    "a paid newsletter",
 ];
 
 const TEAM: &[&str] = &[
-    "two developers and a designer", "a team of five", "one full-time marketer and some freelancers",
-    "three part-time staff", "a team of twelve across two time zones",
+    "two developers and a designer",
+    "a team of five",
+    "one full-time marketer and some freelancers",
+    "three part-time staff",
+    "a team of twelve across two time zones",
 ];
 
 const RISK: &[&str] = &[
-    "app store review delays", "supplier delays", "a key person falling ill",
-    "legal review taking longer than planned", "bad weather",
+    "app store review delays",
+    "supplier delays",
+    "a key person falling ill",
+    "legal review taking longer than planned",
+    "bad weather",
 ];
 
 const REGION: &[&str] = &[
-    "northern Portugal", "the Scottish Highlands", "Japan's Kansai region", "Andalusia",
-    "the Canadian Rockies", "Vietnam from north to south", "Sicily", "New Zealand's South Island",
+    "northern Portugal",
+    "the Scottish Highlands",
+    "Japan's Kansai region",
+    "Andalusia",
+    "the Canadian Rockies",
+    "Vietnam from north to south",
+    "Sicily",
+    "New Zealand's South Island",
 ];
 
 const MOBILITY: &[&str] = &[
-    "uses a wheelchair", "can't walk more than a few kilometres a day", "gets carsick easily",
-    "is vegetarian and gluten-free", "is afraid of flying",
+    "uses a wheelchair",
+    "can't walk more than a few kilometres a day",
+    "gets carsick easily",
+    "is vegetarian and gluten-free",
+    "is afraid of flying",
 ];
 
 const HOUSEHOLD: &[&str] = &[
-    "two kids and a dog", "my partner and a cat", "just me and a lot of books",
-    "a newborn", "my elderly mother",
+    "two kids and a dog",
+    "my partner and a cat",
+    "just me and a lot of books",
+    "a newborn",
+    "my elderly mother",
 ];
 
-const ADMIN_TASK: &[&str] =
-    &["schools or childcare", "changing my address everywhere", "a parking permit", "the pet's travel papers"];
+const ADMIN_TASK: &[&str] = &[
+    "schools or childcare",
+    "changing my address everywhere",
+    "a parking permit",
+    "the pet's travel papers",
+];
 
 const FITNESS_START: &[&str] = &[
-    "barely running at all", "walking 30 minutes a day", "a 10K in 70 minutes",
+    "barely running at all",
+    "walking 30 minutes a day",
+    "a 10K in 70 minutes",
     "doing no strength training",
 ];
 
 const FITNESS_GOAL: &[&str] = &[
-    "a comfortable 10K", "a half marathon", "five pull-ups", "a 5K in under 25 minutes",
+    "a comfortable 10K",
+    "a half marathon",
+    "five pull-ups",
+    "a 5K in under 25 minutes",
     "a week-long hiking trip",
 ];
 
 const N_TRAIN: &[&str] = &["three", "four", "five"];
 
 const INJURY: &[&str] = &[
-    "a dodgy left knee", "lower back trouble", "no injuries", "a recovering ankle sprain",
+    "a dodgy left knee",
+    "lower back trouble",
+    "no injuries",
+    "a recovering ankle sprain",
     "tight shoulders from desk work",
 ];
 
@@ -236,6 +459,8 @@ const N_ATTENDEES: &[&str] = &["80", "150", "300", "500", "1,200"];
 const SEASON: &[&str] = &["spring", "summer", "autumn", "winter"];
 
 const DIET_NEED: &[&str] = &[
-    "vegan and halal guests", "several allergies", "a mostly vegetarian crowd",
+    "vegan and halal guests",
+    "several allergies",
+    "a mostly vegetarian crowd",
     "gluten-free and kosher needs",
 ];
