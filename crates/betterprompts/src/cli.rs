@@ -6,7 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "betterprompts", version, about = "Prompt enhancement with performance under load made visible")]
+#[command(
+    name = "betterprompts",
+    version,
+    about = "Prompt enhancement with performance under load made visible"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -107,7 +111,12 @@ pub struct DatasetArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// JSON lines with at least `text`, `intent` and `complexity`.
-    #[arg(long, env = "BP_EVAL_DATA", required_unless_present = "holdout", conflicts_with = "holdout")]
+    #[arg(
+        long,
+        env = "BP_EVAL_DATA",
+        required_unless_present = "holdout",
+        conflicts_with = "holdout"
+    )]
     pub data: Option<PathBuf>,
     /// Evaluate on the held-out part of the built-in hand-written corpus instead.
     #[arg(long)]
@@ -118,11 +127,13 @@ pub struct EvalArgs {
 }
 
 fn parse_tier(s: &str) -> Result<Tier, String> {
-    s.parse().map_err(|e: bp_api::UnknownName| format!("{e}; expected free, pro or enterprise"))
+    s.parse()
+        .map_err(|e: bp_api::UnknownName| format!("{e}; expected free, pro or enterprise"))
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|e: bp_api::UnknownName| format!("{e}; expected user or admin"))
+    s.parse()
+        .map_err(|e: bp_api::UnknownName| format!("{e}; expected user or admin"))
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {

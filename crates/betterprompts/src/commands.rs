@@ -20,7 +20,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 impl StorageArgs {
@@ -31,7 +33,9 @@ impl StorageArgs {
                 pool_size: self.database_pool_size,
                 schema: self.database_schema.clone(),
             },
-            None => StoreConfig::Sqlite { path: self.data_dir.join("betterprompts.sqlite3") },
+            None => StoreConfig::Sqlite {
+                path: self.data_dir.join("betterprompts.sqlite3"),
+            },
         }
     }
 }

@@ -30,10 +30,14 @@ impl Tier {
 impl FromStr for Tier {
     type Err = crate::UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Tier::ALL.iter().copied().find(|t| t.as_str() == s).ok_or_else(|| crate::UnknownName {
-            kind: "tier",
-            name: s.to_owned(),
-        })
+        Tier::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| crate::UnknownName {
+                kind: "tier",
+                name: s.to_owned(),
+            })
     }
 }
 
@@ -97,7 +101,10 @@ impl FromStr for Role {
         match s {
             "user" => Ok(Role::User),
             "admin" => Ok(Role::Admin),
-            _ => Err(crate::UnknownName { kind: "role", name: s.to_owned() }),
+            _ => Err(crate::UnknownName {
+                kind: "role",
+                name: s.to_owned(),
+            }),
         }
     }
 }
@@ -120,7 +127,9 @@ impl FromStr for RateLimit {
         }
         match s.parse::<u32>() {
             Ok(n) if n > 0 => Ok(RateLimit::PerMinute(n)),
-            _ => Err(format!("rate limit must be a positive number of requests per minute or `unlimited`, got `{s}`")),
+            _ => Err(format!(
+                "rate limit must be a positive number of requests per minute or `unlimited`, got `{s}`"
+            )),
         }
     }
 }

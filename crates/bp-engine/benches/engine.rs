@@ -27,7 +27,9 @@ fn enhance(c: &mut Criterion) {
         })
     });
     let long = PromptText::new("Please analyse this carefully. ".repeat(160)).expect("valid");
-    c.bench_function("enhance/5000_chars", |b| b.iter(|| black_box(engine.enhance(&long, &options))));
+    c.bench_function("enhance/5000_chars", |b| {
+        b.iter(|| black_box(engine.enhance(&long, &options)))
+    });
 }
 
 fn dataset(c: &mut Criterion) {

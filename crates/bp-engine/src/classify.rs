@@ -66,7 +66,11 @@ impl IntentModel {
             std::array::from_fn(|c| (totals[c] + ALPHA * N_BUCKETS as f32).ln());
         let log_likelihood = counts
             .chunks_exact(N_INTENTS)
-            .flat_map(|row| std::array::from_fn::<f32, N_INTENTS, _>(|c| (row[c] + ALPHA).ln() - denominators[c]))
+            .flat_map(|row| {
+                std::array::from_fn::<f32, N_INTENTS, _>(|c| {
+                    (row[c] + ALPHA).ln() - denominators[c]
+                })
+            })
             .collect();
         IntentModel { log_likelihood }
     }
@@ -86,19 +90,31 @@ impl IntentModel {
     }
 
     /// Classifies `lower` (lower-cased prompt text).
-    pub fn predict(&self, lower: &str, words: &ClassifiedWords<'_>, buf: &mut Vec<u32>) -> IntentPrediction {
+    pub fn predict(
+        &self,
+        lower: &str,
+        words: &ClassifiedWords<'_>,
+        buf: &mut Vec<u32>,
+    ) -> IntentPrediction {
         let n_words = document(lower, buf);
         let mut scores = self.logits(buf);
         let evidence = rules::apply(lower, words, &mut scores);
         let probabilities = softmax(&scores);
         let mut order: [usize; N_INTENTS] = std::array::from_fn(|i| i);
-        order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            probabilities[b]
+                .total_cmp(&probabilities[a])
+                .then(a.cmp(&b))
+        });
         let top = std::array::from_fn(|k| IntentScore {
             intent: Intent::ALL[order[k]],
             score: f64::from(probabilities[order[k]]),
         });
-        let mut prediction =
-            IntentPrediction { intent: top[0].intent, confidence: top[0].score, top };
+        let mut prediction = IntentPrediction {
+            intent: top[0].intent,
+            confidence: top[0].score,
+            top,
+        };
         let weak_and_short = n_words <= VAGUE_MAX_WORDS
             && evidence == rules::Evidence::None
             && prediction.confidence < WEAK_CONFIDENCE;

@@ -17,17 +17,50 @@ const L2: f64 = 1e-3;
 
 /// Words that introduce an extra requirement or constraint.
 pub(crate) const REQUIREMENT_WORDS: &[&str] = &[
-    "and", "also", "must", "should", "include", "including", "without", "each", "every",
-    "between", "compare", "while", "but", "then", "both", "plus", "additionally", "ensure",
-    "considering", "constraints", "requirements", "tradeoffs", "trade", "handle", "explain",
-    "justify", "assume", "budget", "deadline", "limit", "least", "most", "only", "avoid",
+    "and",
+    "also",
+    "must",
+    "should",
+    "include",
+    "including",
+    "without",
+    "each",
+    "every",
+    "between",
+    "compare",
+    "while",
+    "but",
+    "then",
+    "both",
+    "plus",
+    "additionally",
+    "ensure",
+    "considering",
+    "constraints",
+    "requirements",
+    "tradeoffs",
+    "trade",
+    "handle",
+    "explain",
+    "justify",
+    "assume",
+    "budget",
+    "deadline",
+    "limit",
+    "least",
+    "most",
+    "only",
+    "avoid",
 ];
 
 type Features = [f64; N_FEATURES];
 
 fn features(text: &str, words: &ClassifiedWords<'_>) -> Features {
     let n_words = words.len() as f64;
-    let requirements = words.iter().filter(|(_, c)| c.is(WordClass::REQUIREMENT)).count() as f64;
+    let requirements = words
+        .iter()
+        .filter(|(_, c)| c.is(WordClass::REQUIREMENT))
+        .count() as f64;
     let sentences = text.matches(['.', '?', '!', '\n']).count().max(1) as f64;
     let questions = text.matches('?').count() as f64;
     let commas = text.matches([',', ';', ':']).count() as f64;
@@ -70,8 +103,10 @@ pub struct ComplexityModel {
 
 impl ComplexityModel {
     pub fn train(examples: &[Example]) -> Self {
-        let raw: Vec<Features> =
-            examples.iter().map(|e| features(&e.text, &classify_words(&e.text.to_lowercase()))).collect();
+        let raw: Vec<Features> = examples
+            .iter()
+            .map(|e| features(&e.text, &classify_words(&e.text.to_lowercase())))
+            .collect();
         let n = raw.len().max(1) as f64;
         let mut mean = [0.0; N_FEATURES];
         let mut std = [0.0; N_FEATURES];
@@ -113,7 +148,9 @@ impl ComplexityModel {
     pub fn predict(&self, text: &str, words: &ClassifiedWords<'_>) -> (Complexity, f64) {
         let x = standardise(&features(text, words), &self.mean, &self.std);
         let p = probabilities(&self.weights, &x);
-        let best = (0..N_CLASSES).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+        let best = (0..N_CLASSES)
+            .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+            .unwrap_or(0);
         (Complexity::ALL[best], p[best])
     }
 }

@@ -58,7 +58,9 @@ impl Evaluation {
         self.intent_correct += u64::from(analysis.intent == row.intent);
         self.complexity_correct += u64::from(analysis.complexity == row.complexity);
         let primary_ok = analysis.suggested_techniques.first().is_some_and(|&t| {
-            engine.policy().is_acceptable_primary(row.intent, row.complexity, t)
+            engine
+                .policy()
+                .is_acceptable_primary(row.intent, row.complexity, t)
         });
         self.technique_correct += u64::from(primary_ok);
         self.confusion[row.intent.index()][analysis.intent.index()] += 1;
@@ -79,7 +81,13 @@ impl Evaluation {
                 } else {
                     2.0 * precision * recall / (precision + recall)
                 };
-                IntentMetrics { intent, support, precision, recall, f1 }
+                IntentMetrics {
+                    intent,
+                    support,
+                    precision,
+                    recall,
+                    f1,
+                }
             })
             .collect();
         EvaluationReport {
@@ -100,11 +108,31 @@ impl EvaluationReport {
     pub fn render_text(&self) -> String {
         let mut s = String::new();
         let pct = |x: f64| x * 100.0;
-        let _ = writeln!(s, "rows evaluated       {} ({} invalid skipped)", self.n, self.invalid);
-        let _ = writeln!(s, "intent accuracy      {:6.2} %", pct(self.intent_accuracy));
-        let _ = writeln!(s, "complexity accuracy  {:6.2} %", pct(self.complexity_accuracy));
-        let _ = writeln!(s, "technique accuracy   {:6.2} %", pct(self.technique_accuracy));
-        let _ = writeln!(s, "\n{:<20} {:>8} {:>9} {:>7} {:>7}", "intent", "support", "precision", "recall", "f1");
+        let _ = writeln!(
+            s,
+            "rows evaluated       {} ({} invalid skipped)",
+            self.n, self.invalid
+        );
+        let _ = writeln!(
+            s,
+            "intent accuracy      {:6.2} %",
+            pct(self.intent_accuracy)
+        );
+        let _ = writeln!(
+            s,
+            "complexity accuracy  {:6.2} %",
+            pct(self.complexity_accuracy)
+        );
+        let _ = writeln!(
+            s,
+            "technique accuracy   {:6.2} %",
+            pct(self.technique_accuracy)
+        );
+        let _ = writeln!(
+            s,
+            "\n{:<20} {:>8} {:>9} {:>7} {:>7}",
+            "intent", "support", "precision", "recall", "f1"
+        );
         for m in &self.per_intent {
             let _ = writeln!(
                 s,

@@ -26,7 +26,8 @@ pub struct GenerationInput<'a> {
 /// Rewrites the prompt with the selected techniques.
 pub fn generate(input: &GenerationInput<'_>) -> String {
     let has = |t: Technique| input.techniques.contains(&t);
-    let mut out = String::with_capacity(input.text.len() + input.context.map_or(0, str::len) + 1024);
+    let mut out =
+        String::with_capacity(input.text.len() + input.context.map_or(0, str::len) + 1024);
     let section = |out: &mut String, s: &str| {
         if !out.is_empty() {
             out.push_str("\n\n");
@@ -40,10 +41,15 @@ pub fn generate(input: &GenerationInput<'_>) -> String {
         out.push('.');
     }
     if has(Technique::EmotionalAppeal) {
-        section(&mut out, match input.complexity {
-            Complexity::Simple => "This matters to me, so please take care to get it right.",
-            _ => "This is important to my work and I would really value a careful, thoughtful answer.",
-        });
+        section(
+            &mut out,
+            match input.complexity {
+                Complexity::Simple => "This matters to me, so please take care to get it right.",
+                _ => {
+                    "This is important to my work and I would really value a careful, thoughtful answer."
+                }
+            },
+        );
     }
     if let Some(context) = input.context.filter(|c| !c.trim().is_empty()) {
         section(&mut out, "Context:\n");
@@ -60,7 +66,10 @@ pub fn generate(input: &GenerationInput<'_>) -> String {
         }
     }
     if has(Technique::Analogical) {
-        section(&mut out, "Explain the key idea with an analogy to something familiar from everyday life, then map the analogy back to the real subject and say where it stops holding.");
+        section(
+            &mut out,
+            "Explain the key idea with an analogy to something familiar from everyday life, then map the analogy back to the real subject and say where it stops holding.",
+        );
     }
     if has(Technique::ChainOfThought) {
         section(&mut out, chain_of_thought(input.complexity));
@@ -72,20 +81,32 @@ pub fn generate(input: &GenerationInput<'_>) -> String {
         section(&mut out, step_by_step(input.complexity));
     }
     if has(Technique::React) {
-        section(&mut out, "Work in Thought / Action / Observation cycles:\nThought: what you need to find out or decide next.\nAction: the lookup, tool, test or check you would use for it.\nObservation: what that action showed.\nRepeat the cycle until you can answer, then write \"Final answer:\" followed by the answer.");
+        section(
+            &mut out,
+            "Work in Thought / Action / Observation cycles:\nThought: what you need to find out or decide next.\nAction: the lookup, tool, test or check you would use for it.\nObservation: what that action showed.\nRepeat the cycle until you can answer, then write \"Final answer:\" followed by the answer.",
+        );
     }
     if has(Technique::SelfConsistency) {
-        section(&mut out, match input.complexity {
-            Complexity::Complex => "Solve this in five independent ways. Compare the results, give the answer most of them agree on, and say how confident you are and why any of them disagreed.",
-            _ => "Solve this in three independent ways. Compare the results and give the answer most of them agree on, with a note on how confident you are.",
-        });
+        section(
+            &mut out,
+            match input.complexity {
+                Complexity::Complex => {
+                    "Solve this in five independent ways. Compare the results, give the answer most of them agree on, and say how confident you are and why any of them disagreed."
+                }
+                _ => {
+                    "Solve this in three independent ways. Compare the results and give the answer most of them agree on, with a note on how confident you are."
+                }
+            },
+        );
     }
     if has(Technique::Constraints) {
         section(&mut out, "Constraints:\n- ");
         out.push_str(match input.complexity {
             Complexity::Simple => "Keep the answer under 150 words.",
             Complexity::Moderate => "Keep the answer under 400 words.",
-            Complexity::Complex => "Be thorough but stay focused; use headings so the answer is easy to navigate.",
+            Complexity::Complex => {
+                "Be thorough but stay focused; use headings so the answer is easy to navigate."
+            }
         });
         out.push_str("\n- ");
         out.push_str(intent_constraint(input.intent));
@@ -151,36 +172,56 @@ fn few_shot(intent: Intent) -> (&'static str, &'static str) {
 fn chain_of_thought(complexity: Complexity) -> &'static str {
     match complexity {
         Complexity::Simple => "Think the question through briefly before giving your answer.",
-        Complexity::Moderate => "Before answering, reason it through:\n1. Restate what is being asked.\n2. Work out the key facts or steps.\n3. Draw the conclusion from them and give the answer.",
-        Complexity::Complex => "Before answering, reason it through explicitly:\n1. Restate the problem and what a good answer must achieve.\n2. List the facts, constraints and assumptions.\n3. Break the problem into parts and work through each.\n4. Combine the parts into a conclusion.\n5. Check the conclusion against the constraints, then give the answer.",
+        Complexity::Moderate => {
+            "Before answering, reason it through:\n1. Restate what is being asked.\n2. Work out the key facts or steps.\n3. Draw the conclusion from them and give the answer."
+        }
+        Complexity::Complex => {
+            "Before answering, reason it through explicitly:\n1. Restate the problem and what a good answer must achieve.\n2. List the facts, constraints and assumptions.\n3. Break the problem into parts and work through each.\n4. Combine the parts into a conclusion.\n5. Check the conclusion against the constraints, then give the answer."
+        }
     }
 }
 
 fn tree_of_thoughts(complexity: Complexity) -> &'static str {
     match complexity {
-        Complexity::Complex => "Explore three distinct approaches. For each, outline the idea, its strengths and its risks. Evaluate them against each other, discard the weakest, develop the most promising one fully, and explain why it won.",
-        _ => "Consider two different approaches, weigh their strengths and weaknesses, then develop the better one and say why you chose it.",
+        Complexity::Complex => {
+            "Explore three distinct approaches. For each, outline the idea, its strengths and its risks. Evaluate them against each other, discard the weakest, develop the most promising one fully, and explain why it won."
+        }
+        _ => {
+            "Consider two different approaches, weigh their strengths and weaknesses, then develop the better one and say why you chose it."
+        }
     }
 }
 
 fn step_by_step(complexity: Complexity) -> &'static str {
     match complexity {
         Complexity::Simple => "Work through it step by step, numbering the steps.",
-        Complexity::Moderate => "Work through it step by step, numbering the steps and saying what each one achieves.",
-        Complexity::Complex => "Work through it step by step: number the steps, group them into phases, say what each achieves, and check each step's result before moving on.",
+        Complexity::Moderate => {
+            "Work through it step by step, numbering the steps and saying what each one achieves."
+        }
+        Complexity::Complex => {
+            "Work through it step by step: number the steps, group them into phases, say what each achieves, and check each step's result before moving on."
+        }
     }
 }
 
 fn intent_constraint(intent: Intent) -> &'static str {
     use Intent::*;
     match intent {
-        QuestionAnswering => "Stick to well-established facts and say where the evidence is uncertain.",
+        QuestionAnswering => {
+            "Stick to well-established facts and say where the evidence is uncertain."
+        }
         CreativeWriting => "Keep the voice consistent, show rather than tell, and avoid clichés.",
-        CodeGeneration => "Write idiomatic, working code, handle errors, and avoid dependencies that are not needed.",
-        DataAnalysis => "Base every claim on the data given, and separate correlation from causation.",
+        CodeGeneration => {
+            "Write idiomatic, working code, handle errors, and avoid dependencies that are not needed."
+        }
+        DataAnalysis => {
+            "Base every claim on the data given, and separate correlation from causation."
+        }
         Reasoning => "Make every step follow from the previous ones; do not skip inferences.",
         Summarization => "Do not add facts that are not in the source, and keep its proportions.",
-        Translation => "Preserve meaning, tone, register and formatting; do not add or omit information.",
+        Translation => {
+            "Preserve meaning, tone, register and formatting; do not add or omit information."
+        }
         Conversation => "Keep a warm, natural tone and stay on what the user cares about.",
         TaskPlanning => "Make every step concrete and ordered, with a realistic duration.",
         ProblemSolving => "Prefer fixes that are safe and reversible, cheapest to try first.",
@@ -196,15 +237,29 @@ fn structured_output(intent: Intent, lower: &str) -> &'static str {
         return "Format: present the result as a Markdown table with a header row, followed by one sentence on what it shows.";
     }
     match intent {
-        QuestionAnswering => "Format: the direct answer in the first sentence, then supporting details as bullet points.",
+        QuestionAnswering => {
+            "Format: the direct answer in the first sentence, then supporting details as bullet points."
+        }
         CreativeWriting => "Format: a title on its own line, then the piece itself.",
-        CodeGeneration => "Format: the code in one fenced code block, then a short explanation, then how to run or test it.",
-        DataAnalysis => "Format: sections Summary, Method, Findings (use a table where numbers are compared) and Caveats.",
+        CodeGeneration => {
+            "Format: the code in one fenced code block, then a short explanation, then how to run or test it."
+        }
+        DataAnalysis => {
+            "Format: sections Summary, Method, Findings (use a table where numbers are compared) and Caveats."
+        }
         Reasoning => "Format: sections Assumptions, Reasoning and Conclusion.",
-        Summarization => "Format: a one-sentence TL;DR, then the key points as bullets, then any action items.",
-        Translation => "Format: the translation first, then notes on idioms or choices that needed judgement.",
+        Summarization => {
+            "Format: a one-sentence TL;DR, then the key points as bullets, then any action items."
+        }
+        Translation => {
+            "Format: the translation first, then notes on idioms or choices that needed judgement."
+        }
         Conversation => "Format: a natural reply in a few short paragraphs.",
-        TaskPlanning => "Format: a table with the columns Step, Owner, Duration, Depends on and Done when.",
-        ProblemSolving => "Format: sections Likely causes (most likely first), Fixes to try in order, and How to verify the fix.",
+        TaskPlanning => {
+            "Format: a table with the columns Step, Owner, Duration, Depends on and Done when."
+        }
+        ProblemSolving => {
+            "Format: sections Likely causes (most likely first), Fixes to try in order, and How to verify the fix."
+        }
     }
 }

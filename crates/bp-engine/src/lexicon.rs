@@ -40,7 +40,9 @@ pub type ClassifiedWords<'a> = Vec<(&'a str, WordClass)>;
 
 pub fn classify_words(lower: &str) -> ClassifiedWords<'_> {
     let lexicon = &*LEXICON;
-    words(lower).map(|w| (w, lexicon.get(w).copied().unwrap_or_default())).collect()
+    words(lower)
+        .map(|w| (w, lexicon.get(w).copied().unwrap_or_default()))
+        .collect()
 }
 
 /// Builds the map at first use; `Engine::new` forces it so no request pays for it.
@@ -58,7 +60,10 @@ static LEXICON: LazyLock<FxHashMap<&'static str, WordClass>> = LazyLock::new(|| 
     };
     flag(rules::TRANSLATE_VERBS, WordClass::TRANSLATE);
     flag(rules::HUMAN_LANGUAGES, WordClass::HUMAN_LANGUAGE);
-    flag(rules::PROGRAMMING_LANGUAGES, WordClass::PROGRAMMING_LANGUAGE);
+    flag(
+        rules::PROGRAMMING_LANGUAGES,
+        WordClass::PROGRAMMING_LANGUAGE,
+    );
     flag(rules::SUMMARY_WORDS, WordClass::SUMMARY);
     flag(rules::GREETINGS, WordClass::GREETING);
     flag(crate::complexity::REQUIREMENT_WORDS, WordClass::REQUIREMENT);
@@ -86,7 +91,12 @@ mod tests {
     #[test]
     fn words_carry_every_class_they_belong_to() {
         let w = classify_words("please translate this into german, it's urgent: a recipe");
-        let class = |word: &str| w.iter().find(|(x, _)| *x == word).map(|(_, c)| *c).unwrap_or_default();
+        let class = |word: &str| {
+            w.iter()
+                .find(|(x, _)| *x == word)
+                .map(|(_, c)| *c)
+                .unwrap_or_default()
+        };
         assert!(class("translate").is(WordClass::TRANSLATE));
         assert!(class("german").is(WordClass::HUMAN_LANGUAGE));
         assert!(class("please").cues & (1 << bp_api::Technique::EmotionalAppeal.index()) != 0);

@@ -13,8 +13,8 @@ pub mod corpus;
 pub mod dataset;
 pub mod eval;
 mod features;
-mod lexicon;
 mod generate;
+mod lexicon;
 pub mod policy;
 mod select;
 mod text;
@@ -59,7 +59,10 @@ impl EnhanceOptions {
         if let Some(c) = &context {
             let chars = c.chars().count();
             if chars > MAX_CONTEXT_CHARS {
-                return Err(EngineError::ContextTooLong { chars, max: MAX_CONTEXT_CHARS });
+                return Err(EngineError::ContextTooLong {
+                    chars,
+                    max: MAX_CONTEXT_CHARS,
+                });
             }
         }
         if let Some(t) = prefer.iter().find(|t| exclude.contains(t)) {
@@ -74,7 +77,12 @@ impl EnhanceOptions {
                 prefer_unique.push(t);
             }
         }
-        Ok(EnhanceOptions { context, prefer: prefer_unique, exclude, target_complexity })
+        Ok(EnhanceOptions {
+            context,
+            prefer: prefer_unique,
+            exclude,
+            target_complexity,
+        })
     }
 
     pub fn context(&self) -> Option<&str> {
@@ -177,8 +185,12 @@ impl Engine {
         let words = lexicon::classify_words(&lower);
         let (prediction, detected) = self.classify(analysed, &lower, &words);
         let complexity = options.target_complexity.unwrap_or(detected);
-        let prefs = select::Preferences { prefer: &options.prefer, exclude: &options.exclude };
-        let techniques = select::select(&self.policy, &words, prediction.intent, complexity, &prefs);
+        let prefs = select::Preferences {
+            prefer: &options.prefer,
+            exclude: &options.exclude,
+        };
+        let techniques =
+            select::select(&self.policy, &words, prediction.intent, complexity, &prefs);
         let enhanced_text = generate::generate(&generate::GenerationInput {
             text: prompt.as_str(),
             lower: &lower,

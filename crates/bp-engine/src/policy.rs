@@ -29,7 +29,10 @@ pub enum PolicyError {
     #[error("policy file is not valid: {0}")]
     Parse(#[from] serde_json::Error),
     #[error("policy has no acceptable primary for {intent}/{complexity}")]
-    MissingCell { intent: Intent, complexity: Complexity },
+    MissingCell {
+        intent: Intent,
+        complexity: Complexity,
+    },
 }
 
 impl Policy {
@@ -48,7 +51,10 @@ impl Policy {
                     .get(intent)
                     .and_then(|by_c| by_c.get(complexity))
                     .filter(|l| !l.is_empty())
-                    .ok_or(PolicyError::MissingCell { intent: *intent, complexity: *complexity })?;
+                    .ok_or(PolicyError::MissingCell {
+                        intent: *intent,
+                        complexity: *complexity,
+                    })?;
                 primary[intent.index()][complexity.index()] = list.clone();
             }
         }
@@ -74,7 +80,9 @@ impl Policy {
     }
 
     pub fn incompatible(&self, a: Technique, b: Technique) -> bool {
-        self.incompatible.iter().any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+        self.incompatible
+            .iter()
+            .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
     }
 
     pub fn max_techniques(&self) -> usize {
@@ -86,7 +94,11 @@ impl Policy {
         Intent::ALL
             .iter()
             .copied()
-            .filter(|i| self.primary[i.index()].iter().any(|l| l.contains(&technique)))
+            .filter(|i| {
+                self.primary[i.index()]
+                    .iter()
+                    .any(|l| l.contains(&technique))
+            })
             .collect()
     }
 }
@@ -99,7 +111,10 @@ mod tests {
     fn embedded_policy_is_complete_and_matches_the_spec() {
         let p = Policy::embedded().unwrap();
         assert_eq!(p.max_techniques(), 3);
-        assert_eq!(p.primaries(Intent::Reasoning, Complexity::Simple), [Technique::ChainOfThought]);
+        assert_eq!(
+            p.primaries(Intent::Reasoning, Complexity::Simple),
+            [Technique::ChainOfThought]
+        );
         assert!(p.incompatible(Technique::FewShot, Technique::ZeroShot));
         assert!(!p.incompatible(Technique::FewShot, Technique::RolePlay));
     }
@@ -107,6 +122,9 @@ mod tests {
     #[test]
     fn a_missing_cell_is_an_error() {
         let json = POLICY_JSON.replace(r#""simple": ["zero_shot"], "moderate""#, r#""moderate""#);
-        assert!(matches!(Policy::parse(&json), Err(PolicyError::MissingCell { .. })));
+        assert!(matches!(
+            Policy::parse(&json),
+            Err(PolicyError::MissingCell { .. })
+        ));
     }
 }

@@ -2,8 +2,8 @@
 //! two secondaries chosen by fit (cue words in the prompt, complexity), never an incompatible
 //! pair, with the user's `prefer` and `exclude` honoured.
 
-use crate::policy::Policy;
 use crate::lexicon::ClassifiedWords;
+use crate::policy::Policy;
 use bp_api::{Complexity, Intent, Technique};
 
 /// What the caller asked for, already validated (see [`crate::EnhanceOptions`]).
@@ -15,18 +15,153 @@ pub struct Preferences<'a> {
 
 /// Words that signal a technique would help, in any intent.
 pub(crate) const CUES: &[(Technique, &[&str])] = &[
-    (Technique::ChainOfThought, &["why", "reason", "reasoning", "calculate", "prove", "derive", "justify", "explain", "logic"]),
-    (Technique::TreeOfThoughts, &["options", "alternatives", "approaches", "tradeoffs", "tradeoff", "trade", "strategies", "best", "choose", "decide", "versus", "vs"]),
-    (Technique::FewShot, &["example", "examples", "like", "similar", "style", "format", "pattern", "sample"]),
-    (Technique::ZeroShot, &["quick", "quickly", "briefly", "short", "just", "simple"]),
-    (Technique::RolePlay, &["expert", "professional", "act", "pretend", "persona", "role", "coach", "teacher", "doctor", "lawyer"]),
-    (Technique::StepByStep, &["steps", "step", "how", "guide", "walkthrough", "process", "setup", "install", "configure", "instructions"]),
-    (Technique::StructuredOutput, &["table", "json", "csv", "list", "bullet", "bullets", "format", "yaml", "markdown", "columns", "outline", "report"]),
-    (Technique::EmotionalAppeal, &["please", "important", "urgent", "really", "desperate", "career", "stressed", "worried", "matters", "deadline"]),
-    (Technique::Constraints, &["must", "only", "limit", "maximum", "max", "under", "within", "exactly", "words", "avoid", "without", "tone", "formal", "concise"]),
-    (Technique::Analogical, &["analogy", "eli5", "simply", "beginner", "beginners", "layman", "kid", "child", "intuition", "intuitive", "understand"]),
-    (Technique::SelfConsistency, &["verify", "double", "check", "sure", "accurate", "accuracy", "probability", "correct", "confidence", "estimate"]),
-    (Technique::React, &["search", "lookup", "tool", "tools", "api", "debug", "investigate", "browse", "fetch", "query", "logs"]),
+    (
+        Technique::ChainOfThought,
+        &[
+            "why",
+            "reason",
+            "reasoning",
+            "calculate",
+            "prove",
+            "derive",
+            "justify",
+            "explain",
+            "logic",
+        ],
+    ),
+    (
+        Technique::TreeOfThoughts,
+        &[
+            "options",
+            "alternatives",
+            "approaches",
+            "tradeoffs",
+            "tradeoff",
+            "trade",
+            "strategies",
+            "best",
+            "choose",
+            "decide",
+            "versus",
+            "vs",
+        ],
+    ),
+    (
+        Technique::FewShot,
+        &[
+            "example", "examples", "like", "similar", "style", "format", "pattern", "sample",
+        ],
+    ),
+    (
+        Technique::ZeroShot,
+        &["quick", "quickly", "briefly", "short", "just", "simple"],
+    ),
+    (
+        Technique::RolePlay,
+        &[
+            "expert",
+            "professional",
+            "act",
+            "pretend",
+            "persona",
+            "role",
+            "coach",
+            "teacher",
+            "doctor",
+            "lawyer",
+        ],
+    ),
+    (
+        Technique::StepByStep,
+        &[
+            "steps",
+            "step",
+            "how",
+            "guide",
+            "walkthrough",
+            "process",
+            "setup",
+            "install",
+            "configure",
+            "instructions",
+        ],
+    ),
+    (
+        Technique::StructuredOutput,
+        &[
+            "table", "json", "csv", "list", "bullet", "bullets", "format", "yaml", "markdown",
+            "columns", "outline", "report",
+        ],
+    ),
+    (
+        Technique::EmotionalAppeal,
+        &[
+            "please",
+            "important",
+            "urgent",
+            "really",
+            "desperate",
+            "career",
+            "stressed",
+            "worried",
+            "matters",
+            "deadline",
+        ],
+    ),
+    (
+        Technique::Constraints,
+        &[
+            "must", "only", "limit", "maximum", "max", "under", "within", "exactly", "words",
+            "avoid", "without", "tone", "formal", "concise",
+        ],
+    ),
+    (
+        Technique::Analogical,
+        &[
+            "analogy",
+            "eli5",
+            "simply",
+            "beginner",
+            "beginners",
+            "layman",
+            "kid",
+            "child",
+            "intuition",
+            "intuitive",
+            "understand",
+        ],
+    ),
+    (
+        Technique::SelfConsistency,
+        &[
+            "verify",
+            "double",
+            "check",
+            "sure",
+            "accurate",
+            "accuracy",
+            "probability",
+            "correct",
+            "confidence",
+            "estimate",
+        ],
+    ),
+    (
+        Technique::React,
+        &[
+            "search",
+            "lookup",
+            "tool",
+            "tools",
+            "api",
+            "debug",
+            "investigate",
+            "browse",
+            "fetch",
+            "query",
+            "logs",
+        ],
+    ),
 ];
 
 /// How many techniques a prompt of this complexity gets by default.
@@ -65,7 +200,13 @@ fn fit_scores(
         Complexity::Moderate => 0.0,
         Complexity::Complex => 1.0,
     };
-    for t in [Technique::ChainOfThought, Technique::StepByStep, Technique::TreeOfThoughts, Technique::SelfConsistency, Technique::React] {
+    for t in [
+        Technique::ChainOfThought,
+        Technique::StepByStep,
+        Technique::TreeOfThoughts,
+        Technique::SelfConsistency,
+        Technique::React,
+    ] {
         scores[t.index()] += depth;
     }
     scores[Technique::ZeroShot.index()] -= depth;
@@ -123,5 +264,9 @@ fn best_by_score(scores: &[f32; 12], ok: impl Fn(Technique) -> bool) -> Option<T
         .copied()
         .filter(|&t| ok(t))
         // Ties go to the earlier technique in the policy's order, so selection is stable.
-        .max_by(|a, b| scores[a.index()].total_cmp(&scores[b.index()]).then(b.index().cmp(&a.index())))
+        .max_by(|a, b| {
+            scores[a.index()]
+                .total_cmp(&scores[b.index()])
+                .then(b.index().cmp(&a.index()))
+        })
 }

@@ -26,7 +26,10 @@ impl PromptText {
         if text.len() > MAX_PROMPT_CHARS {
             let chars = text.chars().count();
             if chars > MAX_PROMPT_CHARS {
-                return Err(InvalidPrompt::TooLong { chars, max: MAX_PROMPT_CHARS });
+                return Err(InvalidPrompt::TooLong {
+                    chars,
+                    max: MAX_PROMPT_CHARS,
+                });
             }
         }
         Ok(PromptText(text))
@@ -74,14 +77,28 @@ mod tests {
         assert!(PromptText::new("é".repeat(5000)).is_ok());
         assert_eq!(
             PromptText::new("é".repeat(5001)),
-            Err(InvalidPrompt::TooLong { chars: 5001, max: 5000 })
+            Err(InvalidPrompt::TooLong {
+                chars: 5001,
+                max: 5000
+            })
         );
     }
 
     #[test]
     fn words_split_on_punctuation_and_keep_contractions() {
         let w: Vec<_> = words("don't stop—translate 'this' into español, ok?").collect();
-        assert_eq!(w, ["don't", "stop", "translate", "this", "into", "español", "ok"]);
+        assert_eq!(
+            w,
+            [
+                "don't",
+                "stop",
+                "translate",
+                "this",
+                "into",
+                "español",
+                "ok"
+            ]
+        );
     }
 
     #[test]

@@ -35,7 +35,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -47,18 +50,25 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || async move {
-                ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json)
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi_json,
+                )
             }),
         )
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(bp_api::ErrorCode::MethodNotAllowed, "method not allowed on this route")
+            ApiError::new(
+                bp_api::ErrorCode::MethodNotAllowed,
+                "method not allowed on this route",
+            )
         })
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(request_id::assign))
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::overloaded("too many requests in flight; retry shortly").into_response()
+                    ApiError::overloaded("too many requests in flight; retry shortly")
+                        .into_response()
                 }))
                 .load_shed()
                 .concurrency_limit(state.config().max_in_flight)
@@ -77,7 +87,10 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(history::get, history::delete))
         .routes(routes!(history::feedback))
         .routes(routes!(admin::create_key))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .routes(routes!(health::health))

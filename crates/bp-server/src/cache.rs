@@ -73,7 +73,11 @@ impl EnhanceCache {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let enhancement = Arc::new(compute());
-        let entry = Entry { text: prompt.as_str().to_owned(), options: options.clone(), enhancement: enhancement.clone() };
+        let entry = Entry {
+            text: prompt.as_str().to_owned(),
+            options: options.clone(),
+            enhancement: enhancement.clone(),
+        };
         self.cache.insert(key, Arc::new(entry));
         (enhancement, CacheOutcome::Miss)
     }

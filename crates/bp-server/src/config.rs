@@ -49,7 +49,10 @@ pub struct CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        CacheConfig { max_entries: 100_000, ttl: Duration::from_secs(3600) }
+        CacheConfig {
+            max_entries: 100_000,
+            ttl: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -59,7 +62,10 @@ impl ServerConfig {
         ServerConfig {
             addr,
             store,
-            writer: WriterConfig { queue_capacity: 50_000, max_batch_rows: 2_000 },
+            writer: WriterConfig {
+                queue_capacity: 50_000,
+                max_batch_rows: 2_000,
+            },
             rate_limits: RateLimitConfig::default(),
             cache: CacheConfig::default(),
             default_region: "local".to_owned(),

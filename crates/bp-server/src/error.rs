@@ -40,7 +40,12 @@ pub const fn status_of(code: ErrorCode) -> StatusCode {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), details: None, retry_after: None }
+        ApiError {
+            code,
+            message: message.into(),
+            details: None,
+            retry_after: None,
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {
@@ -75,7 +80,9 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status_of(self.code);
-        let body = ErrorBody { error: self.detail() };
+        let body = ErrorBody {
+            error: self.detail(),
+        };
         let mut response = (status, axum::Json(body)).into_response();
         if let Some(after) = self.retry_after {
             let secs = after.as_secs().max(1);
@@ -103,15 +110,20 @@ impl From<bp_store::StoreError> for ApiError {
     fn from(e: bp_store::StoreError) -> Self {
         let code = e.code();
         match code {
-            ErrorCode::Overloaded => ApiError::overloaded("the server is at capacity; retry shortly"),
+            ErrorCode::Overloaded => {
+                ApiError::overloaded("the server is at capacity; retry shortly")
+            }
             ErrorCode::NotFound => ApiError::not_found("resource"),
             ErrorCode::Conflict => ApiError::new(code, e.to_string()),
             _ => {
                 // Storage failures are ours, not the caller's: log the cause, send a generic
                 // message, and ask the client to retry (the row was not acknowledged).
                 tracing::error!(error = %e, "storage error");
-                ApiError::new(ErrorCode::Unavailable, "storage is unavailable; retry shortly")
-                    .with_retry_after(Duration::from_secs(1))
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "storage is unavailable; retry shortly",
+                )
+                .with_retry_after(Duration::from_secs(1))
             }
         }
     }

@@ -14,7 +14,10 @@ pub fn hash_key(key: &str) -> String {
 }
 
 /// Mints a key, stores its hash, and returns the secret once.
-pub async fn create_key(store: &dyn Store, request: CreateKeyRequest) -> StoreResult<CreateKeyResponse> {
+pub async fn create_key(
+    store: &dyn Store,
+    request: CreateKeyRequest,
+) -> StoreResult<CreateKeyResponse> {
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("{KEY_PREFIX}{}", hex::encode(secret));

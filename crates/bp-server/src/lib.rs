@@ -56,13 +56,21 @@ impl Server {
         let engine = Arc::new(Engine::new()?);
         let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer.clone());
         let addr = config.addr;
-        let listener = TcpListener::bind(addr).await.map_err(|source| ServerError::Io { addr, source })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServerError::Io { addr, source })?;
         let state = AppState::new(config, engine, store, writer);
-        Ok(Server { listener, state, writer: handle })
+        Ok(Server {
+            listener,
+            state,
+            writer: handle,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or(self.state.config().addr)
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.config().addr)
     }
 
     pub fn state(&self) -> &AppState {
@@ -71,11 +79,16 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then drains: in-flight requests finish, the history
     /// queue is flushed and committed, and only then does this return.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
         let addr = self.local_addr();
         let pruner = tokio::spawn(prune_rate_limits(self.state.clone()));
         let service = app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         pruner.abort();
         tracing::info!("draining the history writer");
         self.writer.shutdown().await;

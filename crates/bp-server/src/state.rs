@@ -28,10 +28,18 @@ struct Shared {
 }
 
 impl AppState {
-    pub fn new(config: ServerConfig, engine: Arc<Engine>, store: Arc<dyn Store>, writer: HistoryWriter) -> Self {
+    pub fn new(
+        config: ServerConfig,
+        engine: Arc<Engine>,
+        store: Arc<dyn Store>,
+        writer: HistoryWriter,
+    ) -> Self {
         AppState(Arc::new(Shared {
             cache: EnhanceCache::new(config.cache),
-            keys: Cache::builder().max_capacity(100_000).time_to_live(KEY_CACHE_TTL).build(),
+            keys: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(KEY_CACHE_TTL)
+                .build(),
             limiter: RateLimiter::default(),
             config,
             engine,
@@ -70,7 +78,13 @@ impl AppState {
         if let Some(hit) = self.0.keys.get(&hash).await {
             return Ok(hit);
         }
-        let found = self.0.store.find_key_by_hash(&hash).await?.filter(|k| !k.revoked).map(Arc::new);
+        let found = self
+            .0
+            .store
+            .find_key_by_hash(&hash)
+            .await?
+            .filter(|k| !k.revoked)
+            .map(Arc::new);
         self.0.keys.insert(hash, found.clone()).await;
         Ok(found)
     }

@@ -2,8 +2,8 @@
 
 use crate::cli::DatasetArgs;
 use anyhow::Context;
-use bp_engine::dataset::{DatasetGenerator, write_json_line};
 use bp_engine::Policy;
+use bp_engine::dataset::{DatasetGenerator, write_json_line};
 use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,7 +24,13 @@ pub fn run(args: &DatasetArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     for row in 0..args.count {
         let (intent, complexity) = generator.next_into(&mut text);
-        write_json_line(&mut out, &text, intent, complexity, policy.primaries(intent, complexity));
+        write_json_line(
+            &mut out,
+            &text,
+            intent,
+            complexity,
+            policy.primaries(intent, complexity),
+        );
         if row < DISTINCT_SAMPLE_ROWS {
             distinct.insert(fingerprint(&text));
         }

@@ -28,7 +28,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             }
         }
         Some(path) => {
-            let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
             for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
                 let line = line?;
                 if line.trim().is_empty() {
@@ -36,7 +37,14 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 }
                 let row: Row = serde_json::from_str(&line)
                     .with_context(|| format!("{}:{}: not a labelled row", path.display(), n + 1))?;
-                evaluation.add(&engine, &Example { text: row.text, intent: row.intent, complexity: row.complexity });
+                evaluation.add(
+                    &engine,
+                    &Example {
+                        text: row.text,
+                        intent: row.intent,
+                        complexity: row.complexity,
+                    },
+                );
             }
         }
     }

@@ -8,7 +8,12 @@ pub async fn create(args: CreateKeyArgs) -> anyhow::Result<ExitCode> {
     let store = bp_store::open(&args.storage.store_config()).await?;
     let created = bp_server::create_key(
         store.as_ref(),
-        CreateKeyRequest { name: args.name, tier: args.tier, role: args.role, rate_limit: args.rate_limit },
+        CreateKeyRequest {
+            name: args.name,
+            tier: args.tier,
+            role: args.role,
+            rate_limit: args.rate_limit,
+        },
     )
     .await?;
     let limit = match created.rate_limit {

@@ -47,7 +47,9 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     }
     // A closed stdout (a supervisor that stopped reading) must not take the server down.
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
     drop(stdout);
     server.run(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");

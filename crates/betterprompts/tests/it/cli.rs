@@ -12,7 +12,10 @@ fn keys_create_prints_the_key_alone_on_the_last_line_and_it_works() {
     let db = std::fs::read(dir.path().join("betterprompts.sqlite3")).unwrap();
     let wal = std::fs::read(dir.path().join("betterprompts.sqlite3-wal")).unwrap_or_default();
     let needle = key.as_bytes();
-    assert!(!db.windows(needle.len()).any(|w| w == needle) && !wal.windows(needle.len()).any(|w| w == needle));
+    assert!(
+        !db.windows(needle.len()).any(|w| w == needle)
+            && !wal.windows(needle.len()).any(|w| w == needle)
+    );
     let server = ServerProcess::start(&storage);
     let status = get_status(&format!("{}/api/v1/history", server.base), &key);
     assert_eq!(status, 200);
@@ -22,9 +25,23 @@ fn keys_create_prints_the_key_alone_on_the_last_line_and_it_works() {
 fn dataset_and_eval_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("prompts.jsonl");
-    run(&["dataset", "--count", "3000", "--out", out.to_str().unwrap(), "--seed", "7"], None);
+    run(
+        &[
+            "dataset",
+            "--count",
+            "3000",
+            "--out",
+            out.to_str().unwrap(),
+            "--seed",
+            "7",
+        ],
+        None,
+    );
     let text = std::fs::read_to_string(&out).unwrap();
-    let rows: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 3000);
     for row in &rows {
         for field in ["text", "intent", "complexity", "techniques"] {
@@ -33,12 +50,27 @@ fn dataset_and_eval_round_trip() {
     }
     // Same seed, same bytes.
     let again = dir.path().join("again.jsonl");
-    run(&["dataset", "--count", "3000", "--out", again.to_str().unwrap(), "--seed", "7"], None);
+    run(
+        &[
+            "dataset",
+            "--count",
+            "3000",
+            "--out",
+            again.to_str().unwrap(),
+            "--seed",
+            "7",
+        ],
+        None,
+    );
     assert_eq!(std::fs::read(&again).unwrap(), text.as_bytes());
     let json = run(&["eval", "--data", out.to_str().unwrap(), "--json"], None);
     let report: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
     assert_eq!(report["n"], 3000);
-    for field in ["intent_accuracy", "complexity_accuracy", "technique_accuracy"] {
+    for field in [
+        "intent_accuracy",
+        "complexity_accuracy",
+        "technique_accuracy",
+    ] {
         let v = report[field].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&v), "{field} {v}");
     }
@@ -48,17 +80,39 @@ fn dataset_and_eval_round_trip() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in [&["--help"][..], &["serve", "--help"], &["demo", "--help"], &["keys", "create", "--help"], &["dataset", "--help"], &["eval", "--help"]] {
+    for sub in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["demo", "--help"],
+        &["keys", "create", "--help"],
+        &["dataset", "--help"],
+        &["eval", "--help"],
+    ] {
         let out = std::process::Command::new(BIN).args(sub).output().unwrap();
         assert!(out.status.success(), "{sub:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{sub:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{sub:?}"
+        );
     }
-    let bad = std::process::Command::new(BIN).args(["keys", "create", "--name", "x", "--tier", "gold"]).output().unwrap();
+    let bad = std::process::Command::new(BIN)
+        .args(["keys", "create", "--name", "x", "--tier", "gold"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected free, pro or enterprise"));
 }
 
 fn get_status(url: &str, key: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async { reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap().status().as_u16() })
+    runtime.block_on(async {
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
 }

@@ -31,8 +31,15 @@ fn survives_sigkill(storage: &Storage) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let base = server.base.clone();
     let acked = runtime.block_on(load_until_killed(&base, &key, server));
-    assert!(acked.len() >= KILL_AFTER_ACKS, "only {} acknowledged", acked.len());
-    assert!(acked.len() < REQUESTS, "the kill came after the run; nothing was tested");
+    assert!(
+        acked.len() >= KILL_AFTER_ACKS,
+        "only {} acknowledged",
+        acked.len()
+    );
+    assert!(
+        acked.len() < REQUESTS,
+        "the kill came after the run; nothing was tested"
+    );
 
     let restarted = ServerProcess::start(storage);
     let missing = runtime.block_on(find_missing(&restarted.base, &key, &acked));
@@ -41,7 +48,12 @@ fn survives_sigkill(storage: &Storage) {
         acked.len(),
         missing.len()
     );
-    assert!(missing.is_empty(), "{} acknowledged rows lost, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged rows lost, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
     assert!(restarted.terminate(), "clean exit on SIGTERM");
 }
 
@@ -54,7 +66,12 @@ async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<
     let mut tasks = Vec::with_capacity(REQUESTS);
     for i in 0..REQUESTS {
         let permit = permits.clone().acquire_owned().await.expect("semaphore");
-        let (client, acked, n_acked, server) = (client.clone(), acked.clone(), n_acked.clone(), server.clone());
+        let (client, acked, n_acked, server) = (
+            client.clone(),
+            acked.clone(),
+            n_acked.clone(),
+            server.clone(),
+        );
         let url = format!("{base}/api/v1/enhance");
         let key = key.to_owned();
         tasks.push(tokio::spawn(async move {
@@ -89,11 +106,17 @@ async fn find_missing(base: &str, key: &str, ids: &[String]) -> Vec<String> {
     let mut tasks = Vec::with_capacity(ids.len());
     for id in ids {
         let permit = permits.clone().acquire_owned().await.expect("semaphore");
-        let request = client.get(format!("{base}/api/v1/history/{id}")).bearer_auth(key);
+        let request = client
+            .get(format!("{base}/api/v1/history/{id}"))
+            .bearer_auth(key);
         let id = id.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = permit;
-            let status = request.send().await.expect("restarted server answers").status();
+            let status = request
+                .send()
+                .await
+                .expect("restarted server answers")
+                .status();
             assert!(status == 200 || status == 404, "unexpected {status}");
             (status == 404).then_some(id)
         }));

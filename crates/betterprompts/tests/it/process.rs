@@ -20,14 +20,22 @@ impl Storage {
     pub fn postgres() -> Self {
         let url = std::env::var("BP_TEST_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-        Storage::Postgres { url, schema: format!("e2e_{}", uuid::Uuid::now_v7().simple()) }
+        Storage::Postgres {
+            url,
+            schema: format!("e2e_{}", uuid::Uuid::now_v7().simple()),
+        }
     }
 
     pub fn args(&self) -> Vec<String> {
         match self {
             Storage::Sqlite(dir) => vec!["--data-dir".into(), dir.display().to_string()],
             Storage::Postgres { url, schema } => {
-                vec!["--database-url".into(), url.clone(), "--database-schema".into(), schema.clone()]
+                vec![
+                    "--database-url".into(),
+                    url.clone(),
+                    "--database-schema".into(),
+                    schema.clone(),
+                ]
             }
         }
     }
@@ -41,7 +49,11 @@ pub fn run(args: &[&str], storage: Option<&Storage>) -> String {
         command.args(s.args());
     }
     let out = command.output().expect("run betterprompts");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
@@ -71,10 +83,16 @@ impl ServerProcess {
             .expect("spawn server");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut first = String::new();
-        stdout.read_line(&mut first).expect("read the listening line");
+        stdout
+            .read_line(&mut first)
+            .expect("read the listening line");
         // Keep draining so the server never writes into a closed pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let base = first.trim().strip_prefix("listening on ").expect("listening line").to_owned();
+        let base = first
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("listening line")
+            .to_owned();
         ServerProcess { child, base }
     }
 
@@ -87,7 +105,10 @@ impl ServerProcess {
     /// SIGTERM and wait for the drain; returns the exit status's success.
     pub fn terminate(mut self) -> bool {
         let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
         assert!(status.success());
         self.child.wait().expect("wait").success()
     }

@@ -11,24 +11,57 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("bp-metrics", &["bp-api"]),
     ("bp-store", &["bp-api", "bp-metrics"]),
     ("bp-report", &["bp-api", "bp-metrics"]),
-    ("bp-server", &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-report"]),
-    ("bp-load", &["bp-api", "bp-engine", "bp-metrics", "bp-report"]),
-    ("bp-testkit", &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-server"]),
-    ("betterprompts", &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-server", "bp-load", "bp-report"]),
+    (
+        "bp-server",
+        &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-report"],
+    ),
+    (
+        "bp-load",
+        &["bp-api", "bp-engine", "bp-metrics", "bp-report"],
+    ),
+    (
+        "bp-testkit",
+        &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-server"],
+    ),
+    (
+        "betterprompts",
+        &[
+            "bp-api",
+            "bp-engine",
+            "bp-metrics",
+            "bp-store",
+            "bp-server",
+            "bp-load",
+            "bp-report",
+        ],
+    ),
 ];
 
 fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().and_then(Path::parent).expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .and_then(Path::parent)
+        .expect("workspace root")
 }
 
 #[test]
 fn crate_dependencies_follow_the_architecture() {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
         .current_dir(workspace_root())
         .output()
         .expect("cargo metadata");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
     let allowed: BTreeMap<_, _> = ALLOWED.iter().copied().collect();
     let mut offending = Vec::new();
@@ -47,21 +80,30 @@ fn crate_dependencies_follow_the_architecture() {
             }
         }
     }
-    assert!(offending.is_empty(), "edges not allowed by docs/ARCHITECTURE.md: {offending:?}");
+    assert!(
+        offending.is_empty(),
+        "edges not allowed by docs/ARCHITECTURE.md: {offending:?}"
+    );
 }
 
 #[test]
 fn every_source_file_opens_with_a_module_doc() {
     let mut missing = Vec::new();
     visit(&workspace_root().join("crates"), &mut missing);
-    assert!(missing.is_empty(), "files without a leading `//!` comment: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading `//!` comment: {missing:?}"
+    );
 }
 
 fn visit(dir: &Path, missing: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "target" && n != "snapshots") {
+            if path
+                .file_name()
+                .is_some_and(|n| n != "target" && n != "snapshots")
+            {
                 visit(&path, missing);
             }
         } else if path.extension().is_some_and(|e| e == "rs") {

@@ -17,44 +17,214 @@ const MEDIUM: f32 = 2.0;
 
 /// Human languages (and a few common demonyms used as language names).
 pub(crate) const HUMAN_LANGUAGES: &[&str] = &[
-    "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "swedish",
-    "norwegian", "danish", "finnish", "polish", "czech", "slovak", "hungarian", "romanian",
-    "greek", "turkish", "russian", "ukrainian", "arabic", "hebrew", "persian", "farsi", "hindi",
-    "urdu", "bengali", "tamil", "telugu", "punjabi", "marathi", "gujarati", "chinese", "mandarin",
-    "cantonese", "japanese", "korean", "vietnamese", "thai", "indonesian", "malay", "tagalog",
-    "filipino", "swahili", "amharic", "yoruba", "zulu", "hausa", "catalan", "basque", "galician",
-    "irish", "welsh", "icelandic", "latin", "esperanto", "serbian", "croatian", "bulgarian",
-    "lithuanian", "latvian", "estonian", "slovenian", "albanian", "georgian", "armenian",
-    "afrikaans", "nepali", "sinhala", "khmer", "lao", "burmese", "mongolian", "kazakh", "uzbek",
-    "español", "français", "deutsch",
+    "english",
+    "spanish",
+    "french",
+    "german",
+    "italian",
+    "portuguese",
+    "dutch",
+    "swedish",
+    "norwegian",
+    "danish",
+    "finnish",
+    "polish",
+    "czech",
+    "slovak",
+    "hungarian",
+    "romanian",
+    "greek",
+    "turkish",
+    "russian",
+    "ukrainian",
+    "arabic",
+    "hebrew",
+    "persian",
+    "farsi",
+    "hindi",
+    "urdu",
+    "bengali",
+    "tamil",
+    "telugu",
+    "punjabi",
+    "marathi",
+    "gujarati",
+    "chinese",
+    "mandarin",
+    "cantonese",
+    "japanese",
+    "korean",
+    "vietnamese",
+    "thai",
+    "indonesian",
+    "malay",
+    "tagalog",
+    "filipino",
+    "swahili",
+    "amharic",
+    "yoruba",
+    "zulu",
+    "hausa",
+    "catalan",
+    "basque",
+    "galician",
+    "irish",
+    "welsh",
+    "icelandic",
+    "latin",
+    "esperanto",
+    "serbian",
+    "croatian",
+    "bulgarian",
+    "lithuanian",
+    "latvian",
+    "estonian",
+    "slovenian",
+    "albanian",
+    "georgian",
+    "armenian",
+    "afrikaans",
+    "nepali",
+    "sinhala",
+    "khmer",
+    "lao",
+    "burmese",
+    "mongolian",
+    "kazakh",
+    "uzbek",
+    "español",
+    "français",
+    "deutsch",
 ];
 
 /// Programming languages: "translate this Python to Rust" is code generation.
 pub(crate) const PROGRAMMING_LANGUAGES: &[&str] = &[
-    "python", "rust", "javascript", "typescript", "java", "kotlin", "swift", "golang", "go",
-    "c", "cpp", "c++", "csharp", "c#", "ruby", "php", "perl", "scala", "haskell", "elixir",
-    "sql", "bash", "shell", "powershell", "lua", "dart", "r", "matlab", "fortran", "cobol",
-    "julia", "clojure", "erlang", "ocaml", "zig", "vba", "groovy",
+    "python",
+    "rust",
+    "javascript",
+    "typescript",
+    "java",
+    "kotlin",
+    "swift",
+    "golang",
+    "go",
+    "c",
+    "cpp",
+    "c++",
+    "csharp",
+    "c#",
+    "ruby",
+    "php",
+    "perl",
+    "scala",
+    "haskell",
+    "elixir",
+    "sql",
+    "bash",
+    "shell",
+    "powershell",
+    "lua",
+    "dart",
+    "r",
+    "matlab",
+    "fortran",
+    "cobol",
+    "julia",
+    "clojure",
+    "erlang",
+    "ocaml",
+    "zig",
+    "vba",
+    "groovy",
 ];
 
 pub(crate) const TRANSLATE_VERBS: &[&str] = &[
-    "translate", "translation", "translated", "translating", "translator", "localize",
-    "localise", "localization", "localisation", "traduce", "traduire", "übersetze",
+    "translate",
+    "translation",
+    "translated",
+    "translating",
+    "translator",
+    "localize",
+    "localise",
+    "localization",
+    "localisation",
+    "traduce",
+    "traduire",
+    "übersetze",
 ];
 pub(crate) const SUMMARY_WORDS: &[&str] = &[
-    "summarize", "summarise", "summary", "summarized", "summarised", "summarizing",
-    "summarising", "tldr", "recap", "condense", "synopsis", "digest", "gist",
+    "summarize",
+    "summarise",
+    "summary",
+    "summarized",
+    "summarised",
+    "summarizing",
+    "summarising",
+    "tldr",
+    "recap",
+    "condense",
+    "synopsis",
+    "digest",
+    "gist",
 ];
-const SUMMARY_PHRASES: &[&str] =
-    &["tl;dr", "tl dr", "key points", "key takeaways", "in one sentence", "main points"];
+/// "In one sentence" is deliberately absent: it bounds the length of any answer.
+const SUMMARY_PHRASES: &[&str] = &[
+    "tl;dr",
+    "tl dr",
+    "key points",
+    "key takeaways",
+    "main points",
+];
 pub(crate) const GREETINGS: &[&str] = &[
-    "hi", "hello", "hey", "heya", "hiya", "yo", "sup", "thanks", "thank", "thx", "ty", "you",
-    "good", "morning", "evening", "afternoon", "night", "bye", "goodbye", "cheers", "there",
-    "howdy", "ok", "okay", "cool", "nice", "help", "test", "testing", "hmm", "lol", "what's",
-    "up", "how", "are", "u",
+    "hi",
+    "hello",
+    "hey",
+    "heya",
+    "hiya",
+    "yo",
+    "sup",
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "you",
+    "good",
+    "morning",
+    "evening",
+    "afternoon",
+    "night",
+    "bye",
+    "goodbye",
+    "cheers",
+    "there",
+    "howdy",
+    "ok",
+    "okay",
+    "cool",
+    "nice",
+    "help",
+    "test",
+    "testing",
+    "hmm",
+    "lol",
+    "what's",
+    "up",
+    "how",
+    "are",
+    "u",
 ];
-const CODE_MARKERS: &[&str] =
-    &["```", "def ", "fn ", "function(", "function ", "=>", "#include", "select ", "};", "();"];
+const CODE_MARKERS: &[&str] = &[
+    "```",
+    "def ",
+    "fn ",
+    "function(",
+    "function ",
+    "=>",
+    "#include",
+    "select ",
+    "};",
+    "();",
+];
 
 /// Adds rule evidence to `scores` (indexed like `Intent::ALL`).
 pub fn apply(lower: &str, words: &ClassifiedWords<'_>, scores: &mut [f32; 10]) -> Evidence {
@@ -79,7 +249,10 @@ pub fn apply(lower: &str, words: &ClassifiedWords<'_>, scores: &mut [f32; 10]) -
     if translate && programming && !human {
         add(Intent::CodeGeneration, STRONG);
     } else if translate {
-        add(Intent::Translation, if human { STRONG + MEDIUM } else { STRONG });
+        add(
+            Intent::Translation,
+            if human { STRONG + MEDIUM } else { STRONG },
+        );
     } else if human && (lower.contains(" into ") || lower.contains("how do you say")) {
         add(Intent::Translation, MEDIUM);
     }
@@ -108,16 +281,27 @@ mod tests {
         let mut scores = [0f32; 10];
         let words = crate::lexicon::classify_words(text);
         (apply(text, &words, &mut scores) == Evidence::Some).then(|| {
-            let best = (0..10).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+            let best = (0..10)
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+                .unwrap_or(0);
             Intent::ALL[best]
         })
     }
 
     #[test]
     fn clear_signals() {
-        assert_eq!(fired("translate this into german please"), Some(Intent::Translation));
-        assert_eq!(fired("translate this python script to rust"), Some(Intent::CodeGeneration));
-        assert_eq!(fired("tl;dr of the thread below"), Some(Intent::Summarization));
+        assert_eq!(
+            fired("translate this into german please"),
+            Some(Intent::Translation)
+        );
+        assert_eq!(
+            fired("translate this python script to rust"),
+            Some(Intent::CodeGeneration)
+        );
+        assert_eq!(
+            fired("tl;dr of the thread below"),
+            Some(Intent::Summarization)
+        );
         assert_eq!(fired("hey there"), Some(Intent::Conversation));
         assert_eq!(fired("what is the capital of peru"), None);
     }

@@ -20,9 +20,21 @@ fn held_out_accuracy_stays_above_its_floor() {
     let report = eval.report();
     println!("{}", report.render_text());
     assert!(report.n >= 300);
-    assert!(report.intent_accuracy >= INTENT_FLOOR, "intent {}", report.intent_accuracy);
-    assert!(report.complexity_accuracy >= COMPLEXITY_FLOOR, "complexity {}", report.complexity_accuracy);
-    assert!(report.technique_accuracy >= TECHNIQUE_FLOOR, "technique {}", report.technique_accuracy);
+    assert!(
+        report.intent_accuracy >= INTENT_FLOOR,
+        "intent {}",
+        report.intent_accuracy
+    );
+    assert!(
+        report.complexity_accuracy >= COMPLEXITY_FLOOR,
+        "complexity {}",
+        report.complexity_accuracy
+    );
+    assert!(
+        report.technique_accuracy >= TECHNIQUE_FLOOR,
+        "technique {}",
+        report.technique_accuracy
+    );
 }
 
 /// Five-fold cross-validation on the training split: the figure to tune against, so the
@@ -33,8 +45,11 @@ fn cross_validation_on_the_training_split() {
     let train = examples(Split::Train);
     let mut eval = Evaluation::default();
     for fold in 0..5 {
-        let (fit, test): (Vec<_>, Vec<_>) =
-            train.iter().cloned().enumerate().partition(|(i, _)| i % 5 != fold);
+        let (fit, test): (Vec<_>, Vec<_>) = train
+            .iter()
+            .cloned()
+            .enumerate()
+            .partition(|(i, _)| i % 5 != fold);
         let fit: Vec<_> = fit.into_iter().map(|(_, e)| e).collect();
         let engine = bp_engine::Engine::train(&fit).unwrap();
         for (_, row) in test {

@@ -16,7 +16,9 @@ fn options() -> impl Strategy<Value = EnhanceOptions> {
         proptest::collection::vec(technique(), 0..4),
         proptest::option::of(proptest::sample::select(Complexity::ALL)),
     )
-        .prop_filter_map("valid options", |(c, p, e, t)| EnhanceOptions::new(c, p, e, t).ok())
+        .prop_filter_map("valid options", |(c, p, e, t)| {
+            EnhanceOptions::new(c, p, e, t).ok()
+        })
 }
 
 /// Any text (letters, CJK, emoji, controls, whitespace), up to the 5000-char limit.
@@ -87,5 +89,9 @@ fn opts_context(o: &EnhanceOptions) -> Option<String> {
 }
 
 fn opts_lists(o: &EnhanceOptions) -> (Vec<Technique>, Vec<Technique>, Option<Complexity>) {
-    (o.prefer().to_vec(), o.exclude().to_vec(), o.target_complexity())
+    (
+        o.prefer().to_vec(),
+        o.exclude().to_vec(),
+        o.target_complexity(),
+    )
 }

@@ -14,10 +14,16 @@ fn enhance(text: &str) -> bp_engine::Enhancement {
 #[test]
 fn every_technique_is_reachable_without_preferences() {
     let mut seen = BTreeSet::new();
-    for ex in examples(Split::HeldOut).iter().chain(&examples(Split::Train)) {
+    for ex in examples(Split::HeldOut)
+        .iter()
+        .chain(&examples(Split::Train))
+    {
         seen.extend(enhance(&ex.text).techniques);
     }
-    let missing: Vec<_> = Technique::ALL.iter().filter(|t| !seen.contains(t)).collect();
+    let missing: Vec<_> = Technique::ALL
+        .iter()
+        .filter(|t| !seen.contains(t))
+        .collect();
     assert!(missing.is_empty(), "never selected: {missing:?}");
 }
 
@@ -46,15 +52,26 @@ fn target_complexity_overrides_detection_and_sizes_the_scaffold() {
     let prompt = PromptText::new("Is 221 a prime number?").unwrap();
     let simple = EnhanceOptions::new(None, vec![], vec![], Some(Complexity::Simple)).unwrap();
     let complex = EnhanceOptions::new(None, vec![], vec![], Some(Complexity::Complex)).unwrap();
-    let (a, b) = (engine().enhance(&prompt, &simple), engine().enhance(&prompt, &complex));
-    assert_eq!((a.complexity, b.complexity), (Complexity::Simple, Complexity::Complex));
-    assert!(b.techniques.len() > a.techniques.len() || b.enhanced_text.len() > a.enhanced_text.len());
+    let (a, b) = (
+        engine().enhance(&prompt, &simple),
+        engine().enhance(&prompt, &complex),
+    );
+    assert_eq!(
+        (a.complexity, b.complexity),
+        (Complexity::Simple, Complexity::Complex)
+    );
+    assert!(
+        b.techniques.len() > a.techniques.len() || b.enhanced_text.len() > a.enhanced_text.len()
+    );
 }
 
 #[test]
 fn contradictory_or_empty_options_are_validation_errors() {
     let all = Technique::ALL.to_vec();
-    assert_eq!(EnhanceOptions::new(None, vec![], all, None), Err(EngineError::EverythingExcluded));
+    assert_eq!(
+        EnhanceOptions::new(None, vec![], all, None),
+        Err(EngineError::EverythingExcluded)
+    );
     assert_eq!(
         EnhanceOptions::new(None, vec![Technique::React], vec![Technique::React], None),
         Err(EngineError::PreferredAndExcluded(Technique::React))
@@ -74,11 +91,21 @@ fn vague_input_is_low_confidence_conversation() {
 #[test]
 fn clear_signals_win() {
     let cases = [
-        ("Translate 'where is the train station' into Japanese", Intent::Translation),
+        (
+            "Translate 'where is the train station' into Japanese",
+            Intent::Translation,
+        ),
         ("tl;dr this thread for me please", Intent::Summarization),
-        ("```\nfn main() { println!(\"hi\") }\n```\nwhy does this not compile?", Intent::CodeGeneration),
+        (
+            "```\nfn main() { println!(\"hi\") }\n```\nwhy does this not compile?",
+            Intent::CodeGeneration,
+        ),
     ];
     for (text, intent) in cases {
-        assert_eq!(engine().analyze(&PromptText::new(text).unwrap()).intent, intent, "{text}");
+        assert_eq!(
+            engine().analyze(&PromptText::new(text).unwrap()).intent,
+            intent,
+            "{text}"
+        );
     }
 }

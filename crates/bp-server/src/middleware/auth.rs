@@ -27,14 +27,20 @@ impl Caller {
     /// The key's id, for endpoints that need one (history, batch, feedback).
     pub fn require_key(&self) -> Result<&ApiKeyRecord, ApiError> {
         self.key.as_deref().ok_or_else(|| {
-            ApiError::new(ErrorCode::Unauthorized, "this endpoint needs an API key: `Authorization: Bearer <key>`")
+            ApiError::new(
+                ErrorCode::Unauthorized,
+                "this endpoint needs an API key: `Authorization: Bearer <key>`",
+            )
         })
     }
 
     pub fn require_admin(&self) -> Result<&ApiKeyRecord, ApiError> {
         let key = self.require_key()?;
         if key.role != Role::Admin {
-            return Err(ApiError::new(ErrorCode::Forbidden, "this endpoint needs the admin role"));
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "this endpoint needs the admin role",
+            ));
         }
         Ok(key)
     }
@@ -68,7 +74,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let region = region(headers, &state.config().default_region)?;
     let Some(auth) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Caller { key: None, segment: Segment::Anonymous, region });
+        return Ok(Caller {
+            key: None,
+            segment: Segment::Anonymous,
+            region,
+        });
     };
     let token = auth
         .to_str()
@@ -76,11 +86,21 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErr
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "expected `Authorization: Bearer <key>`"))?;
-    let key = state.lookup_key(token).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::Unauthorized, "invalid or revoked API key")
-    })?;
-    Ok(Caller { segment: key.tier.into(), key: Some(key), region })
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthorized,
+                "expected `Authorization: Bearer <key>`",
+            )
+        })?;
+    let key = state
+        .lookup_key(token)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "invalid or revoked API key"))?;
+    Ok(Caller {
+        segment: key.tier.into(),
+        key: Some(key),
+        region,
+    })
 }
 
 /// `X-Region` tags metrics, so it must stay a short, low-cardinality token.
@@ -92,10 +112,13 @@ fn region(headers: &HeaderMap, default: &str) -> Result<Arc<str>, ApiError> {
             .ok()
             .filter(|r| {
                 (1..=32).contains(&r.len())
-                    && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && r.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             })
             .map(Arc::from)
-            .ok_or_else(|| ApiError::validation("X-Region must be 1-32 characters of a-z, 0-9 and '-'")),
+            .ok_or_else(|| {
+                ApiError::validation("X-Region must be 1-32 characters of a-z, 0-9 and '-'")
+            }),
     }
 }
 

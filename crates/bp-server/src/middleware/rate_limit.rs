@@ -37,7 +37,9 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn check(&self, subject: Subject, limit_per_min: u32) -> Decision {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         self.check_at(subject, limit_per_min, now)
     }
 
@@ -69,16 +71,24 @@ impl RateLimiter {
                 remaining: limit.saturating_sub(c as u32),
                 reset_secs,
             },
-            None => Decision { allowed: false, limit, remaining: 0, reset_secs },
+            None => Decision {
+                allowed: false,
+                limit,
+                remaining: 0,
+                reset_secs,
+            },
         }
     }
 
     /// Drops subjects whose window has passed; called periodically so idle callers do not
     /// accumulate.
     pub fn prune(&self) {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         let window = (now / WINDOW_SECS) & 0xffff_ffff;
-        self.windows.retain(|_, state| state.load(Ordering::Relaxed) >> 32 == window);
+        self.windows
+            .retain(|_, state| state.load(Ordering::Relaxed) >> 32 == window);
     }
 }
 
@@ -101,6 +111,10 @@ mod tests {
         assert_eq!(d.reset_secs, 1);
         assert!(limiter.check_at(s, 3, t + 60).allowed);
         // Another subject has its own budget.
-        assert!(limiter.check_at(Subject::Key(Uuid::max()), 3, t + 59).allowed);
+        assert!(
+            limiter
+                .check_at(Subject::Key(Uuid::max()), 3, t + 59)
+                .allowed
+        );
     }
 }

@@ -10,7 +10,10 @@ use axum::response::Response;
 pub const HEADER: &str = "x-request-id";
 
 fn is_sane(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub async fn assign(req: Request, next: Next) -> Response {

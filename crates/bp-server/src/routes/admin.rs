@@ -30,7 +30,9 @@ pub async fn create_key(
     caller.require_admin()?;
     let name_chars = request.name.trim().chars().count();
     if name_chars == 0 || name_chars > MAX_KEY_NAME_CHARS {
-        return Err(ApiError::validation(format!("name must have 1 to {MAX_KEY_NAME_CHARS} characters")));
+        return Err(ApiError::validation(format!(
+            "name must have 1 to {MAX_KEY_NAME_CHARS} characters"
+        )));
     }
     let created = crate::keys::create_key(state.store(), request).await?;
     Ok((StatusCode::CREATED, axum::Json(created)))

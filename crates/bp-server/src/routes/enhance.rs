@@ -96,7 +96,10 @@ pub async fn batch(
             }
             Err(e) => {
                 results.push(None);
-                errors.push(BatchItemError { index, error: e.detail() });
+                errors.push(BatchItemError {
+                    index,
+                    error: e.detail(),
+                });
             }
         }
     }
@@ -122,9 +125,9 @@ fn prepare(
         request.exclude_techniques,
         request.target_complexity,
     )?;
-    let (enhancement, outcome) = state
-        .cache()
-        .get_or_compute(&prompt, &options, || state.engine().enhance(&prompt, &options));
+    let (enhancement, outcome) = state.cache().get_or_compute(&prompt, &options, || {
+        state.engine().enhance(&prompt, &options)
+    });
     let processing_time_ms = started.elapsed().as_secs_f64() * 1e3;
     let item = HistoryItem {
         id: uuid::Uuid::now_v7(),

@@ -36,7 +36,11 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, axum::Json<Rea
     let writer_ok = state.writer().submit(Vec::new()).is_ok();
     let ok = storage_ok && writer_ok;
     let word = |b: bool| if b { "ok" } else { "down" };
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     // The in-process cache cannot be down; a Redis cache would be pinged here.
     let body = Readiness {
         status: if ok { "ready" } else { "not_ready" },

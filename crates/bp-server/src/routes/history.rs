@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use bp_api::limits::{MAX_COMMENT_CHARS, MAX_PAGE_LIMIT};
 use bp_api::{
-    ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage,
-    HistorySort, Intent, Pagination, Technique,
+    ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort,
+    Intent, Pagination, Technique,
 };
 use bp_store::{HistoryQuery, NewFeedback, StoreError};
 use chrono::{DateTime, Utc};
@@ -64,10 +64,18 @@ pub async fn list(
         return Err(ApiError::validation("page starts at 1"));
     }
     if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
-        return Err(ApiError::validation(format!("limit must be between 1 and {MAX_PAGE_LIMIT}")));
+        return Err(ApiError::validation(format!(
+            "limit must be between 1 and {MAX_PAGE_LIMIT}"
+        )));
     }
-    if params.search.as_ref().is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS) {
-        return Err(ApiError::validation(format!("search is limited to {MAX_SEARCH_CHARS} characters")));
+    if params
+        .search
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS)
+    {
+        return Err(ApiError::validation(format!(
+            "search is limited to {MAX_SEARCH_CHARS} characters"
+        )));
     }
     if let (Some(from), Some(to)) = (params.date_from, params.date_to) {
         if from > to {
@@ -88,7 +96,12 @@ pub async fn list(
     let total_pages = u32::try_from(total_records.div_ceil(u64::from(limit))).unwrap_or(u32::MAX);
     Ok(axum::Json(HistoryPage {
         data,
-        pagination: Pagination { page, limit, total_pages, total_records },
+        pagination: Pagination {
+            page,
+            limit,
+            total_pages,
+            total_records,
+        },
     }))
 }
 
@@ -160,8 +173,14 @@ pub async fn feedback(
     if !(1..=5).contains(&request.rating) {
         return Err(ApiError::validation("rating must be between 1 and 5"));
     }
-    if request.comment.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
-        return Err(ApiError::validation(format!("comment is limited to {MAX_COMMENT_CHARS} characters")));
+    if request
+        .comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
+    {
+        return Err(ApiError::validation(format!(
+            "comment is limited to {MAX_COMMENT_CHARS} characters"
+        )));
     }
     let record = NewFeedback {
         id: uuid::Uuid::now_v7(),
@@ -172,11 +191,17 @@ pub async fn feedback(
         comment: request.comment,
         created_at: bp_store::to_stored_precision(Utc::now()),
     };
-    let stored = state.store().insert_feedback(&record).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::not_found("history item"),
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::Conflict, "you already rated this history item"),
-        other => other.into(),
-    })?;
+    let stored = state
+        .store()
+        .insert_feedback(&record)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::not_found("history item"),
+            StoreError::Conflict(_) => {
+                ApiError::new(ErrorCode::Conflict, "you already rated this history item")
+            }
+            other => other.into(),
+        })?;
     Ok((
         StatusCode::CREATED,
         axum::Json(FeedbackResponse {

@@ -18,7 +18,17 @@ async fn enhance_returns_the_contract_and_lands_in_history(backend: Backend) {
     let key = s.key("pro", "user", None).await;
     let text = "Write a Python function that checks whether a string is a palindrome.";
     let body = s.enhance(Some(&key), json!({"text": text})).await;
-    for field in ["id", "original_text", "enhanced_text", "intent", "complexity", "techniques_used", "confidence", "processing_time_ms", "cached"] {
+    for field in [
+        "id",
+        "original_text",
+        "enhanced_text",
+        "intent",
+        "complexity",
+        "techniques_used",
+        "confidence",
+        "processing_time_ms",
+        "cached",
+    ] {
         assert!(body.get(field).is_some(), "missing {field}: {body}");
     }
     assert_eq!(body["original_text"], text);
@@ -27,7 +37,14 @@ async fn enhance_returns_the_contract_and_lands_in_history(backend: Backend) {
     assert_eq!(body["cached"], false);
     let id = body["id"].as_str().unwrap();
     // The 200 means the row is committed: it is readable at once.
-    let item = json_ok(s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap()).await;
+    let item = json_ok(
+        s.get(&format!("/api/v1/history/{id}"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(item["id"], id);
     assert_eq!(item["enhanced_text"], body["enhanced_text"]);
     assert_eq!(item["techniques_used"], body["techniques_used"]);
@@ -42,11 +59,19 @@ async fn identical_requests_hit_the_cache(backend: Backend) {
     let request = json!({"text": "Summarize the French revolution", "prefer_techniques": ["structured_output"]});
     let first = s.enhance(None, request.clone()).await;
     let second = s.enhance(None, request).await;
-    assert_eq!((first["cached"].as_bool(), second["cached"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(
+        (first["cached"].as_bool(), second["cached"].as_bool()),
+        (Some(false), Some(true))
+    );
     assert_eq!(first["enhanced_text"], second["enhanced_text"]);
-    assert_ne!(first["id"], second["id"], "each request is its own history row");
+    assert_ne!(
+        first["id"], second["id"],
+        "each request is its own history row"
+    );
     // Different options are a different cache entry.
-    let other = s.enhance(None, json!({"text": "Summarize the French revolution"})).await;
+    let other = s
+        .enhance(None, json!({"text": "Summarize the French revolution"}))
+        .await;
     assert_eq!(other["cached"], false);
     s.stop().await;
 }
@@ -60,24 +85,50 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
         {"text": "Plan a three-day trip to Lisbon"},
         {"text": "x", "prefer_techniques": ["telepathy"]},
     ]});
-    let body = json_ok(s.post("/api/v1/batch").bearer_auth(&key).json(&prompts).send().await.unwrap()).await;
+    let body = json_ok(
+        s.post("/api/v1/batch")
+            .bearer_auth(&key)
+            .json(&prompts)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let results = body["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);
     assert!(results[0].is_object() && results[2].is_object());
     assert!(results[1].is_null() && results[3].is_null());
     let errors = body["errors"].as_array().unwrap();
-    let indexes: Vec<_> = errors.iter().map(|e| e["index"].as_u64().unwrap()).collect();
+    let indexes: Vec<_> = errors
+        .iter()
+        .map(|e| e["index"].as_u64().unwrap())
+        .collect();
     assert_eq!(indexes, [1, 3]);
     assert!(errors.iter().all(|e| e["error"]["code"] == "validation"));
     // Each successful item is in history.
     for r in [&results[0], &results[2]] {
         let id = r["id"].as_str().unwrap();
-        let got = s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+        let got = s
+            .get(&format!("/api/v1/history/{id}"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(got.status(), 200);
     }
     // 100 items is the most a batch takes.
-    let hundred: Vec<Value> = (0..100).map(|i| json!({"text": format!("Explain fact number {i} about owls")})).collect();
-    let body = json_ok(s.post("/api/v1/batch").bearer_auth(&key).json(&json!({"prompts": hundred})).send().await.unwrap()).await;
+    let hundred: Vec<Value> = (0..100)
+        .map(|i| json!({"text": format!("Explain fact number {i} about owls")}))
+        .collect();
+    let body = json_ok(
+        s.post("/api/v1/batch")
+            .bearer_auth(&key)
+            .json(&json!({"prompts": hundred}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(body["results"].as_array().unwrap().len(), 100);
     assert!(body["errors"].as_array().unwrap().is_empty());
     s.stop().await;
@@ -100,11 +151,26 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
         let s = &s;
         let key = key.clone();
         let q = q.to_owned();
-        async move { json_ok(s.get(&format!("/api/v1/history?{q}")).bearer_auth(&key).send().await.unwrap()).await }
+        async move {
+            json_ok(
+                s.get(&format!("/api/v1/history?{q}"))
+                    .bearer_auth(&key)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await
+        }
     };
     let all = page("limit=2").await;
-    assert_eq!(all["pagination"], json!({"page": 1, "limit": 2, "total_pages": 3, "total_records": 5}));
-    assert_eq!(all["data"][0]["original_text"], texts[4], "newest first by default");
+    assert_eq!(
+        all["pagination"],
+        json!({"page": 1, "limit": 2, "total_pages": 3, "total_records": 5})
+    );
+    assert_eq!(
+        all["data"][0]["original_text"], texts[4],
+        "newest first by default"
+    );
     let last = page("limit=2&page=3").await;
     assert_eq!(last["data"].as_array().unwrap().len(), 1);
     let oldest = page("sort=created_at_asc&limit=1").await;
@@ -114,9 +180,18 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
     let search = page("search=HAIKU").await;
     assert_eq!(search["pagination"]["total_records"], 1);
     let first = page("sort=created_at_asc&limit=1").await;
-    let technique = first["data"][0]["techniques_used"][0].as_str().unwrap().to_owned();
+    let technique = first["data"][0]["techniques_used"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let by_technique = page(&format!("technique={technique}")).await;
-    assert!(by_technique["data"].as_array().unwrap().iter().all(|i| i["techniques_used"].as_array().unwrap().iter().any(|t| t == technique.as_str())));
+    assert!(by_technique["data"].as_array().unwrap().iter().all(|i| {
+        i["techniques_used"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == technique.as_str())
+    }));
     let future = page("date_from=2999-01-01T00:00:00Z").await;
     assert_eq!(future["pagination"]["total_records"], 0);
     let past = page("date_to=2000-01-01T00:00:00Z").await;
@@ -125,22 +200,44 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
     assert_eq!(everything["pagination"]["total_records"], 5);
     // Delete removes it for good.
     let id = all["data"][0]["id"].as_str().unwrap();
-    let deleted = s.delete(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+    let deleted = s
+        .delete(&format!("/api/v1/history/{id}"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), 204);
-    let gone = s.get(&format!("/api/v1/history/{id}")).bearer_auth(&key).send().await.unwrap();
+    let gone = s
+        .get(&format!("/api/v1/history/{id}"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gone.status(), 404);
     s.stop().await;
 }
 
 async fn analyze_and_techniques(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let a = json_ok(s.post("/api/v1/analyze").json(&json!({"text": "tl;dr of this report please"})).send().await.unwrap()).await;
+    let a = json_ok(
+        s.post("/api/v1/analyze")
+            .json(&json!({"text": "tl;dr of this report please"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(a["intent"], "summarization");
     assert_eq!(a["intent_scores"].as_array().unwrap().len(), 3);
     assert!(!a["suggested_techniques"].as_array().unwrap().is_empty());
     let t = json_ok(s.get("/api/v1/techniques").send().await.unwrap()).await;
     assert_eq!(t.as_array().unwrap().len(), 12);
-    assert!(t.as_array().unwrap().iter().all(|x| !x["description"].as_str().unwrap().is_empty()));
+    assert!(
+        t.as_array()
+            .unwrap()
+            .iter()
+            .all(|x| !x["description"].as_str().unwrap().is_empty())
+    );
     s.stop().await;
 }
 

@@ -9,22 +9,91 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
     let s = TestServer::start(Backend::Sqlite).await;
     let key = s.key("pro", "user", None).await;
     let post_raw = |path: &str, body: Vec<u8>| {
-        s.post(path).bearer_auth(&key).header("content-type", "application/json").body(body).send()
+        s.post(path)
+            .bearer_auth(&key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
     };
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
         ("/api/v1/enhance", b"{not json".to_vec(), 400, "validation"),
-        ("/api/v1/enhance", br#"{"text": 42}"#.to_vec(), 400, "validation"),
-        ("/api/v1/enhance", br#"{"text": ""}"#.to_vec(), 400, "validation"),
-        ("/api/v1/enhance", br#"{"text": "   "}"#.to_vec(), 400, "validation"),
-        ("/api/v1/enhance", json!({"text": "a".repeat(5001)}).to_string().into_bytes(), 400, "validation"),
-        ("/api/v1/enhance", json!({"text": "ok", "prefer_techniques": ["telepathy"]}).to_string().into_bytes(), 400, "validation"),
-        ("/api/v1/enhance", json!({"text": "ok", "target_complexity": "extreme"}).to_string().into_bytes(), 400, "validation"),
-        ("/api/v1/enhance", json!({"text": "ok", "surprise": 1}).to_string().into_bytes(), 400, "validation"),
-        ("/api/v1/enhance", b"{\"text\": \"\xff\xfe\"}".to_vec(), 400, "validation"),
-        ("/api/v1/batch", json!({"prompts": []}).to_string().into_bytes(), 400, "validation"),
-        ("/api/v1/batch", json!({"prompts": vec![json!({"text": "x"}); 101]}).to_string().into_bytes(), 400, "validation"),
+        (
+            "/api/v1/enhance",
+            br#"{"text": 42}"#.to_vec(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            br#"{"text": ""}"#.to_vec(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            br#"{"text": "   "}"#.to_vec(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            json!({"text": "a".repeat(5001)}).to_string().into_bytes(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            json!({"text": "ok", "prefer_techniques": ["telepathy"]})
+                .to_string()
+                .into_bytes(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            json!({"text": "ok", "target_complexity": "extreme"})
+                .to_string()
+                .into_bytes(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            json!({"text": "ok", "surprise": 1})
+                .to_string()
+                .into_bytes(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/enhance",
+            b"{\"text\": \"\xff\xfe\"}".to_vec(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/batch",
+            json!({"prompts": []}).to_string().into_bytes(),
+            400,
+            "validation",
+        ),
+        (
+            "/api/v1/batch",
+            json!({"prompts": vec![json!({"text": "x"}); 101]})
+                .to_string()
+                .into_bytes(),
+            400,
+            "validation",
+        ),
         ("/api/v1/analyze", b"[]".to_vec(), 400, "validation"),
-        ("/api/v1/feedback", json!({"prompt_history_id": uuid::Uuid::now_v7(), "rating": 9}).to_string().into_bytes(), 400, "validation"),
+        (
+            "/api/v1/feedback",
+            json!({"prompt_history_id": uuid::Uuid::now_v7(), "rating": 9})
+                .to_string()
+                .into_bytes(),
+            400,
+            "validation",
+        ),
     ];
     for (path, body, status, code) in cases {
         let r = post_raw(path, body).await.unwrap();
@@ -41,19 +110,54 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
         .unwrap();
     assert_error(r, 413, "payload_too_large").await;
     // A 5000-character prompt is fine (the limit is inclusive, in characters).
-    let r = s.post("/api/v1/enhance").json(&json!({"text": "é".repeat(5000)})).send().await.unwrap();
+    let r = s
+        .post("/api/v1/enhance")
+        .json(&json!({"text": "é".repeat(5000)}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let r = s.post("/api/v1/enhance").body("{\"text\":\"hi\"}").send().await.unwrap();
+    let r = s
+        .post("/api/v1/enhance")
+        .body("{\"text\":\"hi\"}")
+        .send()
+        .await
+        .unwrap();
     assert_error(r, 400, "validation").await;
-    for q in ["page=0", "limit=0", "limit=101", "page=x", "sort=sideways", "technique=nope", "date_from=yesterday", "unknown=1"] {
-        let r = s.get(&format!("/api/v1/history?{q}")).bearer_auth(&key).send().await.unwrap();
+    for q in [
+        "page=0",
+        "limit=0",
+        "limit=101",
+        "page=x",
+        "sort=sideways",
+        "technique=nope",
+        "date_from=yesterday",
+        "unknown=1",
+    ] {
+        let r = s
+            .get(&format!("/api/v1/history?{q}"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
         assert_error(r, 400, "validation").await;
     }
-    let r = s.get("/api/v1/history/not-a-uuid").bearer_auth(&key).send().await.unwrap();
+    let r = s
+        .get("/api/v1/history/not-a-uuid")
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
     assert_error(r, 404, "not_found").await;
     let r = s.get("/api/v1/nowhere").send().await.unwrap();
     assert_error(r, 404, "not_found").await;
-    let r = s.post("/api/v1/enhance").header("x-region", "Not A Region!").json(&json!({"text": "hi"})).send().await.unwrap();
+    let r = s
+        .post("/api/v1/enhance")
+        .header("x-region", "Not A Region!")
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
     assert_error(r, 400, "validation").await;
     s.stop().await;
 }
@@ -61,7 +165,11 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
 /// Random bodies (JSON-ish and raw bytes) at every POST endpoint: nothing answers 5xx.
 #[test]
 fn random_bodies_never_cause_a_5xx() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let s = runtime.block_on(TestServer::start(Backend::Sqlite));
     let key = runtime.block_on(s.key("enterprise", "user", Some(json!("unlimited"))));
     let body = prop_oneof![
@@ -71,16 +179,35 @@ fn random_bodies_never_cause_a_5xx() {
             json!({"text": t, "prompts": [{"text": t}, n], "rating": n, "prompt_history_id": t, "cached": b}).to_string().into_bytes()
         }),
     ];
-    let paths = ["/api/v1/enhance", "/api/v1/batch", "/api/v1/analyze", "/api/v1/feedback", "/api/v1/admin/keys"];
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 200, ..ProptestConfig::default() });
+    let paths = [
+        "/api/v1/enhance",
+        "/api/v1/batch",
+        "/api/v1/analyze",
+        "/api/v1/feedback",
+        "/api/v1/admin/keys",
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 200,
+        ..ProptestConfig::default()
+    });
     runner
-        .run(&(body, proptest::sample::select(paths.to_vec())), |(body, path)| {
-            let status = runtime.block_on(async {
-                s.post(path).bearer_auth(&key).header("content-type", "application/json").body(body).send().await.unwrap().status()
-            });
-            prop_assert!(status.as_u16() < 500, "{path} answered {status}");
-            Ok(())
-        })
+        .run(
+            &(body, proptest::sample::select(paths.to_vec())),
+            |(body, path)| {
+                let status = runtime.block_on(async {
+                    s.post(path)
+                        .bearer_auth(&key)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                });
+                prop_assert!(status.as_u16() < 500, "{path} answered {status}");
+                Ok(())
+            },
+        )
         .unwrap();
     runtime.block_on(s.stop());
 }

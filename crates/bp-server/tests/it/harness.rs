@@ -51,7 +51,9 @@ impl TestServer {
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = match backend {
-            Backend::Sqlite => StoreConfig::Sqlite { path: dir.path().join("test.sqlite3") },
+            Backend::Sqlite => StoreConfig::Sqlite {
+                path: dir.path().join("test.sqlite3"),
+            },
             Backend::Postgres => StoreConfig::Postgres {
                 url: database_url(),
                 pool_size: 4,
@@ -75,7 +77,12 @@ impl TestServer {
         let base = format!("http://{}", server.local_addr());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            server.run(async { let _ = rx.await; }).await.expect("server runs");
+            server
+                .run(async {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("server runs");
         });
         TestServer {
             base,
@@ -105,11 +112,18 @@ impl TestServer {
 
     /// A new key through the admin API.
     pub async fn key(&self, tier: &str, role: &str, rate_limit: Option<Value>) -> String {
-        let mut body = serde_json::json!({"name": format!("{tier}-{role}"), "tier": tier, "role": role});
+        let mut body =
+            serde_json::json!({"name": format!("{tier}-{role}"), "tier": tier, "role": role});
         if let Some(limit) = rate_limit {
             body["rate_limit"] = limit;
         }
-        let response = self.post("/api/v1/admin/keys").bearer_auth(&self.admin_key).json(&body).send().await.expect("send");
+        let response = self
+            .post("/api/v1/admin/keys")
+            .bearer_auth(&self.admin_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
         assert_eq!(response.status(), 201);
         let created: Value = response.json().await.expect("json");
         created["key"].as_str().expect("key").to_owned()
@@ -153,7 +167,12 @@ pub async fn assert_error(response: Response, status: u16, code: &str) -> Value 
         .expect("x-request-id header");
     let body: Value = response.json().await.expect("json error body");
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     assert_eq!(body["error"]["request_id"], header_id.as_str(), "{body}");
     body
 }

@@ -24,20 +24,32 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in ROUTES {
-        assert!(paths.get(*path).and_then(|p| p.get(*method)).is_some(), "{method} {path} not documented");
+        assert!(
+            paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+            "{method} {path} not documented"
+        );
     }
     let mut documented = 0;
     for (path, ops) in paths {
         for method in ops.as_object().unwrap().keys() {
             documented += 1;
-            assert!(ROUTES.contains(&(method.as_str(), path.as_str())), "undocumented route list misses {method} {path}");
+            assert!(
+                ROUTES.contains(&(method.as_str(), path.as_str())),
+                "undocumented route list misses {method} {path}"
+            );
             let url = s.url(&path.replace("{id}", &uuid::Uuid::now_v7().to_string()));
-            let request = s.client.request(method.to_uppercase().parse().unwrap(), url).bearer_auth(&s.admin_key);
+            let request = s
+                .client
+                .request(method.to_uppercase().parse().unwrap(), url)
+                .bearer_auth(&s.admin_key);
             let status = request.send().await.unwrap().status();
             // Served routes answer anything but "no such route" (our 404 body says "route").
             assert_ne!(status, 405, "{method} {path}");
             if status == 404 {
-                assert!(path.contains("{id}"), "{method} {path} is documented but not served");
+                assert!(
+                    path.contains("{id}"),
+                    "{method} {path} is documented but not served"
+                );
             }
         }
     }

@@ -20,7 +20,12 @@ async fn a_full_history_queue_sheds_with_503_and_loses_nothing() {
     for t in tasks {
         let r = t.await.unwrap();
         match r.status().as_u16() {
-            200 => ok_ids.push(r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned()),
+            200 => ok_ids.push(
+                r.json::<serde_json::Value>().await.unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ),
             503 => {
                 assert!(r.headers().contains_key("retry-after"));
                 assert_error(r, 503, "overloaded").await;
@@ -29,10 +34,24 @@ async fn a_full_history_queue_sheds_with_503_and_loses_nothing() {
             other => panic!("unexpected status {other}"),
         }
     }
-    assert!(shed > 0, "a queue of 2 rows under 200 concurrent requests must shed");
+    assert!(
+        shed > 0,
+        "a queue of 2 rows under 200 concurrent requests must shed"
+    );
     assert!(!ok_ids.is_empty());
-    let listed = s.get("/api/v1/history?limit=1").bearer_auth(&key).send().await.unwrap();
-    let total = listed.json::<serde_json::Value>().await.unwrap()["pagination"]["total_records"].as_u64().unwrap();
-    assert_eq!(total, ok_ids.len() as u64, "exactly the acknowledged rows are stored");
+    let listed = s
+        .get("/api/v1/history?limit=1")
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    let total = listed.json::<serde_json::Value>().await.unwrap()["pagination"]["total_records"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        total,
+        ok_ids.len() as u64,
+        "exactly the acknowledged rows are stored"
+    );
     s.stop().await;
 }

@@ -8,15 +8,38 @@ async fn a_key_with_its_own_limit_gets_429_with_headers() {
     let s = TestServer::start(Backend::Sqlite).await;
     let key = s.key("free", "user", Some(json!({"per_minute": 3}))).await;
     for expected_remaining in [2, 1, 0] {
-        let r = s.post("/api/v1/analyze").bearer_auth(&key).json(&json!({"text": "hi"})).send().await.unwrap();
+        let r = s
+            .post("/api/v1/analyze")
+            .bearer_auth(&key)
+            .json(&json!({"text": "hi"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["x-ratelimit-limit"], "3");
-        assert_eq!(r.headers()["x-ratelimit-remaining"], expected_remaining.to_string().as_str());
-        let reset: u64 = r.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        assert_eq!(
+            r.headers()["x-ratelimit-remaining"],
+            expected_remaining.to_string().as_str()
+        );
+        let reset: u64 = r.headers()["x-ratelimit-reset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=60).contains(&reset));
     }
-    let r = s.post("/api/v1/analyze").bearer_auth(&key).json(&json!({"text": "hi"})).send().await.unwrap();
-    let retry_after: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let r = s
+        .post("/api/v1/analyze")
+        .bearer_auth(&key)
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry_after));
     assert_eq!(r.headers()["x-ratelimit-remaining"], "0");
     assert_error(r, 429, "rate_limited").await;
@@ -49,7 +72,13 @@ async fn tiers_and_anonymous_callers_have_configured_budgets() {
     assert_eq!(call(None).await.unwrap().status(), 200);
     assert_eq!(call(None).await.unwrap().status(), 429);
     // Unlimited keys carry no limit headers.
-    let r = s.post("/api/v1/analyze").bearer_auth(&s.admin_key).json(&json!({"text": "hi"})).send().await.unwrap();
+    let r = s
+        .post("/api/v1/analyze")
+        .bearer_auth(&s.admin_key)
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert!(!r.headers().contains_key("x-ratelimit-limit"));
     s.stop().await;
