@@ -65,11 +65,12 @@ impl EnhanceCache {
         compute: impl FnOnce() -> Enhancement,
     ) -> (Arc<Enhancement>, CacheOutcome) {
         let key = fingerprint(prompt.as_str(), options);
-        if let Some(entry) = self.cache.get(&key) {
-            if entry.text == prompt.as_str() && entry.options == *options {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                return (entry.enhancement.clone(), CacheOutcome::Hit);
-            }
+        if let Some(entry) = self.cache.get(&key)
+            && entry.text == prompt.as_str()
+            && entry.options == *options
+        {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return (entry.enhancement.clone(), CacheOutcome::Hit);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let enhancement = Arc::new(compute());

@@ -54,7 +54,7 @@ impl Server {
     pub async fn bind(config: ServerConfig) -> Result<Self, ServerError> {
         let store = bp_store::open(&config.store).await?;
         let engine = Arc::new(Engine::new()?);
-        let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer.clone());
+        let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer);
         let addr = config.addr;
         let listener = TcpListener::bind(addr)
             .await

@@ -41,7 +41,7 @@ pub fn run(args: &DatasetArgs) -> anyhow::Result<ExitCode> {
     }
     file.write_all(out.as_bytes())?;
     file.flush()?;
-    let sampled = args.count.min(DISTINCT_SAMPLE_ROWS).max(1);
+    let sampled = args.count.clamp(1, DISTINCT_SAMPLE_ROWS);
     eprintln!(
         "wrote {} rows to {} in {:.2} s; distinct texts {:.4} of the first {sampled}",
         args.count,

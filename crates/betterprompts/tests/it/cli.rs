@@ -104,15 +104,13 @@ fn every_subcommand_has_help() {
 }
 
 fn get_status(url: &str, key: &str) -> u16 {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        reqwest::Client::new()
+        let response = reqwest::Client::new()
             .get(url)
             .bearer_auth(key)
             .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .await;
+        response.expect("server answers").status().as_u16()
     })
 }

@@ -96,8 +96,7 @@ async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<
     for t in tasks {
         let _ = t.await;
     }
-    let ids = acked.lock().await.clone();
-    ids
+    acked.lock().await.clone()
 }
 
 async fn find_missing(base: &str, key: &str, ids: &[String]) -> Vec<String> {

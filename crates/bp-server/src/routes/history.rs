@@ -77,10 +77,10 @@ pub async fn list(
             "search is limited to {MAX_SEARCH_CHARS} characters"
         )));
     }
-    if let (Some(from), Some(to)) = (params.date_from, params.date_to) {
-        if from > to {
-            return Err(ApiError::validation("date_from must not be after date_to"));
-        }
+    if let (Some(from), Some(to)) = (params.date_from, params.date_to)
+        && from > to
+    {
+        return Err(ApiError::validation("date_from must not be after date_to"));
     }
     let query = HistoryQuery {
         page,
