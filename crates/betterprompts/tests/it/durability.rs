@@ -1,8 +1,9 @@
-//! Zero data loss: every enhancement that got a 200 survives a SIGKILL of the server.
+//! Zero data loss: every enhancement that got a 200 survives the server's death.
 //!
 //! 20 000 enhances are sent concurrently; once a few thousand were acknowledged the server
-//! is killed with SIGKILL (no drain, no flush), restarted on the same storage, and every
-//! acknowledged id is looked up. A 200 promises a committed row, so none may be missing.
+//! is stopped — by SIGKILL (no drain, no flush) or by SIGTERM (graceful drain) — restarted
+//! on the same storage, and every acknowledged id is looked up. A 200 promises a committed
+//! row, so none may be missing.
 
 use crate::process::{ServerProcess, Storage, create_key};
 use std::sync::Arc;
@@ -14,23 +15,39 @@ const CONCURRENCY: usize = 64;
 /// Kill once this many were acknowledged: mid-run, with many requests in flight.
 const KILL_AFTER_ACKS: usize = 5_000;
 
+/// How the server is stopped mid-run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Kill,
+    Terminate,
+}
+
 #[test]
 fn acknowledged_enhancements_survive_sigkill_on_sqlite() {
     let dir = tempfile::tempdir().expect("temp dir");
-    survives_sigkill(&Storage::sqlite(&dir));
+    survives(&Storage::sqlite(&dir), Stop::Kill);
 }
 
 #[test]
 fn acknowledged_enhancements_survive_sigkill_on_postgres() {
-    survives_sigkill(&Storage::postgres());
+    survives(&Storage::postgres(), Stop::Kill);
 }
 
-fn survives_sigkill(storage: &Storage) {
+#[test]
+fn sigterm_drains_cleanly_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    survives(&Storage::sqlite(&dir), Stop::Terminate);
+}
+
+fn survives(storage: &Storage, stop: Stop) {
     let key = create_key(storage, &["--rate-limit", "unlimited"]);
     let server = ServerProcess::start(storage);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let base = server.base.clone();
-    let acked = runtime.block_on(load_until_killed(&base, &key, server));
+    let (acked, clean_exit) = runtime.block_on(load_until_stopped(&base, &key, server, stop));
+    if stop == Stop::Terminate {
+        assert!(clean_exit, "SIGTERM must drain and exit with status 0");
+    }
     assert!(
         acked.len() >= KILL_AFTER_ACKS,
         "only {} acknowledged",
@@ -44,7 +61,7 @@ fn survives_sigkill(storage: &Storage) {
     let restarted = ServerProcess::start(storage);
     let missing = runtime.block_on(find_missing(&restarted.base, &key, &acked));
     eprintln!(
-        "durability: {} of {REQUESTS} acknowledged before SIGKILL, {} missing after restart",
+        "durability: {} of {REQUESTS} acknowledged before {stop:?}, {} missing after restart",
         acked.len(),
         missing.len()
     );
@@ -57,7 +74,14 @@ fn survives_sigkill(storage: &Storage) {
     assert!(restarted.terminate(), "clean exit on SIGTERM");
 }
 
-async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<String> {
+/// Returns the acknowledged ids and, for SIGTERM, whether the process exited cleanly.
+async fn load_until_stopped(
+    base: &str,
+    key: &str,
+    server: ServerProcess,
+    stop: Stop,
+) -> (Vec<String>, bool) {
+    let clean_exit = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let client = reqwest::Client::new();
     let acked = Arc::new(Mutex::new(Vec::with_capacity(REQUESTS)));
     let n_acked = Arc::new(AtomicUsize::new(0));
@@ -72,6 +96,7 @@ async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<
             n_acked.clone(),
             server.clone(),
         );
+        let clean_exit = clean_exit.clone();
         let url = format!("{base}/api/v1/enhance");
         let key = key.to_owned();
         tasks.push(tokio::spawn(async move {
@@ -86,8 +111,14 @@ async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<
                 acked.lock().await.push(id.to_owned());
                 if n_acked.fetch_add(1, Ordering::SeqCst) + 1 == KILL_AFTER_ACKS {
                     let taken = server.lock().ok().and_then(|mut s| s.take());
-                    if let Some(s) = taken {
-                        s.kill();
+                    match (taken, stop) {
+                        (Some(s), Stop::Kill) => s.kill(),
+                        // Waiting for the drain blocks, so it happens off the runtime.
+                        (Some(s), Stop::Terminate) => {
+                            let clean = tokio::task::spawn_blocking(move || s.terminate()).await;
+                            clean_exit.store(matches!(clean, Ok(true)), Ordering::SeqCst);
+                        }
+                        (None, _) => {}
                     }
                 }
             }
@@ -96,7 +127,10 @@ async fn load_until_killed(base: &str, key: &str, server: ServerProcess) -> Vec<
     for t in tasks {
         let _ = t.await;
     }
-    acked.lock().await.clone()
+    (
+        acked.lock().await.clone(),
+        clean_exit.load(Ordering::SeqCst),
+    )
 }
 
 async fn find_missing(base: &str, key: &str, ids: &[String]) -> Vec<String> {
