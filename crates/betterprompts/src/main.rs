@@ -6,6 +6,11 @@ mod commands;
 
 use clap::Parser;
 
+/// mimalloc: the service allocates many short-lived strings per request across threads;
+/// measured with bench/b1-enhance-vs-hello.sh (see bench/runs/) before keeping it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
