@@ -37,14 +37,7 @@ async fn enhance_returns_the_contract_and_lands_in_history(backend: Backend) {
     assert_eq!(body["cached"], false);
     let id = body["id"].as_str().unwrap();
     // The 200 means the row is committed: it is readable at once.
-    let item = json_ok(
-        s.get(&format!("/api/v1/history/{id}"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let item = json_ok(s.get_as(&format!("/api/v1/history/{id}"), &key).await).await;
     assert_eq!(item["id"], id);
     assert_eq!(item["enhanced_text"], body["enhanced_text"]);
     assert_eq!(item["techniques_used"], body["techniques_used"]);
@@ -85,15 +78,7 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
         {"text": "Plan a three-day trip to Lisbon"},
         {"text": "x", "prefer_techniques": ["telepathy"]},
     ]});
-    let body = json_ok(
-        s.post("/api/v1/batch")
-            .bearer_auth(&key)
-            .json(&prompts)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let body = json_ok(s.post_json("/api/v1/batch", &key, &prompts).await).await;
     let results = body["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);
     assert!(results[0].is_object() && results[2].is_object());
@@ -108,12 +93,7 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
     // Each successful item is in history.
     for r in [&results[0], &results[2]] {
         let id = r["id"].as_str().unwrap();
-        let got = s
-            .get(&format!("/api/v1/history/{id}"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap();
+        let got = s.get_as(&format!("/api/v1/history/{id}"), &key).await;
         assert_eq!(got.status(), 200);
     }
     // 100 items is the most a batch takes.
@@ -121,12 +101,8 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
         .map(|i| json!({"text": format!("Explain fact number {i} about owls")}))
         .collect();
     let body = json_ok(
-        s.post("/api/v1/batch")
-            .bearer_auth(&key)
-            .json(&json!({"prompts": hundred}))
-            .send()
-            .await
-            .unwrap(),
+        s.post_json("/api/v1/batch", &key, &json!({"prompts": hundred}))
+            .await,
     )
     .await;
     assert_eq!(body["results"].as_array().unwrap().len(), 100);
@@ -151,16 +127,7 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
         let s = &s;
         let key = key.clone();
         let q = q.to_owned();
-        async move {
-            json_ok(
-                s.get(&format!("/api/v1/history?{q}"))
-                    .bearer_auth(&key)
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await
-        }
+        async move { json_ok(s.get_as(&format!("/api/v1/history?{q}"), &key).await).await }
     };
     let all = page("limit=2").await;
     assert_eq!(
@@ -200,19 +167,9 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
     assert_eq!(everything["pagination"]["total_records"], 5);
     // Delete removes it for good.
     let id = all["data"][0]["id"].as_str().unwrap();
-    let deleted = s
-        .delete(&format!("/api/v1/history/{id}"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
+    let deleted = s.delete_as(&format!("/api/v1/history/{id}"), &key).await;
     assert_eq!(deleted.status(), 204);
-    let gone = s
-        .get(&format!("/api/v1/history/{id}"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
+    let gone = s.get_as(&format!("/api/v1/history/{id}"), &key).await;
     assert_eq!(gone.status(), 404);
     s.stop().await;
 }

@@ -22,36 +22,14 @@ async fn users_never_see_each_others_rows(backend: Backend) {
         .await;
     let id = mine["id"].as_str().unwrap();
     // Bob gets 404, not 403: he cannot even learn that the row exists.
-    let r = s
-        .get(&format!("/api/v1/history/{id}"))
-        .bearer_auth(&bob)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get_as(&format!("/api/v1/history/{id}"), &bob).await;
     assert_error(r, 404, "not_found").await;
-    let r = s
-        .delete(&format!("/api/v1/history/{id}"))
-        .bearer_auth(&bob)
-        .send()
-        .await
-        .unwrap();
+    let r = s.delete_as(&format!("/api/v1/history/{id}"), &bob).await;
     assert_error(r, 404, "not_found").await;
-    let list = json_ok(
-        s.get("/api/v1/history")
-            .bearer_auth(&bob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let list = json_ok(s.get_as("/api/v1/history", &bob).await).await;
     assert_eq!(list["pagination"]["total_records"], 0);
     // Alice still has it.
-    let r = s
-        .get(&format!("/api/v1/history/{id}"))
-        .bearer_auth(&alice)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get_as(&format!("/api/v1/history/{id}"), &alice).await;
     assert_eq!(r.status(), 200);
     s.stop().await;
 }
@@ -76,12 +54,8 @@ async fn history_batch_and_feedback_need_a_key(backend: Backend) {
     assert_error(r, 401, "unauthorized").await;
     // A wrong key is refused everywhere, even where anonymous calls are fine.
     let r = s
-        .post("/api/v1/enhance")
-        .bearer_auth("bp_not_a_key")
-        .json(&json!({"text": "hi"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json("/api/v1/enhance", "bp_not_a_key", &json!({"text": "hi"}))
+        .await;
     assert_error(r, 401, "unauthorized").await;
     let r = s
         .post("/api/v1/enhance")
@@ -105,23 +79,12 @@ async fn admin_routes_need_the_admin_role(backend: Backend) {
         .await
         .unwrap();
     assert_error(r, 401, "unauthorized").await;
-    let r = s
-        .post("/api/v1/admin/keys")
-        .bearer_auth(&user)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_json("/api/v1/admin/keys", &user, &body).await;
     assert_error(r, 403, "forbidden").await;
     // A key minted by an admin works, and is stored only as a hash.
     let new_key = s.key("free", "user", None).await;
     assert!(new_key.starts_with("bp_") && new_key.len() > 40);
-    let r = s
-        .get("/api/v1/history")
-        .bearer_auth(&new_key)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get_as("/api/v1/history", &new_key).await;
     assert_eq!(r.status(), 200);
     s.stop().await;
 }
@@ -140,42 +103,18 @@ async fn feedback_once_per_user_and_item(backend: Backend) {
         .await;
     let id = item["id"].as_str().unwrap();
     let feedback = json!({"prompt_history_id": id, "rating": 5, "most_helpful_technique": "step_by_step", "comment": "great"});
-    let r = s
-        .post("/api/v1/feedback")
-        .bearer_auth(&alice)
-        .json(&feedback)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_json("/api/v1/feedback", &alice, &feedback).await;
     assert_eq!(r.status(), 201);
-    let r = s
-        .post("/api/v1/feedback")
-        .bearer_auth(&alice)
-        .json(&feedback)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_json("/api/v1/feedback", &alice, &feedback).await;
     assert_error(r, 409, "conflict").await;
-    let r = s
-        .post("/api/v1/feedback")
-        .bearer_auth(&bob)
-        .json(&feedback)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_json("/api/v1/feedback", &bob, &feedback).await;
     assert_error(r, 404, "not_found").await;
     for bad in [
         json!({"prompt_history_id": id, "rating": 0}),
         json!({"prompt_history_id": id, "rating": 6}),
         json!({"prompt_history_id": "nope", "rating": 3}),
     ] {
-        let r = s
-            .post("/api/v1/feedback")
-            .bearer_auth(&alice)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let r = s.post_json("/api/v1/feedback", &alice, &bad).await;
         assert_error(r, 400, "validation").await;
     }
     s.stop().await;

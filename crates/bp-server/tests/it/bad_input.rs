@@ -134,20 +134,10 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
         "date_from=yesterday",
         "unknown=1",
     ] {
-        let r = s
-            .get(&format!("/api/v1/history?{q}"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap();
+        let r = s.get_as(&format!("/api/v1/history?{q}"), &key).await;
         assert_error(r, 400, "validation").await;
     }
-    let r = s
-        .get("/api/v1/history/not-a-uuid")
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
+    let r = s.get_as("/api/v1/history/not-a-uuid", &key).await;
     assert_error(r, 404, "not_found").await;
     let r = s.get("/api/v1/nowhere").send().await.unwrap();
     assert_error(r, 404, "not_found").await;

@@ -110,6 +110,30 @@ impl TestServer {
         self.client.delete(self.url(path))
     }
 
+    /// `POST path` with a JSON body as `key`.
+    pub async fn post_json(&self, path: &str, key: &str, body: &Value) -> Response {
+        self.post(path)
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    /// `GET path` as `key`.
+    pub async fn get_as(&self, path: &str, key: &str) -> Response {
+        self.get(path).bearer_auth(key).send().await.expect("send")
+    }
+
+    /// `DELETE path` as `key`.
+    pub async fn delete_as(&self, path: &str, key: &str) -> Response {
+        self.delete(path)
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("send")
+    }
+
     /// A new key through the admin API.
     pub async fn key(&self, tier: &str, role: &str, rate_limit: Option<Value>) -> String {
         let mut body =

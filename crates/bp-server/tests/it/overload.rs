@@ -39,12 +39,7 @@ async fn a_full_history_queue_sheds_with_503_and_loses_nothing() {
         "a queue of 2 rows under 200 concurrent requests must shed"
     );
     assert!(!ok_ids.is_empty());
-    let listed = s
-        .get("/api/v1/history?limit=1")
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
+    let listed = s.get_as("/api/v1/history?limit=1", &key).await;
     let total = listed.json::<serde_json::Value>().await.unwrap()["pagination"]["total_records"]
         .as_u64()
         .unwrap();

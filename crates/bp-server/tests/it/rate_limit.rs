@@ -9,12 +9,8 @@ async fn a_key_with_its_own_limit_gets_429_with_headers() {
     let key = s.key("free", "user", Some(json!({"per_minute": 3}))).await;
     for expected_remaining in [2, 1, 0] {
         let r = s
-            .post("/api/v1/analyze")
-            .bearer_auth(&key)
-            .json(&json!({"text": "hi"}))
-            .send()
-            .await
-            .unwrap();
+            .post_json("/api/v1/analyze", &key, &json!({"text": "hi"}))
+            .await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["x-ratelimit-limit"], "3");
         assert_eq!(
@@ -29,12 +25,8 @@ async fn a_key_with_its_own_limit_gets_429_with_headers() {
         assert!((1..=60).contains(&reset));
     }
     let r = s
-        .post("/api/v1/analyze")
-        .bearer_auth(&key)
-        .json(&json!({"text": "hi"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json("/api/v1/analyze", &key, &json!({"text": "hi"}))
+        .await;
     let retry_after: u64 = r.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -73,12 +65,8 @@ async fn tiers_and_anonymous_callers_have_configured_budgets() {
     assert_eq!(call(None).await.unwrap().status(), 429);
     // Unlimited keys carry no limit headers.
     let r = s
-        .post("/api/v1/analyze")
-        .bearer_auth(&s.admin_key)
-        .json(&json!({"text": "hi"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json("/api/v1/analyze", &s.admin_key, &json!({"text": "hi"}))
+        .await;
     assert_eq!(r.status(), 200);
     assert!(!r.headers().contains_key("x-ratelimit-limit"));
     s.stop().await;
