@@ -55,6 +55,12 @@ pub(crate) fn id<T: FromStr<Err = UnknownName>>(column: &'static str, s: &str) -
     s.parse().map_err(|e| StoreError::corrupt(column, e))
 }
 
+/// A count or sum the database returned as a signed integer. Those are never negative, so
+/// a negative one could only be a driver bug; reading it as 0 keeps a metric from failing.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
 pub(crate) fn rate_limit_to_text(limit: Option<RateLimit>) -> Option<String> {
     limit.map(|l| match l {
         RateLimit::PerMinute(n) => n.to_string(),

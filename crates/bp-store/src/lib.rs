@@ -5,6 +5,7 @@
 //! Both backends pass one conformance suite (`tests/it`), so callers never need to know which
 //! one they hold. This crate is the only one that speaks SQL; it knows nothing of HTTP.
 
+mod aggregates;
 mod codec;
 mod error;
 mod listing;
@@ -17,8 +18,8 @@ pub mod writer;
 
 pub use error::{Cause, StoreError, StoreResult};
 pub use model::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
-    to_stored_precision,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
+    NewHistoryRow, PoolStats, RollupRow, to_stored_precision,
 };
 pub use store::{Store, StoreConfig, open};
 pub use writer::{HistoryWriter, WriterConfig, WriterHandle, WriterStats};

@@ -12,17 +12,31 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/sqlite/0001_initial.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/sqlite/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "rollups_and_feedback_stats",
+        sql: include_str!("../migrations/sqlite/0002_rollups_and_feedback_stats.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/postgres/0001_initial.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "rollups_and_feedback_stats",
+        sql: include_str!("../migrations/postgres/0002_rollups_and_feedback_stats.sql"),
+    },
+];
 
 /// The migrations of `all` newer than everything in `applied`, in order.
 pub(crate) fn pending(all: &'static [Migration], applied: &[i64]) -> Vec<&'static Migration> {
@@ -92,7 +106,15 @@ mod tests {
     #[test]
     fn pending_skips_what_is_applied() {
         assert_eq!(pending(SQLITE, &[]).len(), SQLITE.len());
-        assert!(pending(SQLITE, &[1]).is_empty());
-        assert!(pending(SQLITE, &[1, 999]).is_empty());
+        assert_eq!(
+            pending(SQLITE, &[1])
+                .iter()
+                .map(|m| m.version)
+                .collect::<Vec<_>>(),
+            [2],
+            "a 0001 database gets only what came after"
+        );
+        assert!(pending(SQLITE, &[1, 2]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 999]).is_empty());
     }
 }

@@ -123,6 +123,36 @@ impl HistoryQuery {
     }
 }
 
+/// One metric window as the server serialised it. The store keeps `payload` as opaque bytes:
+/// the format belongs to `bp-metrics`, and the store must not need to change with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupRow {
+    /// Window length in seconds: 5 (or the configured window), 60, 3600.
+    pub resolution_secs: u32,
+    /// Window start, unix microseconds (aligned by the caller).
+    pub window_start_us: i64,
+    /// Which server instance produced it (several instances share one PostgreSQL).
+    pub source: String,
+    pub payload: Vec<u8>,
+}
+
+/// Feedback over a time range, for one primary technique (the first technique of the rated
+/// history row), across all owners: the inputs of "user satisfaction" and of feedback-based
+/// "technique accuracy".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedbackStats {
+    /// The rated rows' primary technique; `None` for rows enhanced without any technique.
+    pub technique: Option<Technique>,
+    pub ratings: u64,
+    pub rating_sum: u64,
+    /// Ratings of 4 or 5.
+    pub ratings_at_least_4: u64,
+    /// Feedback rows that named a most_helpful_technique…
+    pub helpful_named: u64,
+    /// …and of those, how many named the row's primary technique.
+    pub helpful_is_primary: u64,
+}
+
 /// Connections of the backend, for the "database connections" metric.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PoolStats {

@@ -2,14 +2,17 @@
 //!
 //! A deadpool pool of tokio-postgres connections (its statistics are the pool metric). A
 //! configured schema is set as every connection's `search_path` through the startup options,
-//! so no statement names a schema and none can miss it. Statements live in `queries`.
+//! so no statement names a schema and none can miss it. Statements live in `queries`, those
+//! behind metrics and operations in `metrics`.
 
+mod metrics;
 mod queries;
 
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
+    NewHistoryRow, PoolStats, RollupRow,
 };
 use crate::store::Store;
 use bp_api::HistoryItem;
@@ -246,6 +249,42 @@ impl Store for PostgresStore {
 
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
         queries::insert_feedback(&self.client("insert feedback").await?, feedback).await
+    }
+
+    async fn count_history(&self) -> StoreResult<u64> {
+        metrics::count_history(&self.client("count history").await?).await
+    }
+
+    async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>> {
+        let client = self.client("compute feedback statistics").await?;
+        metrics::feedback_stats(&client, from_us, to_us).await
+    }
+
+    async fn upsert_rollups(&self, rows: &[RollupRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        metrics::upsert_rollups(&self.client("upsert metric rollups").await?, rows).await
+    }
+
+    async fn list_rollups(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<RollupRow>> {
+        let client = self.client("list metric rollups").await?;
+        metrics::list_rollups(&client, resolution_secs, from_us, to_us).await
+    }
+
+    async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
+        let client = self.client("prune metric rollups").await?;
+        metrics::prune_rollups(&client, resolution_secs, before_us).await
+    }
+
+    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
+        let client = self.client("find the latest metric rollup").await?;
+        metrics::latest_rollup_start(&client, resolution_secs).await
     }
 
     fn pool_stats(&self) -> PoolStats {

@@ -1,16 +1,19 @@
 //! The SQLite store: the embedded default, one file in the data directory.
 //!
 //! Writes go to one connection on a dedicated thread, reads to a few read-only connections;
-//! see `connections` for why. Statements live in `queries`.
+//! see `connections` for why. Statements live in `queries`, those behind metrics and
+//! operations in `metrics`.
 
 mod connections;
+mod metrics;
 mod queries;
 
 use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
+    NewHistoryRow, PoolStats, RollupRow,
 };
 use crate::store::Store;
 use bp_api::HistoryItem;
@@ -202,6 +205,62 @@ impl Store for SqliteStore {
         self.writer
             .run("insert feedback", move |conn| {
                 queries::insert_feedback(conn, &feedback)
+            })
+            .await
+    }
+
+    async fn count_history(&self) -> StoreResult<u64> {
+        self.readers
+            .run("count history", metrics::count_history)
+            .await
+    }
+
+    async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>> {
+        self.readers
+            .run("compute feedback statistics", move |conn| {
+                metrics::feedback_stats(conn, from_us, to_us)
+            })
+            .await
+    }
+
+    async fn upsert_rollups(&self, rows: &[RollupRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Owned for the writer thread, like history rows.
+        let rows = rows.to_vec();
+        self.writer
+            .run("upsert metric rollups", move |conn| {
+                metrics::upsert_rollups(conn, &rows)
+            })
+            .await
+    }
+
+    async fn list_rollups(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<RollupRow>> {
+        self.readers
+            .run("list metric rollups", move |conn| {
+                metrics::list_rollups(conn, resolution_secs, from_us, to_us)
+            })
+            .await
+    }
+
+    async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
+        self.writer
+            .run("prune metric rollups", move |conn| {
+                metrics::prune_rollups(conn, resolution_secs, before_us)
+            })
+            .await
+    }
+
+    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
+        self.readers
+            .run("find the latest metric rollup", move |conn| {
+                metrics::latest_rollup_start(conn, resolution_secs)
             })
             .await
     }

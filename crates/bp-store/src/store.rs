@@ -2,7 +2,8 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
+    NewHistoryRow, PoolStats, RollupRow,
 };
 use crate::{postgres, sqlite};
 use bp_api::HistoryItem;
@@ -96,8 +97,9 @@ pub async fn open(config: &StoreConfig) -> StoreResult<Arc<dyn Store>> {
     }
 }
 
-/// Persistence of history, API keys and feedback. Every method that takes an `owner` only
-/// ever sees that owner's rows.
+/// Persistence of history, API keys, feedback and metric rollups. Every method that takes an
+/// `owner` only ever sees that owner's rows; the aggregates for metrics and operations
+/// (`feedback_stats`, `count_history`) take none and cover everyone.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`, for logs and metric labels.
@@ -131,6 +133,36 @@ pub trait Store: Send + Sync + 'static {
     /// `NotFound` when the history row does not exist or is not the owner's; `Conflict` when
     /// this owner already rated it.
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord>;
+
+    /// Every history row of every owner, anonymous ones included. Exact, so it reads an
+    /// index end to end: meant for tests and operations, not for a request path.
+    async fn count_history(&self) -> StoreResult<u64>;
+
+    /// Feedback with `from_us <= created_at_us < to_us`, all owners together, one entry per
+    /// primary technique of the rated rows (the first of their techniques), ordered by
+    /// technique with `None` (rows without techniques) first; techniques nobody rated are
+    /// absent rather than zero.
+    async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>>;
+
+    /// Upsert: the same (resolution, window_start, source) replaces the payload (a restarted
+    /// instance may rewrite its last window); within one call the last row of a key wins.
+    /// All rows in one transaction.
+    async fn upsert_rollups(&self, rows: &[RollupRow]) -> StoreResult<()>;
+
+    /// Rows with `from_us <= window_start_us < to_us` at one resolution, ordered by
+    /// `window_start_us`, then `source` byte by byte.
+    async fn list_rollups(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<RollupRow>>;
+
+    /// Deletes the rows of a resolution with `window_start_us < before_us`; returns how many.
+    async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64>;
+
+    /// The newest `window_start_us` stored at a resolution (for resuming downsampling), if any.
+    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>>;
 
     /// A snapshot of the connections, for the "database connections" metric.
     fn pool_stats(&self) -> PoolStats;

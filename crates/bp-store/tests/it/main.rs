@@ -1,5 +1,6 @@
-//! Integration tests of bp-store, in one binary: the backend conformance suite and the
-//! history writer, each case run against SQLite and against PostgreSQL.
+//! Integration tests of bp-store, in one binary: the backend conformance suite (history,
+//! records, metric rollups, aggregates, migrations) and the history writer, each case run
+//! against SQLite and against PostgreSQL.
 //!
 //! A case is an `async fn(&TestDb)` written once; `conformance!` generates
 //! `sqlite::<case>` and `postgres::<case>` tests from it, so both backends answer the same
@@ -10,6 +11,9 @@ mod history;
 mod listing;
 mod open_errors;
 mod records;
+mod rollups;
+mod stats;
+mod upgrade;
 mod writer;
 
 /// Generates one module per backend with one test per case.
@@ -50,6 +54,14 @@ conformance!(
     records::feedback_rules,
     records::feedback_goes_with_its_history_row,
     records::health_and_pool_stats_are_sane,
+    rollups::rollup_upsert_replaces_the_payload,
+    rollups::rollup_listing_is_a_half_open_range_in_order,
+    rollups::rollup_prune_counts_what_it_deletes,
+    rollups::latest_rollup_start_is_per_resolution,
+    rollups::rollup_payloads_round_trip_exactly,
+    stats::feedback_stats_group_by_primary_technique,
+    stats::count_history_counts_every_owner,
+    upgrade::a_0001_database_upgrades_to_the_current_schema,
     writer::concurrent_submits_are_group_committed,
     writer::a_full_queue_rejects_without_enqueuing,
     writer::shutdown_flushes_everything_queued,

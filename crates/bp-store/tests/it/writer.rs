@@ -6,8 +6,8 @@
 use crate::harness::{TestDb, item, row};
 use bp_api::HistoryItem;
 use bp_store::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, HistoryWriter, NewApiKey, NewFeedback,
-    NewHistoryRow, PoolStats, Store, StoreError, StoreResult, WriterConfig,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, HistoryWriter, NewApiKey,
+    NewFeedback, NewHistoryRow, PoolStats, RollupRow, Store, StoreError, StoreResult, WriterConfig,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,6 +81,31 @@ impl Store for GatedStore {
     }
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
         self.inner.insert_feedback(feedback).await
+    }
+    async fn count_history(&self) -> StoreResult<u64> {
+        self.inner.count_history().await
+    }
+    async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>> {
+        self.inner.feedback_stats(from_us, to_us).await
+    }
+    async fn upsert_rollups(&self, rows: &[RollupRow]) -> StoreResult<()> {
+        self.inner.upsert_rollups(rows).await
+    }
+    async fn list_rollups(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<RollupRow>> {
+        self.inner
+            .list_rollups(resolution_secs, from_us, to_us)
+            .await
+    }
+    async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
+        self.inner.prune_rollups(resolution_secs, before_us).await
+    }
+    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
+        self.inner.latest_rollup_start(resolution_secs).await
     }
     fn pool_stats(&self) -> PoolStats {
         self.inner.pool_stats()

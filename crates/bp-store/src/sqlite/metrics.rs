@@ -1,0 +1,142 @@
+//! The SQLite statements behind metrics and operations: metric rollups, feedback statistics
+//! and the history count. Blocking functions over a connection, like `queries`.
+
+use super::Op;
+use crate::aggregates::{self, RawFeedbackStats, feedback_stats_sql};
+use crate::error::StoreResult;
+use crate::model::{FeedbackStats, RollupRow};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+pub(super) fn count_history(conn: &mut Connection) -> StoreResult<u64> {
+    const OP: &str = "count history";
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM history")
+        .op(OP)?
+        .query_row([], |row| row.get(0))
+        .op(OP)?;
+    Ok(crate::codec::count(total))
+}
+
+pub(super) fn feedback_stats(
+    conn: &mut Connection,
+    from_us: i64,
+    to_us: i64,
+) -> StoreResult<Vec<FeedbackStats>> {
+    const OP: &str = "compute feedback statistics";
+    // The primary technique is what lies between the first two commas of `,a,b,`; a row
+    // without techniques is stored as `,` and has none.
+    let raws = conn
+        .prepare_cached(feedback_stats_sql!(
+            "CASE WHEN h.techniques = ',' THEN NULL \
+             ELSE substr(h.techniques, 2, instr(substr(h.techniques, 2), ',') - 1) END",
+            "?1",
+            "?2"
+        ))
+        .op(OP)?
+        .query_map(params![from_us, to_us], |row| {
+            Ok(RawFeedbackStats {
+                technique: row.get(0)?,
+                ratings: row.get(1)?,
+                rating_sum: row.get(2)?,
+                ratings_at_least_4: row.get(3)?,
+                helpful_named: row.get(4)?,
+                helpful_is_primary: row.get(5)?,
+            })
+        })
+        .op(OP)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .op(OP)?;
+    aggregates::decode_feedback_stats(raws)
+}
+
+pub(super) fn upsert_rollups(conn: &mut Connection, rows: &[RollupRow]) -> StoreResult<()> {
+    const OP: &str = "upsert metric rollups";
+    // IMMEDIATE for the same reason as history inserts: wait for another process's write
+    // lock up front instead of failing half-way through the batch.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .op(OP)?;
+    {
+        // Row by row, so a key repeated within the call ends with its last payload.
+        let mut upsert = tx
+            .prepare_cached(
+                "INSERT INTO metric_rollups (resolution_secs, window_start_us, source, payload) \
+                 VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (resolution_secs, window_start_us, source) \
+                 DO UPDATE SET payload = excluded.payload",
+            )
+            .op(OP)?;
+        for row in rows {
+            upsert
+                .execute(params![
+                    row.resolution_secs,
+                    row.window_start_us,
+                    row.source,
+                    row.payload,
+                ])
+                .op(OP)?;
+        }
+    }
+    tx.commit().op(OP)
+}
+
+pub(super) fn list_rollups(
+    conn: &mut Connection,
+    resolution_secs: u32,
+    from_us: i64,
+    to_us: i64,
+) -> StoreResult<Vec<RollupRow>> {
+    const OP: &str = "list metric rollups";
+    // The primary key's order is the listing's order (text compares bytewise), so this is
+    // one index range scan with no sort.
+    conn.prepare_cached(
+        "SELECT window_start_us, source, payload FROM metric_rollups \
+         WHERE resolution_secs = ?1 AND window_start_us >= ?2 AND window_start_us < ?3 \
+         ORDER BY window_start_us, source",
+    )
+    .op(OP)?
+    .query_map(params![resolution_secs, from_us, to_us], |row| {
+        Ok(RollupRow {
+            resolution_secs,
+            window_start_us: row.get(0)?,
+            source: row.get(1)?,
+            payload: row.get(2)?,
+        })
+    })
+    .op(OP)?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .op(OP)
+}
+
+pub(super) fn prune_rollups(
+    conn: &mut Connection,
+    resolution_secs: u32,
+    before_us: i64,
+) -> StoreResult<u64> {
+    const OP: &str = "prune metric rollups";
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM metric_rollups WHERE resolution_secs = ?1 AND window_start_us < ?2",
+        )
+        .op(OP)?
+        .execute(params![resolution_secs, before_us])
+        .op(OP)?;
+    // usize is at most 64 bits on every target we build for.
+    Ok(deleted as u64)
+}
+
+pub(super) fn latest_rollup_start(
+    conn: &mut Connection,
+    resolution_secs: u32,
+) -> StoreResult<Option<i64>> {
+    const OP: &str = "find the latest metric rollup";
+    // ORDER BY ... LIMIT 1 reads one entry at the end of the primary key's range.
+    conn.prepare_cached(
+        "SELECT window_start_us FROM metric_rollups WHERE resolution_secs = ?1 \
+         ORDER BY window_start_us DESC LIMIT 1",
+    )
+    .op(OP)?
+    .query_row([resolution_secs], |row| row.get(0))
+    .optional()
+    .op(OP)
+}

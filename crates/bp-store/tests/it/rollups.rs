@@ -1,0 +1,215 @@
+//! Conformance cases for metric rollups: upsert, range listing, order, pruning, the latest
+//! window, and payloads kept byte for byte.
+
+use crate::harness::TestDb;
+use bp_store::RollupRow;
+
+fn rollup(resolution_secs: u32, window_start_us: i64, source: &str, payload: &[u8]) -> RollupRow {
+    RollupRow {
+        resolution_secs,
+        window_start_us,
+        source: source.to_owned(),
+        payload: payload.to_vec(),
+    }
+}
+
+async fn all(db: &TestDb, resolution_secs: u32) -> Vec<RollupRow> {
+    db.store
+        .list_rollups(resolution_secs, i64::MIN, i64::MAX)
+        .await
+        .expect("list")
+}
+
+pub async fn rollup_upsert_replaces_the_payload(db: &TestDb) {
+    db.store
+        .upsert_rollups(&[
+            rollup(5, 0, "a", b"first"),
+            rollup(5, 0, "b", b"other instance"),
+            rollup(60, 0, "a", b"other resolution"),
+        ])
+        .await
+        .expect("upsert");
+    // A restarted instance rewrites its last window; a new window arrives in the same call.
+    db.store
+        .upsert_rollups(&[
+            rollup(5, 0, "a", b"rewritten"),
+            rollup(5, 5_000_000, "a", b"next"),
+        ])
+        .await
+        .expect("upsert again");
+    assert_eq!(
+        all(db, 5).await,
+        [
+            rollup(5, 0, "a", b"rewritten"),
+            rollup(5, 0, "b", b"other instance"),
+            rollup(5, 5_000_000, "a", b"next"),
+        ]
+    );
+    assert_eq!(all(db, 60).await, [rollup(60, 0, "a", b"other resolution")]);
+
+    // A key repeated within one call ends with its last payload.
+    db.store
+        .upsert_rollups(&[
+            rollup(5, 0, "b", b"one"),
+            rollup(5, 0, "b", b"two"),
+            rollup(5, 0, "b", b"three"),
+        ])
+        .await
+        .expect("a repeated key is fine");
+    db.store.upsert_rollups(&[]).await.expect("nothing to do");
+    let rows = all(db, 5).await;
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1], rollup(5, 0, "b", b"three"));
+}
+
+pub async fn rollup_listing_is_a_half_open_range_in_order(db: &TestDb) {
+    // Sources whose byte order differs from a typical locale's ("B" < "a", "a-2" < "a1").
+    let sources = ["a1", "B", "a", "a-2", "é", "z"];
+    let starts = [-10_000_000, 0, 5_000_000, 10_000_000, 15_000_000];
+    let mut rows = Vec::new();
+    // Inserted newest first and in a scrambled source order, so the order must be the store's.
+    for &start in starts.iter().rev() {
+        for (i, source) in sources.iter().enumerate() {
+            let payload = format!("{start}/{source}/{i}");
+            rows.push(rollup(5, start, source, payload.as_bytes()));
+        }
+    }
+    rows.push(rollup(60, 5_000_000, "a", b"another resolution"));
+    db.store.upsert_rollups(&rows).await.expect("upsert");
+
+    let mut expected: Vec<RollupRow> = rows
+        .iter()
+        .filter(|r| r.resolution_secs == 5 && (0..10_000_000).contains(&r.window_start_us))
+        .cloned()
+        .collect();
+    // Rust's `String` order is byte order, which is what the store promises.
+    expected.sort_by(|x, y| (x.window_start_us, &x.source).cmp(&(y.window_start_us, &y.source)));
+    assert_eq!(expected.len(), 2 * sources.len());
+    assert_eq!(expected[0].source, "B");
+    let got = db.store.list_rollups(5, 0, 10_000_000).await.expect("list");
+    assert_eq!(got, expected, "from is inclusive, to exclusive");
+
+    let list = |from, to| db.store.list_rollups(5, from, to);
+    assert!(list(1, 5_000_000).await.expect("list").is_empty());
+    assert!(list(0, 0).await.expect("list").is_empty());
+    assert!(
+        list(10, 0).await.expect("list").is_empty(),
+        "an empty range"
+    );
+    assert_eq!(
+        list(-10_000_000, -9_999_999).await.expect("list").len(),
+        sources.len(),
+        "negative starts are ordinary values"
+    );
+    assert_eq!(all(db, 5).await.len(), starts.len() * sources.len());
+    assert!(all(db, 3600).await.is_empty());
+}
+
+pub async fn rollup_prune_counts_what_it_deletes(db: &TestDb) {
+    let mut rows = Vec::new();
+    for start in (0..10).map(|i| i * 5_000_000) {
+        rows.push(rollup(5, start, "a", b"x"));
+        rows.push(rollup(5, start, "b", b"y"));
+        rows.push(rollup(60, start, "a", b"z"));
+    }
+    db.store.upsert_rollups(&rows).await.expect("upsert");
+
+    assert_eq!(
+        db.store.prune_rollups(5, 0).await.expect("prune"),
+        0,
+        "nothing is older than the first window"
+    );
+    assert_eq!(
+        db.store.prune_rollups(5, 15_000_000).await.expect("prune"),
+        6,
+        "windows 0, 5 s and 10 s of two sources; the one starting at the bound stays"
+    );
+    assert_eq!(
+        db.store.prune_rollups(5, 15_000_000).await.expect("prune"),
+        0,
+        "already gone"
+    );
+    let left = all(db, 5).await;
+    assert_eq!(left.len(), 14);
+    assert_eq!(left[0].window_start_us, 15_000_000);
+    assert_eq!(all(db, 60).await.len(), 10, "other resolutions untouched");
+    assert_eq!(
+        db.store.prune_rollups(3600, i64::MAX).await.expect("prune"),
+        0
+    );
+    assert_eq!(
+        db.store.prune_rollups(60, i64::MAX).await.expect("prune"),
+        10
+    );
+    assert!(all(db, 60).await.is_empty());
+}
+
+pub async fn latest_rollup_start_is_per_resolution(db: &TestDb) {
+    assert_eq!(db.store.latest_rollup_start(5).await.expect("latest"), None);
+    db.store
+        .upsert_rollups(&[
+            rollup(5, 10_000_000, "a", b""),
+            rollup(5, 20_000_000, "b", b""),
+            rollup(5, 15_000_000, "c", b""),
+            rollup(60, 60_000_000, "a", b""),
+            rollup(60, -60_000_000, "a", b""),
+            // Every u32 is a valid resolution.
+            rollup(u32::MAX, i64::MAX, "a", b""),
+        ])
+        .await
+        .expect("upsert");
+    let latest = |resolution| db.store.latest_rollup_start(resolution);
+    assert_eq!(latest(5).await.expect("latest"), Some(20_000_000));
+    assert_eq!(latest(60).await.expect("latest"), Some(60_000_000));
+    assert_eq!(latest(u32::MAX).await.expect("latest"), Some(i64::MAX));
+    assert_eq!(latest(3600).await.expect("latest"), None);
+
+    db.store.prune_rollups(5, 20_000_000).await.expect("prune");
+    assert_eq!(
+        latest(5).await.expect("latest"),
+        Some(20_000_000),
+        "the newest survives pruning"
+    );
+    db.store.prune_rollups(5, i64::MAX).await.expect("prune");
+    assert_eq!(latest(5).await.expect("latest"), None);
+}
+
+pub async fn rollup_payloads_round_trip_exactly(db: &TestDb) {
+    let every_byte: Vec<u8> = (0..=255).collect();
+    // 1 MiB that no compressor shortens much, with zero bytes throughout (xorshift).
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mebibyte: Vec<u8> = (0..1 << 20)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            if i % 97 == 0 { 0 } else { state as u8 }
+        })
+        .collect();
+    let payloads: [&[u8]; 7] = [
+        b"",
+        b"\0",
+        b"\0\0\0",
+        b"\xff\xfe not utf-8 \x80",
+        b"ends with a zero\0",
+        &every_byte,
+        &mebibyte,
+    ];
+    let rows: Vec<RollupRow> = payloads
+        .iter()
+        .enumerate()
+        .map(|(i, payload)| rollup(60, i as i64 * 60_000_000, "bytes", payload))
+        .collect();
+    db.store.upsert_rollups(&rows).await.expect("upsert");
+    assert_eq!(all(db, 60).await, rows);
+
+    // Replacing a large payload with an empty one, and the reverse.
+    let swapped = [
+        rollup(60, 0, "bytes", &mebibyte),
+        rollup(60, 6 * 60_000_000, "bytes", b""),
+    ];
+    db.store.upsert_rollups(&swapped).await.expect("upsert");
+    let got = all(db, 60).await;
+    assert_eq!(got[0], swapped[0]);
+    assert_eq!(got[6], swapped[1]);
+}
