@@ -21,6 +21,7 @@ command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.
 need_pkg psql postgresql postgresql-client
 need_pkg redis-server redis-server redis-tools
 need_pkg curl curl
+need_pkg promtool prometheus
 
 # PostgreSQL: running, and reachable as the test URL says.
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then

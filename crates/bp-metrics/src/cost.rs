@@ -1,0 +1,160 @@
+//! The cost model: what serving the requests cost in compute, memory and (optionally)
+//! model tokens, with the price table shown next to the result.
+//!
+//! cost per request = (CPU-seconds × USD per vCPU-second + memory GB-seconds × USD per
+//! GB-second + tokens × USD per token) / requests.
+//!
+//! Default prices are AWS Fargate on-demand, Linux/x86, us-east-1 (published at
+//! $0.04048 per vCPU-hour and $0.004445 per GB-hour), a typical cloud on-demand price
+//! for a container; a GB here is 2^30 bytes, as cloud providers bill memory. There is no
+//! default token price: it depends on the target model, so the caller sets it.
+
+use crate::snapshot::WindowSnapshot;
+use serde::{Deserialize, Serialize};
+
+const BYTES_PER_GB: f64 = (1u64 << 30) as f64;
+
+/// Prices used by the cost model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceTable {
+    pub usd_per_vcpu_second: f64,
+    pub usd_per_gb_second: f64,
+    /// Price of the target model's tokens, per million; `None` leaves tokens out.
+    pub usd_per_million_tokens: Option<f64>,
+    /// Where the prices come from, shown with every result.
+    pub source: String,
+}
+
+impl Default for PriceTable {
+    fn default() -> Self {
+        PriceTable {
+            usd_per_vcpu_second: 0.04048 / 3600.0,
+            usd_per_gb_second: 0.004445 / 3600.0,
+            usd_per_million_tokens: None,
+            source: "AWS Fargate on-demand, Linux/x86, us-east-1: $0.04048 per vCPU-hour, \
+                     $0.004445 per GB-hour"
+                .to_owned(),
+        }
+    }
+}
+
+/// What was consumed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub cpu_seconds: f64,
+    pub memory_gb_seconds: f64,
+    pub requests: u64,
+    pub tokens: u64,
+    /// Time covered by gauge readings; CPU and memory outside it are unknown, not zero.
+    pub metered_seconds: f64,
+}
+
+impl Usage {
+    /// CPU and memory from the windows' mean gauges (CPU percent is of one core), times
+    /// each window's covered time; requests from the window totals. Tokens are the
+    /// caller's to add.
+    pub fn from_snapshots(snapshots: &[WindowSnapshot]) -> Usage {
+        let mut usage = Usage::default();
+        for snapshot in snapshots {
+            usage.requests += snapshot.total.requests();
+            if let Some(gauges) = &snapshot.gauges {
+                let seconds = snapshot.covered_us as f64 / 1e6;
+                usage.cpu_seconds += gauges.mean.cpu_percent / 100.0 * seconds;
+                usage.memory_gb_seconds += gauges.mean.memory_bytes / BYTES_PER_GB * seconds;
+                usage.metered_seconds += seconds;
+            }
+        }
+        usage
+    }
+}
+
+/// The cost of a [`Usage`] at a [`PriceTable`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostReport {
+    pub prices: PriceTable,
+    pub usage: Usage,
+    pub cpu_usd: f64,
+    pub memory_usd: f64,
+    pub token_usd: f64,
+    pub total_usd: f64,
+    /// `None` without requests.
+    pub cost_per_request_usd: Option<f64>,
+}
+
+pub fn cost(usage: &Usage, prices: &PriceTable) -> CostReport {
+    let cpu_usd = usage.cpu_seconds * prices.usd_per_vcpu_second;
+    let memory_usd = usage.memory_gb_seconds * prices.usd_per_gb_second;
+    let token_usd = prices
+        .usd_per_million_tokens
+        .map_or(0.0, |per_million| usage.tokens as f64 * per_million / 1e6);
+    let total_usd = cpu_usd + memory_usd + token_usd;
+    CostReport {
+        prices: prices.clone(),
+        usage: *usage,
+        cpu_usd,
+        memory_usd,
+        token_usd,
+        total_usd,
+        cost_per_request_usd: (usage.requests > 0).then(|| total_usd / usage.requests as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infra::Gauges;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300)
+    }
+
+    #[test]
+    fn hand_computed_cost_per_request() {
+        let prices = PriceTable {
+            usd_per_vcpu_second: 0.00001,
+            usd_per_gb_second: 0.000001,
+            usd_per_million_tokens: Some(2.0),
+            source: "test".to_owned(),
+        };
+        // 50 % of a core for 10 s = 5 CPU-s; 2 GB for 10 s = 20 GB-s.
+        let usage = Usage {
+            cpu_seconds: 5.0,
+            memory_gb_seconds: 20.0,
+            requests: 100,
+            tokens: 1000,
+            metered_seconds: 10.0,
+        };
+        let report = cost(&usage, &prices);
+        assert!(close(report.cpu_usd, 5e-5));
+        assert!(close(report.memory_usd, 2e-5));
+        assert!(close(report.token_usd, 0.002)); // 1000 tokens at $2 per million
+        assert!(close(report.total_usd, 0.00207));
+        assert!(close(report.cost_per_request_usd.unwrap(), 2.07e-5));
+        assert_eq!(
+            report.prices, prices,
+            "the price table is part of the result"
+        );
+    }
+
+    #[test]
+    fn usage_comes_from_window_gauges() {
+        let mut a = WindowSnapshot::empty(0, 0, 10_000_000);
+        a.attach_gauges(&Gauges {
+            cpu_percent: 50.0,
+            memory_bytes: 2.0 * BYTES_PER_GB,
+            ..Gauges::default()
+        });
+        let b = WindowSnapshot::empty(1, 10_000_000, 20_000_000); // no reading
+        let usage = Usage::from_snapshots(&[a, b]);
+        assert!(close(usage.cpu_seconds, 5.0));
+        assert!(close(usage.memory_gb_seconds, 20.0));
+        assert!(close(usage.metered_seconds, 10.0));
+        // Defaults: 5 CPU-s and 20 GB-s at Fargate prices.
+        let default_cost = cost(&usage, &PriceTable::default()).total_usd;
+        assert!(close(
+            default_cost,
+            5.0 * 0.04048 / 3600.0 + 20.0 * 0.004445 / 3600.0
+        ));
+    }
+}

@@ -1,0 +1,111 @@
+//! The pure metrics core of BetterPrompts: recording on the hot path, mergeable
+//! histograms, time windows and rollups, queries, SLA evaluation, the cost model and the
+//! Prometheus text exposition.
+//!
+//! Pure means: no IO, no async, no clock (every time is a `u64` of microseconds since the
+//! Unix epoch passed in by the caller), no HTTP, no storage. The server owns the timer,
+//! the store persists [`WindowSnapshot::to_bytes`], and everything here is deterministic.
+//!
+//! # A metric's way through
+//!
+//! ```text
+//! Recorder::record(&Sample)        per-thread shards, no lock shared across cores
+//!     │  (every window: Recorder::close_until(now_us))
+//!     ▼
+//! WindowSnapshot (seq, start, end, series, total, users, timings)
+//!     │  .attach_gauges(&Gauges)                  caller's CPU / memory / pool reading
+//!     ├─► stream it (seq numbers are gap-free)    ├─► to_bytes() → store
+//!     ├─► Cumulative::absorb → render_prometheus  ├─► downsample(.., Minute | Hour, cap)
+//!     └─► summary / timeseries / heatmap / per_technique / evaluate_sla / cost
+//! ```
+//!
+//! # Recording
+//!
+//! A [`Sample`] is one finished request: [`Endpoint`], HTTP status (kept as its
+//! [`StatusClass`], so 4xx and 5xx stay apart), primary [`bp_api::Technique`] (optional),
+//! [`bp_api::Segment`], a [`RegionId`] from [`Recorder::region`] (at most `max_regions`
+//! names, the rest share `"other"`), [`CacheOutcome`], latency, completion time and an
+//! optional [`CallerId`] (a hash, for distinct users). [`Recorder::record_timing`] and
+//! [`Recorder::record_shared_cache`] record database / history-writer timings and Redis
+//! lookups into the same windows.
+//!
+//! Each recording thread maps to one of `shards` cache-padded mutexes (round robin on
+//! first use), so the lock it takes is its own. Per window and shard, at most
+//! `max_series` label combinations (endpoint × technique × segment × region) get their
+//! own counters and 2-digit histogram; later ones go to an overflow series and are counted
+//! in `overflowed_samples` (`bp_metrics_label_overflow_total`). The window total has its
+//! own 3-digit histogram and counts every sample.
+//!
+//! # Windows
+//!
+//! Windows last 1..=60 s and must divide a minute (default 5 s), and start at multiples of
+//! their length since the epoch. A sample belongs to the window containing its completion
+//! time; one completing exactly at a boundary belongs to the later window.
+//! [`Recorder::close_until`] returns every window that ended at or before `now`, oldest
+//! first, empty ones included, with `seq` increasing by one (from
+//! [`RecorderConfig::first_seq`]). A sample for a window already closed is counted in the
+//! oldest open window and in its `late_samples`.
+//!
+//! # Snapshots and rollups
+//!
+//! A [`WindowSnapshot`] holds per-series [`SeriesStats`] (status counts, cache hits and
+//! misses, latency histogram), the overflow series, the total, [`Timings`], shared-cache
+//! counts, [`DistinctUsers`] (exact up to 1024, then HyperLogLog) and optional
+//! [`GaugeStats`]. [`downsample`] merges snapshots into aligned minute or hour buckets:
+//! counters add, histograms merge exactly, users unite, gauges keep mean and max.
+//! `to_bytes` / `from_bytes` store a versioned JSON form with histograms as base64
+//! HdrHistogram V2.
+//!
+//! # Queries
+//!
+//! [`summary`], [`timeseries`], [`heatmap`] and [`per_technique`] take a slice of
+//! snapshots (windows or rollups) and a [`Filter`]. Percentiles always come from one
+//! merged histogram, never from averaged percentiles: without filters from the 3-digit
+//! totals, with filters from the matching 2-digit series. Gauges and users are
+//! process-wide and not narrowed by filters. `errors` are 4xx + 5xx; `server_error_rate`
+//! is 5xx only.
+//!
+//! # SLA, cost, Prometheus
+//!
+//! [`evaluate_sla`] checks [`SlaTargets`] (p50 < 100 ms, p95 < 200 ms, p99 < 500 ms,
+//! error rate < 0.1 %, availability ≥ 99.9 %, optional throughput) per window and overall,
+//! and computes the [`ErrorBudget`]. [`cost`] prices a [`Usage`] with a [`PriceTable`]
+//! (defaults: AWS Fargate on-demand) and returns the table with the result.
+//! [`Cumulative`] absorbs closed windows; [`render_prometheus`] writes the text format
+//! with buckets at 0.001 … 10 s including 0.1, 0.2 and 0.5 exactly.
+
+mod cost;
+mod error;
+mod histogram;
+mod infra;
+mod labels;
+mod prometheus;
+mod query;
+mod recorder;
+mod sla;
+mod snapshot;
+mod users;
+
+pub use cost::{CostReport, PriceTable, Usage, cost};
+pub use error::Error;
+pub use histogram::{
+    LATENCY_BUCKETS_US, LatencyHistogram, MAX_LATENCY_US, MIN_LATENCY_US, Precision,
+};
+pub use infra::{DbPoolGauges, GaugeStats, Gauges, TimingKind, Timings};
+pub use labels::{
+    CacheOutcome, CallerId, Endpoint, RegionId, RegionTable, Sample, SeriesKey, StatusClass,
+};
+pub use prometheus::{Cumulative, render as render_prometheus};
+pub use query::{
+    Filter, GroupBy, Heatmap, LatencyMs, MAX_POINTS, Metric, Summary, TechniqueRow, Timeseries,
+    TimeseriesGroup, heatmap, per_technique, summary, timeseries,
+};
+pub use recorder::{Recorder, RecorderConfig};
+pub use sla::{
+    Check, ErrorBudget, ErrorsCounted, SlaReport, SlaTargets, SlaVerdict, evaluate as evaluate_sla,
+};
+pub use snapshot::{
+    CacheCounts, FORMAT_VERSION, Resolution, Series, SeriesStats, StatusCounts, WindowSnapshot,
+    downsample,
+};
+pub use users::{DistinctUsers, EXACT_LIMIT};

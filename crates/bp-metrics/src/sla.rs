@@ -1,0 +1,320 @@
+//! SLA evaluation: each target per window, the share of compliant windows, the whole
+//! range, and the remaining error budget.
+//!
+//! Definitions (one place, so dashboards, alerts and reports agree):
+//! - latency targets are strict (`p95 < 200 ms`), read from the window's merged 3-digit
+//!   histogram (HdrHistogram's highest-equivalent value, so a breach is never hidden by
+//!   rounding down);
+//! - the error rate counts 4xx and 5xx by default (like a load tool's failed-request
+//!   rate); [`ErrorsCounted::ServerOnly`] counts 5xx only;
+//! - availability is 1 − 5xx / requests: client errors are not outages;
+//! - a window without requests has no latency or error values and meets those targets
+//!   (idle time is not a breach) but fails a throughput target, if one is set;
+//! - the error budget is the number of 5xx the availability target allows over the
+//!   requests of the period the caller passes (30 days by convention).
+
+use crate::query::{Filter, rate_per_second};
+use crate::snapshot::{SeriesStats, WindowSnapshot};
+use serde::{Deserialize, Serialize};
+
+/// Which responses count as errors for the error-rate target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorsCounted {
+    #[default]
+    ClientAndServer,
+    ServerOnly,
+}
+
+/// The SLA of the product plan; every field configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SlaTargets {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    /// Exclusive upper bound, as a fraction (0.001 = 0.1 %).
+    pub max_error_rate: f64,
+    pub errors_counted: ErrorsCounted,
+    /// Inclusive lower bound, as a fraction (0.999 = 99.9 %).
+    pub availability: f64,
+    /// Sustained-throughput target. `None` by default: it is a capacity target that only
+    /// a load test offering that rate can check; on ordinary traffic every quiet window
+    /// would fail it.
+    pub min_throughput_rps: Option<f64>,
+}
+
+impl Default for SlaTargets {
+    fn default() -> Self {
+        SlaTargets {
+            p50_ms: 100.0,
+            p95_ms: 200.0,
+            p99_ms: 500.0,
+            max_error_rate: 0.001,
+            errors_counted: ErrorsCounted::ClientAndServer,
+            availability: 0.999,
+            min_throughput_rps: None,
+        }
+    }
+}
+
+/// One target checked: its value (`None` without requests), the target, and the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub value: Option<f64>,
+    pub target: f64,
+    pub met: bool,
+}
+
+/// Every target checked over one window (or over a whole range).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlaVerdict {
+    pub start_unix_us: u64,
+    pub end_unix_us: u64,
+    pub requests: u64,
+    pub p50_ms: Check,
+    pub p95_ms: Check,
+    pub p99_ms: Check,
+    pub error_rate: Check,
+    pub availability: Check,
+    pub throughput_rps: Option<Check>,
+    /// All targets met.
+    pub compliant: bool,
+}
+
+/// The remaining error budget of an availability target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBudget {
+    pub availability_target: f64,
+    pub requests: u64,
+    /// 5xx responses.
+    pub failed_requests: u64,
+    /// (1 − target) × requests.
+    pub allowed_failures: f64,
+    /// allowed − failed; negative once overspent.
+    pub remaining_failures: f64,
+    /// remaining / allowed (1 with no requests yet); negative once overspent.
+    pub remaining_ratio: f64,
+    pub exhausted: bool,
+}
+
+impl ErrorBudget {
+    pub fn compute(requests: u64, failed_requests: u64, availability_target: f64) -> ErrorBudget {
+        let allowed_failures = (1.0 - availability_target) * requests as f64;
+        let remaining_failures = allowed_failures - failed_requests as f64;
+        let remaining_ratio = if allowed_failures > 0.0 {
+            remaining_failures / allowed_failures
+        } else if failed_requests == 0 {
+            1.0
+        } else {
+            -1.0
+        };
+        ErrorBudget {
+            availability_target,
+            requests,
+            failed_requests,
+            allowed_failures,
+            remaining_failures,
+            remaining_ratio,
+            exhausted: remaining_failures < 0.0 || (allowed_failures <= 0.0 && failed_requests > 0),
+        }
+    }
+}
+
+/// The SLA over a range of snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlaReport {
+    pub targets: SlaTargets,
+    pub windows: Vec<SlaVerdict>,
+    pub compliant_windows: u64,
+    /// compliant / all windows (1 with no windows).
+    pub compliance_ratio: f64,
+    /// The targets checked once over everything merged.
+    pub overall: SlaVerdict,
+    /// Over the requests of `snapshots`: pass the last 30 days for the usual budget.
+    pub error_budget: ErrorBudget,
+}
+
+/// Checks `targets` on each snapshot and on the whole range, for the requests `filter`
+/// selects.
+pub fn evaluate(snapshots: &[WindowSnapshot], targets: &SlaTargets, filter: &Filter) -> SlaReport {
+    let mut all = SeriesStats::new(filter.precision());
+    let mut covered_us = 0;
+    let windows: Vec<SlaVerdict> = snapshots
+        .iter()
+        .map(|snapshot| {
+            let mut stats = SeriesStats::new(filter.precision());
+            filter.select(snapshot, &mut stats);
+            all.merge(&stats);
+            covered_us += snapshot.covered_us;
+            let span = (snapshot.start_unix_us, snapshot.end_unix_us);
+            verdict(&stats, snapshot.covered_us, span, targets)
+        })
+        .collect();
+    let compliant_windows = windows.iter().filter(|w| w.compliant).count() as u64;
+    let span = (
+        snapshots.iter().map(|s| s.start_unix_us).min().unwrap_or(0),
+        snapshots.iter().map(|s| s.end_unix_us).max().unwrap_or(0),
+    );
+    SlaReport {
+        targets: *targets,
+        compliance_ratio: if windows.is_empty() {
+            1.0
+        } else {
+            compliant_windows as f64 / windows.len() as f64
+        },
+        compliant_windows,
+        windows,
+        overall: verdict(&all, covered_us, span, targets),
+        error_budget: ErrorBudget::compute(all.requests(), all.errors_5xx(), targets.availability),
+    }
+}
+
+fn verdict(
+    stats: &SeriesStats,
+    covered_us: u64,
+    (start_unix_us, end_unix_us): (u64, u64),
+    targets: &SlaTargets,
+) -> SlaVerdict {
+    let requests = stats.requests();
+    let below = |value: Option<f64>, target: f64| Check {
+        value,
+        target,
+        met: value.is_none_or(|v| v < target),
+    };
+    let latency_ms = |q: f64| stats.latency.quantile_us(q).map(|us| us as f64 / 1000.0);
+    let per_request = |count: u64| (requests > 0).then(|| count as f64 / requests as f64);
+    let errors = match targets.errors_counted {
+        ErrorsCounted::ClientAndServer => stats.errors_4xx() + stats.errors_5xx(),
+        ErrorsCounted::ServerOnly => stats.errors_5xx(),
+    };
+    let availability = per_request(stats.errors_5xx()).map(|failed| 1.0 - failed);
+    let throughput_rps = targets.min_throughput_rps.map(|target| {
+        let value = rate_per_second(requests, covered_us);
+        Check {
+            value: Some(value),
+            target,
+            met: value >= target,
+        }
+    });
+    let p50_ms = below(latency_ms(0.50), targets.p50_ms);
+    let p95_ms = below(latency_ms(0.95), targets.p95_ms);
+    let p99_ms = below(latency_ms(0.99), targets.p99_ms);
+    let error_rate = below(per_request(errors), targets.max_error_rate);
+    let availability = Check {
+        value: availability,
+        target: targets.availability,
+        met: availability.is_none_or(|a| a >= targets.availability),
+    };
+    let compliant = [p50_ms, p95_ms, p99_ms, error_rate, availability]
+        .iter()
+        .chain(throughput_rps.iter())
+        .all(|c| c.met);
+    SlaVerdict {
+        start_unix_us,
+        end_unix_us,
+        requests,
+        p50_ms,
+        p95_ms,
+        p99_ms,
+        error_rate,
+        availability,
+        throughput_rps,
+        compliant,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labels::{CacheOutcome, StatusClass};
+
+    /// A window of `ok` fast 200s, `client` 404s and `server` 500s, plus `slow` 200s at
+    /// 300 ms.
+    fn window(seq: u64, ok: u64, slow: u64, client: u64, server: u64) -> WindowSnapshot {
+        let start = seq * 5_000_000;
+        let mut w = WindowSnapshot::empty(seq, start, start + 5_000_000);
+        let mut add = |class: StatusClass, latency_us: u64, n: u64| {
+            for _ in 0..n {
+                w.total.record(class, CacheOutcome::Bypass, latency_us);
+            }
+        };
+        add(StatusClass::Success, 10_000, ok);
+        add(StatusClass::Success, 300_000, slow);
+        add(StatusClass::ClientError, 10_000, client);
+        add(StatusClass::ServerError, 10_000, server);
+        w
+    }
+
+    #[test]
+    fn each_target_is_checked_per_window() {
+        let targets = SlaTargets::default();
+        let windows = [
+            window(0, 1000, 0, 0, 0),  // clean
+            window(1, 980, 20, 0, 0),  // 2 % at 300 ms: p99 300 ms < 500, p95 10 ms: compliant
+            window(2, 900, 100, 0, 0), // 10 % slow: p95 = 300 ms >= 200 ms
+            window(3, 998, 0, 2, 0),   // 0.2 % 4xx: error rate breached, availability not
+            window(4, 998, 0, 0, 2),   // 0.2 % 5xx: both breached
+            window(5, 0, 0, 0, 0),     // idle: compliant
+        ];
+        let report = evaluate(&windows, &targets, &Filter::default());
+        let compliant: Vec<bool> = report.windows.iter().map(|w| w.compliant).collect();
+        assert_eq!(compliant, [true, true, false, false, false, true]);
+        let w2 = &report.windows[2];
+        assert!(!w2.p95_ms.met && w2.p99_ms.met && w2.p50_ms.met);
+        assert!((w2.p95_ms.value.unwrap() - 300.0).abs() <= 300.0 / 1024.0 + 1e-9);
+        let w3 = &report.windows[3];
+        assert!(!w3.error_rate.met && w3.availability.met);
+        assert_eq!(w3.error_rate.value, Some(0.002));
+        let w4 = &report.windows[4];
+        assert!(!w4.availability.met);
+        assert_eq!(w4.availability.value, Some(0.998));
+        assert_eq!(report.windows[5].p50_ms.value, None);
+        assert_eq!(report.compliant_windows, 3);
+        assert_eq!(report.compliance_ratio, 0.5);
+
+        // Counting only 5xx, the 4xx window passes.
+        let server_only = SlaTargets {
+            errors_counted: ErrorsCounted::ServerOnly,
+            ..targets
+        };
+        let report = evaluate(&windows, &server_only, &Filter::default());
+        assert!(report.windows[3].compliant);
+
+        // A throughput target: 1000 requests in 5 s is 200 req/s.
+        let with_rate = SlaTargets {
+            min_throughput_rps: Some(150.0),
+            ..targets
+        };
+        let report = evaluate(&windows[..1], &with_rate, &Filter::default());
+        assert_eq!(report.windows[0].throughput_rps.unwrap().value, Some(200.0));
+        assert!(report.windows[0].compliant);
+        let idle = evaluate(&windows[5..], &with_rate, &Filter::default());
+        assert!(!idle.windows[0].compliant, "idle fails a throughput target");
+    }
+
+    #[test]
+    fn error_budget_arithmetic() {
+        // 99.9 % of 1 000 000 requests allows 1000 failures; 400 spent leaves 600 (60 %).
+        let budget = ErrorBudget::compute(1_000_000, 400, 0.999);
+        assert!((budget.allowed_failures - 1000.0).abs() < 1e-6);
+        assert!((budget.remaining_failures - 600.0).abs() < 1e-6);
+        assert!((budget.remaining_ratio - 0.6).abs() < 1e-9);
+        assert!(!budget.exhausted);
+        // 1500 spent: overspent by half the budget.
+        let over = ErrorBudget::compute(1_000_000, 1500, 0.999);
+        assert!((over.remaining_ratio + 0.5).abs() < 1e-9);
+        assert!(over.exhausted);
+        // Nothing served yet: the whole budget remains.
+        assert_eq!(ErrorBudget::compute(0, 0, 0.999).remaining_ratio, 1.0);
+
+        // From windows: 2 of 6 000 requests failed with 5xx.
+        let windows = [window(0, 1000, 0, 0, 0), window(1, 4998, 0, 0, 2)];
+        let report = evaluate(&windows, &SlaTargets::default(), &Filter::default());
+        assert_eq!(report.error_budget.requests, 6000);
+        assert_eq!(report.error_budget.failed_requests, 2);
+        assert!((report.error_budget.remaining_failures - 4.0).abs() < 1e-6);
+        // 1 − 2/6000 = 99.967 % >= 99.9 %, and 0.033 % errors < 0.1 %.
+        assert!(report.overall.availability.met && report.overall.error_rate.met);
+    }
+}

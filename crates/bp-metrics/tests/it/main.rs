@@ -1,0 +1,10 @@
+//! Integration tests of bp-metrics through its public API only, in one test binary.
+
+mod label_cap;
+mod match_source;
+mod percentiles;
+mod promtool;
+mod queries;
+mod rollups;
+mod support;
+mod windows;
