@@ -5,8 +5,9 @@
 
 use crate::error::ApiError;
 use crate::middleware::{auth, request_id};
-use crate::routes::{admin, enhance, health, history};
+use crate::routes::{admin, enhance, health, history, metrics};
 use crate::state::AppState;
+use crate::telemetry;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
@@ -25,6 +26,7 @@ use utoipa_axum::routes;
         (name = "enhance", description = "Classify and rewrite prompts"),
         (name = "history", description = "Your stored enhancements and feedback"),
         (name = "admin", description = "Administration (admin role)"),
+        (name = "metrics", description = "Performance metrics: summaries, time series, heat maps, exports, live stream"),
         (name = "ops", description = "Probes"),
     )
 )]
@@ -66,6 +68,10 @@ pub fn app(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(request_id::assign))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    telemetry::layer::record,
+                ))
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
                     ApiError::overloaded("too many requests in flight; retry shortly")
                         .into_response()
@@ -87,6 +93,12 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(history::get, history::delete))
         .routes(routes!(history::feedback))
         .routes(routes!(admin::create_key))
+        .routes(routes!(metrics::summary))
+        .routes(routes!(metrics::timeseries))
+        .routes(routes!(metrics::heatmap))
+        .routes(routes!(metrics::techniques))
+        .routes(routes!(metrics::export::export))
+        .routes(routes!(metrics::stream::stream))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -95,5 +107,6 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .nest("/api/v1", api)
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
+        .routes(routes!(metrics::prometheus))
         .with_state(state)
 }

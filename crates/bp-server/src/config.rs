@@ -1,6 +1,7 @@
 //! The server's configuration, as plain validated values (the binary builds it from flags,
 //! environment and files; this crate never reads them itself).
 
+use crate::telemetry::TelemetryConfig;
 use bp_store::{StoreConfig, WriterConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -18,6 +19,7 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Requests served at once before new ones are shed with 503.
     pub max_in_flight: usize,
+    pub telemetry: TelemetryConfig,
 }
 
 /// Requests per minute per caller.
@@ -71,6 +73,7 @@ impl ServerConfig {
             default_region: "local".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
             max_in_flight: 4096,
+            telemetry: TelemetryConfig::default(),
         }
     }
 }

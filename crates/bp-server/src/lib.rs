@@ -9,8 +9,10 @@ mod error;
 mod extract;
 mod keys;
 mod middleware;
+mod process_stats;
 mod routes;
 mod state;
+pub mod telemetry;
 
 pub use app::{app, router};
 pub use config::{CacheConfig, RateLimitConfig, ServerConfig};
@@ -24,6 +26,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use telemetry::Telemetry;
 use tokio::net::TcpListener;
 
 /// Why the server could not start or stopped with an error.
@@ -33,6 +36,8 @@ pub enum ServerError {
     Store(#[from] bp_store::StoreError),
     #[error("could not start the engine")]
     Engine(#[from] bp_engine::StartupError),
+    #[error("invalid metrics configuration")]
+    Metrics(#[from] bp_metrics::Error),
     #[error("could not bind or serve on {addr}")]
     Io {
         addr: SocketAddr,
@@ -59,7 +64,11 @@ impl Server {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ServerError::Io { addr, source })?;
-        let state = AppState::new(config, engine, store, writer);
+        let now_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+        let telemetry = Arc::new(Telemetry::new(config.telemetry.clone(), now_us)?);
+        let state = AppState::new(config, engine, store, writer, telemetry);
         Ok(Server {
             listener,
             state,
@@ -85,11 +94,18 @@ impl Server {
     ) -> Result<(), ServerError> {
         let addr = self.local_addr();
         let pruner = tokio::spawn(prune_rate_limits(self.state.clone()));
+        let writer = self.state.writer().clone();
+        let closer = telemetry::spawn_closer(telemetry::CloserInputs {
+            telemetry: self.state.telemetry_arc(),
+            store: self.state.store_arc(),
+            writer_queue_depth: Box::new(move || writer.queue_depth()),
+        });
         let service = app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         pruner.abort();
+        closer.abort();
         tracing::info!("draining the history writer");
         self.writer.shutdown().await;
         served.map_err(|source| ServerError::Io { addr, source })

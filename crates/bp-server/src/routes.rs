@@ -4,3 +4,4 @@ pub mod admin;
 pub mod enhance;
 pub mod health;
 pub mod history;
+pub mod metrics;

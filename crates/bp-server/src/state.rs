@@ -4,6 +4,7 @@ use crate::cache::EnhanceCache;
 use crate::config::ServerConfig;
 use crate::keys::hash_key;
 use crate::middleware::rate_limit::RateLimiter;
+use crate::telemetry::Telemetry;
 use bp_engine::Engine;
 use bp_store::{ApiKeyRecord, HistoryWriter, Store, StoreResult};
 use moka::future::Cache;
@@ -25,6 +26,7 @@ struct Shared {
     cache: EnhanceCache,
     keys: Cache<String, Option<Arc<ApiKeyRecord>>>,
     limiter: RateLimiter,
+    telemetry: Arc<Telemetry>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
         engine: Arc<Engine>,
         store: Arc<dyn Store>,
         writer: HistoryWriter,
+        telemetry: Arc<Telemetry>,
     ) -> Self {
         AppState(Arc::new(Shared {
             cache: EnhanceCache::new(config.cache),
@@ -41,6 +44,7 @@ impl AppState {
                 .time_to_live(KEY_CACHE_TTL)
                 .build(),
             limiter: RateLimiter::default(),
+            telemetry,
             config,
             engine,
             store,
@@ -66,6 +70,18 @@ impl AppState {
 
     pub fn cache(&self) -> &EnhanceCache {
         &self.0.cache
+    }
+
+    pub fn telemetry_arc(&self) -> Arc<Telemetry> {
+        self.0.telemetry.clone()
+    }
+
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.0.telemetry
+    }
+
+    pub fn store_arc(&self) -> Arc<dyn Store> {
+        self.0.store.clone()
     }
 
     pub fn limiter(&self) -> &RateLimiter {

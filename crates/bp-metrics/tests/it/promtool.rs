@@ -88,7 +88,10 @@ fn exposition_has_help_type_and_sla_buckets() {
 fn promtool_check_metrics_passes() {
     let promtool = Path::new("/usr/bin/promtool");
     // No skipping: scripts/test.sh installs it; a missing tool is a failed check.
-    assert!(promtool.exists(), "/usr/bin/promtool is missing: apt-get install prometheus");
+    assert!(
+        promtool.exists(),
+        "/usr/bin/promtool is missing: apt-get install prometheus"
+    );
     let mut child = Command::new(promtool)
         .args(["check", "metrics"])
         .stdin(Stdio::piped())

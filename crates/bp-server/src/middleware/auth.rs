@@ -5,11 +5,13 @@
 use super::rate_limit::{Decision, Subject};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::telemetry::layer::CallerTags;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bp_api::{ErrorCode, RateLimit, Role, Segment, Tier};
+use bp_metrics::CallerId;
 use bp_store::ApiKeyRecord;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -63,8 +65,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         set_headers(response.headers_mut(), &d);
         return response;
     }
+    let tags = CallerTags {
+        segment: caller.segment,
+        caller: caller_id(caller.key.as_deref().map(|k| k.id), ip),
+    };
     req.extensions_mut().insert(caller);
     let mut response = next.run(req).await;
+    response.extensions_mut().insert(tags);
     if let Some(d) = decision {
         set_headers(response.headers_mut(), &d);
     }
@@ -101,6 +108,17 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErr
         key: Some(key),
         region,
     })
+}
+
+/// An opaque id for "concurrent users": the key's id, or the IP of anonymous callers.
+fn caller_id(key: Option<uuid::Uuid>, ip: IpAddr) -> CallerId {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    match key {
+        Some(id) => id.hash(&mut h),
+        None => ip.hash(&mut h),
+    }
+    CallerId(h.finish())
 }
 
 /// `X-Region` tags metrics, so it must stay a short, low-cardinality token.

@@ -3,19 +3,22 @@
 //! An enhancement is acknowledged only after its history row committed: the handler hands
 //! the row to the group-commit writer and awaits that transaction.
 
-use crate::cache::CacheOutcome;
+use crate::cache::CacheOutcome as CacheLookup;
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::middleware::auth::Caller;
 use crate::state::AppState;
+use crate::telemetry::layer::EngineTags;
 use axum::Extension;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use bp_api::limits::MAX_BATCH_ITEMS;
 use bp_api::{
     AnalyzeRequest, AnalyzeResponse, BatchItemError, BatchRequest, BatchResponse, EnhanceRequest,
     EnhanceResponse, ErrorBody, HistoryItem, TechniqueInfo,
 };
 use bp_engine::{EnhanceOptions, PromptText};
+use bp_metrics::CacheOutcome;
 use bp_store::NewHistoryRow;
 use serde::Deserialize;
 use std::time::Instant;
@@ -41,10 +44,20 @@ pub async fn enhance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Json(request): Json<EnhanceRequest>,
-) -> Result<axum::Json<EnhanceResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let (response, row) = prepare(&state, &caller, request)?;
     state.writer().submit(vec![row])?.await?;
-    Ok(axum::Json(response))
+    let tags = EngineTags {
+        technique: response.techniques_used.first().copied(),
+        cache: if response.cached {
+            CacheOutcome::Hit
+        } else {
+            CacheOutcome::Miss
+        },
+    };
+    let mut http = axum::Json(response).into_response();
+    http.extensions_mut().insert(tags);
+    Ok(http)
 }
 
 /// Items are parsed one by one so a bad item is reported at its index instead of failing
@@ -149,7 +162,7 @@ fn prepare(
         techniques_used: item.techniques_used.clone(),
         confidence: item.confidence,
         processing_time_ms,
-        cached: outcome == CacheOutcome::Hit,
+        cached: outcome == CacheLookup::Hit,
     };
     let row = NewHistoryRow {
         owner: caller.key.as_ref().map(|k| k.id),

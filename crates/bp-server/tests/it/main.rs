@@ -10,6 +10,7 @@ mod harness;
 mod api;
 mod auth;
 mod bad_input;
+mod metrics;
 mod openapi;
 mod overload;
 mod rate_limit;

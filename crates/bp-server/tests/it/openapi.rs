@@ -13,6 +13,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/techniques"),
     ("post", "/api/v1/feedback"),
     ("post", "/api/v1/admin/keys"),
+    ("get", "/api/v1/metrics/summary"),
+    ("get", "/api/v1/metrics/timeseries"),
+    ("get", "/api/v1/metrics/heatmap"),
+    ("get", "/api/v1/metrics/techniques"),
+    ("get", "/api/v1/metrics/export"),
+    ("get", "/api/v1/metrics/stream"),
+    ("get", "/metrics"),
     ("get", "/health"),
     ("get", "/ready"),
 ];

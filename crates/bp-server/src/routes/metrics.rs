@@ -1,0 +1,261 @@
+//! The metrics query API (`/api/v1/metrics/*`), the Prometheus exposition (`/metrics`), and
+//! the live stream. Every number comes from closed windows: rollups in the store for ranges,
+//! the in-memory ring for the stream. Percentiles are always read from merged histograms.
+
+pub mod export;
+pub mod range;
+pub mod stream;
+
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use bp_api::ErrorBody;
+use bp_metrics::{
+    CostReport, GroupBy, Heatmap, Metric, PriceTable, SlaReport, SlaTargets, Summary, TechniqueRow,
+    Timeseries, Usage, WindowSnapshot,
+};
+use range::{RangeParams, Window};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use utoipa::{IntoParams, ToSchema};
+
+/// `GET /api/v1/metrics/summary`: everything the overview cards show, for one range.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryResponse {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub summary: Summary,
+    #[schema(value_type = Object)]
+    pub sla: SlaReport,
+    pub cost_per_request_usd: Option<f64>,
+    #[schema(value_type = Object)]
+    pub cost: CostReport,
+    pub satisfaction: Satisfaction,
+    pub technique_accuracy: TechniqueAccuracy,
+    /// The resolution the range was read at, in seconds.
+    pub resolution_seconds: u32,
+}
+
+/// From feedback ratings in the range.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Satisfaction {
+    pub ratings: u64,
+    pub mean_rating: Option<f64>,
+    /// Share of ratings of 4 or 5.
+    pub share_at_least_4: Option<f64>,
+}
+
+/// Technique accuracy from its two sources, kept apart.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct TechniqueAccuracy {
+    /// Client-side accuracy reported by load-generator runs (labelled traffic); `None`
+    /// until a run reports it.
+    pub labelled: Option<f64>,
+    /// Share of rated requests whose rating was 4 or 5.
+    pub feedback_rated_helpful: Option<f64>,
+    /// Of feedback naming a most helpful technique, the share naming the primary one.
+    pub feedback_primary_agreement: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/metrics/summary", tag = "metrics", params(RangeParams),
+    responses((status = 200, description = "Summary of the range", body = SummaryResponse),
+              (status = 400, description = "Invalid range or filter", body = ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    Query(params): Query<RangeParams>,
+) -> Result<axum::Json<SummaryResponse>, ApiError> {
+    let window = params.window(window_secs(&state))?;
+    let filter = params.filter()?;
+    let snapshots = load(&state, &window).await?;
+    let summary = bp_metrics::summary(&snapshots, &filter);
+    let sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
+    let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
+    let cost_per_request_usd = cost.cost_per_request_usd;
+    let feedback = state
+        .store()
+        .feedback_stats(window.from_us_i64(), window.to_us_i64())
+        .await?;
+    let (satisfaction, accuracy) = from_feedback(&feedback);
+    Ok(axum::Json(SummaryResponse {
+        summary,
+        sla,
+        cost_per_request_usd,
+        cost,
+        satisfaction,
+        technique_accuracy: accuracy,
+        resolution_seconds: window.resolution_secs,
+    }))
+}
+
+fn from_feedback(rows: &[bp_store::FeedbackStats]) -> (Satisfaction, TechniqueAccuracy) {
+    let ratings: u64 = rows.iter().map(|r| r.ratings).sum();
+    let sum: u64 = rows.iter().map(|r| r.rating_sum).sum();
+    let good: u64 = rows.iter().map(|r| r.ratings_at_least_4).sum();
+    let named: u64 = rows.iter().map(|r| r.helpful_named).sum();
+    let agree: u64 = rows.iter().map(|r| r.helpful_is_primary).sum();
+    let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
+    (
+        Satisfaction {
+            ratings,
+            mean_rating: ratio(sum, ratings),
+            share_at_least_4: ratio(good, ratings),
+        },
+        TechniqueAccuracy {
+            labelled: None,
+            feedback_rated_helpful: ratio(good, ratings),
+            feedback_primary_agreement: ratio(agree, named),
+        },
+    )
+}
+
+/// Read beside [`RangeParams`] from the same query string.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TimeseriesParams {
+    /// What to plot (default `throughput_rps`): requests, throughput_rps, errors, error_rate,
+    /// latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …
+    #[param(value_type = Option<String>)]
+    metric: Option<Metric>,
+    /// Seconds per point (default: the resolution of the range).
+    step: Option<u64>,
+    /// technique, segment, region or endpoint.
+    #[param(value_type = Option<String>)]
+    group_by: Option<GroupBy>,
+}
+
+#[utoipa::path(get, path = "/metrics/timeseries", tag = "metrics", params(RangeParams, TimeseriesParams),
+    responses((status = 200, description = "One line per group", body = Object),
+              (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn timeseries(
+    State(state): State<AppState>,
+    Query(range): Query<RangeParams>,
+    Query(params): Query<TimeseriesParams>,
+) -> Result<axum::Json<Timeseries>, ApiError> {
+    let window = range.window(window_secs(&state))?;
+    let filter = range.filter()?;
+    let snapshots = load(&state, &window).await?;
+    let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+    let metric = params.metric.unwrap_or(Metric::ThroughputRps);
+    bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter)
+        .map(axum::Json)
+        .map_err(|e| ApiError::validation(e.to_string()))
+}
+
+/// Read beside [`RangeParams`] from the same query string.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HeatmapParams {
+    /// Seconds per column (default: the resolution of the range).
+    step: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/metrics/heatmap", tag = "metrics", params(RangeParams, HeatmapParams),
+    responses((status = 200, description = "Latency buckets × time", body = Object),
+              (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn heatmap(
+    State(state): State<AppState>,
+    Query(range): Query<RangeParams>,
+    Query(params): Query<HeatmapParams>,
+) -> Result<axum::Json<Heatmap>, ApiError> {
+    let window = range.window(window_secs(&state))?;
+    let filter = range.filter()?;
+    let snapshots = load(&state, &window).await?;
+    let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+    bp_metrics::heatmap(&snapshots, step, &filter)
+        .map(axum::Json)
+        .map_err(|e| ApiError::validation(e.to_string()))
+}
+
+/// One row of the technique comparison.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TechniqueReport {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub traffic: TechniqueRow,
+    pub satisfaction: Satisfaction,
+    pub feedback_primary_agreement: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/metrics/techniques", tag = "metrics", params(RangeParams),
+    responses((status = 200, description = "Per technique: requests, latency, errors, satisfaction", body = Vec<TechniqueReport>),
+              (status = 400, description = "Invalid parameters", body = ErrorBody)))]
+pub async fn techniques(
+    State(state): State<AppState>,
+    Query(params): Query<RangeParams>,
+) -> Result<axum::Json<Vec<TechniqueReport>>, ApiError> {
+    let window = params.window(window_secs(&state))?;
+    let filter = params.filter()?;
+    let snapshots = load(&state, &window).await?;
+    let feedback = state
+        .store()
+        .feedback_stats(window.from_us_i64(), window.to_us_i64())
+        .await?;
+    let rows = bp_metrics::per_technique(&snapshots, &filter)
+        .into_iter()
+        .map(|traffic| {
+            let mine: Vec<_> = feedback
+                .iter()
+                .filter(|f| f.technique.map_or("none", |t| t.as_str()) == traffic.technique)
+                .copied()
+                .collect();
+            let (satisfaction, accuracy) = from_feedback(&mine);
+            TechniqueReport {
+                traffic,
+                satisfaction,
+                feedback_primary_agreement: accuracy.feedback_primary_agreement,
+            }
+        })
+        .collect();
+    Ok(axum::Json(rows))
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "ops",
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4", body = String)))]
+pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.telemetry().prometheus_text(),
+    )
+}
+
+/// The closed windows of a range at its resolution, from the store.
+pub async fn load(state: &AppState, window: &Window) -> Result<Vec<WindowSnapshot>, ApiError> {
+    let rows = state
+        .store()
+        .list_rollups(
+            window.resolution_secs,
+            window.from_us_i64(),
+            window.to_us_i64(),
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| match WindowSnapshot::from_bytes(&r.payload) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(error = %e, start = r.window_start_us, "unreadable metrics rollup skipped");
+                None
+            }
+        })
+        .collect())
+}
+
+fn window_secs(state: &AppState) -> u32 {
+    u32::try_from(state.telemetry().config().window.as_secs()).unwrap_or(5)
+}
+
+/// The resolution a range is read at: fine for short ranges, coarse for long ones, so a
+/// query never merges more than a few thousand windows.
+pub fn resolution_for(range: Duration, window_secs: u32) -> u32 {
+    match range.as_secs() {
+        s if s <= 2 * 3600 => window_secs,
+        s if s <= 3 * 24 * 3600 => 60,
+        _ => 3600,
+    }
+}

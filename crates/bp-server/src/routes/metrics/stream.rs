@@ -1,0 +1,168 @@
+//! `GET /api/v1/metrics/stream`: a WebSocket that pushes every closed window as soon as it
+//! closes. `?since=SEQ` resumes after a reconnect (from memory, or from the stored rollups
+//! for older windows); a `{"type":"filter",...}` message narrows what the client gets. A
+//! client that cannot keep up is disconnected — it resumes with `since` — so it never
+//! slows the others or the API.
+
+use super::range::RangeParams;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::state::AppState;
+use crate::telemetry::LiveWindow;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use bp_metrics::{Filter, SlaReport, SlaTargets, Summary, WindowSnapshot};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// A client that takes longer than this to accept one message is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Read beside [`RangeParams`] (the initial filter) from the same query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct StreamParams {
+    /// Resume after this window: everything newer is sent first.
+    since: Option<u64>,
+}
+
+/// A message from the client.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    Filter(RangeParams),
+}
+
+/// One closed window, as the client receives it.
+#[derive(Debug, Serialize)]
+struct WindowMessage<'a> {
+    r#type: &'static str,
+    seq: u64,
+    window_start: String,
+    window_end: String,
+    #[serde(flatten)]
+    summary: &'a Summary,
+    sla: &'a SlaReport,
+}
+
+#[utoipa::path(get, path = "/metrics/stream", tag = "metrics",
+    params(("since" = Option<u64>, Query, description = "Resume after this window's seq")),
+    responses((status = 101, description = "WebSocket: one JSON message per closed window")))]
+pub async fn stream(
+    State(state): State<AppState>,
+    Query(params): Query<StreamParams>,
+    Query(range): Query<RangeParams>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let filter = range.filter()?;
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, state, params, filter)))
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut filter: Filter) {
+    // Subscribe before reading the backlog, so nothing closes unseen in between.
+    let mut live = state.telemetry().subscribe();
+    let mut last_sent = params.since;
+    for window in backlog(&state, params.since).await {
+        if !send(&mut socket, &window, &filter, &mut last_sent).await {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            received = live.recv() => match received {
+                Ok(window) => {
+                    if !send(&mut socket, &window, &filter, &mut last_sent).await {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    let _ = socket.send(Message::Text(r#"{"type":"lagged","resume":"reconnect with ?since="}"#.into())).await;
+                    return;
+                }
+                Err(RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text) {
+                        if let Ok(f) = params.filter() {
+                            filter = f;
+                        }
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+/// Windows after `since`: from the store for those older than the memory ring, then the ring.
+async fn backlog(state: &AppState, since: Option<u64>) -> Vec<LiveWindow> {
+    let Some(since) = since else {
+        return Vec::new();
+    };
+    let telemetry = state.telemetry();
+    let mut windows = Vec::new();
+    let window_us = u64::try_from(telemetry.config().window.as_micros())
+        .unwrap_or(5_000_000)
+        .max(1);
+    let oldest_live = telemetry.oldest_live_seq();
+    if oldest_live.is_none_or(|oldest| since + 1 < oldest) {
+        // seq is the window's index since the epoch, so it maps straight to a time.
+        let from_us = i64::try_from((since + 1).saturating_mul(window_us)).unwrap_or(i64::MAX);
+        let to_us = oldest_live.map_or(i64::MAX, |o| {
+            i64::try_from(o.saturating_mul(window_us)).unwrap_or(i64::MAX)
+        });
+        let resolution = u32::try_from(telemetry.config().window.as_secs()).unwrap_or(5);
+        if let Ok(rows) = state.store().list_rollups(resolution, from_us, to_us).await {
+            windows.extend(
+                rows.iter()
+                    .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
+                    .map(Arc::new),
+            );
+        }
+    }
+    windows.extend(telemetry.recent_since(since));
+    windows
+}
+
+/// Sends one window (never one already sent); false when the client is gone or too slow.
+async fn send(
+    socket: &mut WebSocket,
+    window: &WindowSnapshot,
+    filter: &Filter,
+    last_sent: &mut Option<u64>,
+) -> bool {
+    if last_sent.is_some_and(|s| window.seq <= s) {
+        return true;
+    }
+    let snapshots = std::slice::from_ref(window);
+    let summary = bp_metrics::summary(snapshots, filter);
+    let sla = bp_metrics::evaluate_sla(snapshots, &SlaTargets::default(), filter);
+    let message = WindowMessage {
+        r#type: "window",
+        seq: window.seq,
+        window_start: rfc3339(window.start_unix_us),
+        window_end: rfc3339(window.end_unix_us),
+        summary: &summary,
+        sla: &sla,
+    };
+    let Ok(text) = serde_json::to_string(&message) else {
+        return false;
+    };
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await {
+        Ok(Ok(())) => {
+            *last_sent = Some(window.seq);
+            true
+        }
+        _ => false,
+    }
+}
+
+pub fn rfc3339(unix_us: u64) -> String {
+    chrono::DateTime::from_timestamp_micros(i64::try_from(unix_us).unwrap_or(0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}

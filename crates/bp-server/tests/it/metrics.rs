@@ -1,0 +1,324 @@
+//! Metrics: the numbers match what was sent, per label, in the summary, the Prometheus
+//! counters and the stored rollups; the live stream pushes every window and resumes with
+//! `since`; exports are valid; a restart keeps the history.
+
+use crate::harness::{Backend, TestServer, json_ok};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// One-second windows keep the tests quick.
+async fn server(backend: Backend) -> TestServer {
+    TestServer::start_with(backend, |c| c.telemetry.window = Duration::from_secs(1)).await
+}
+
+/// Waits until the summary of the last minute counts `n` requests for the filter.
+async fn summary_when(s: &TestServer, query: &str, n: u64) -> Value {
+    for _ in 0..60 {
+        let body = json_ok(
+            s.get(&format!("/api/v1/metrics/summary?from=-1m&{query}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        if body["requests"].as_u64() == Some(n) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("summary never reached {n} requests for {query}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_match_source_per_label() {
+    let s = server(Backend::Sqlite).await;
+    let key = s.key("pro", "user", None).await;
+    let (n_enhance_eu, n_enhance_anon, n_analyze) = (7u64, 5u64, 3u64);
+    for i in 0..n_enhance_eu {
+        let r = s
+            .post("/api/v1/enhance")
+            .bearer_auth(&key)
+            .header("x-region", "eu-west")
+            .json(&json!({"text": format!("Translate 'hello number {i}' into French")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    for i in 0..n_enhance_anon {
+        s.enhance(
+            None,
+            json!({"text": format!("Write a short poem about rain, take {i}")}),
+        )
+        .await;
+    }
+    for _ in 0..n_analyze {
+        let r = s
+            .post("/api/v1/analyze")
+            .json(&json!({"text": "what is 2+2?"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // Per label, from the stored rollups.
+    summary_when(&s, "endpoint=enhance", n_enhance_eu + n_enhance_anon).await;
+    summary_when(&s, "endpoint=enhance&region=eu-west", n_enhance_eu).await;
+    summary_when(&s, "endpoint=enhance&segment=pro", n_enhance_eu).await;
+    summary_when(&s, "endpoint=enhance&segment=anonymous", n_enhance_anon).await;
+    summary_when(&s, "endpoint=analyze", n_analyze).await;
+    let translated = summary_when(
+        &s,
+        "endpoint=enhance&technique=few_shot&region=eu-west",
+        n_enhance_eu,
+    )
+    .await;
+    assert_eq!(translated["errors"], 0);
+    assert!(translated["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
+    for field in [
+        "throughput_rps",
+        "cache_hit_rate",
+        "cpu_percent",
+        "memory_bytes",
+        "db",
+        "satisfaction",
+        "sla",
+        "cost_per_request_usd",
+        "technique_accuracy",
+    ] {
+        assert!(
+            translated.get(field).is_some(),
+            "summary lacks {field}: {translated}"
+        );
+    }
+    // The same counts in the Prometheus exposition.
+    let text = s
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let count = |needle: &[&str]| -> u64 {
+        text.lines()
+            .filter(|l| {
+                l.starts_with("bp_http_requests_total{") && needle.iter().all(|n| l.contains(n))
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>() as u64
+    };
+    assert_eq!(
+        count(&["endpoint=\"enhance\"", "region=\"eu-west\""]),
+        n_enhance_eu
+    );
+    assert_eq!(
+        count(&["endpoint=\"enhance\"", "segment=\"anonymous\""]),
+        n_enhance_anon
+    );
+    assert_eq!(count(&["endpoint=\"analyze\""]), n_analyze);
+    assert!(
+        text.contains("le=\"0.1\"") && text.contains("le=\"0.2\"") && text.contains("le=\"0.5\"")
+    );
+    // Technique breakdown and a time series over the same range.
+    let techniques = json_ok(
+        s.get("/api/v1/metrics/techniques?from=-1m&endpoint=enhance")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let few_shot = techniques
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["technique"] == "few_shot")
+        .expect("few_shot row");
+    assert!(few_shot["requests"].as_u64().unwrap() >= n_enhance_eu);
+    let series = json_ok(
+        s.get("/api/v1/metrics/timeseries?from=-1m&metric=requests&group_by=endpoint")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let enhance_line = series["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "enhance")
+        .expect("enhance line");
+    let total: f64 = enhance_line["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_f64)
+        .sum();
+    assert_eq!(total as u64, n_enhance_eu + n_enhance_anon);
+    let heatmap = json_ok(
+        s.get("/api/v1/metrics/heatmap?from=-1m&endpoint=enhance")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!heatmap["timestamps_unix_us"].as_array().unwrap().is_empty());
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_pushes_each_window_and_resumes_with_since() {
+    let s = server(Backend::Sqlite).await;
+    let url = format!(
+        "{}/api/v1/metrics/stream",
+        s.base.replace("http://", "ws://")
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .expect("ws connects");
+    let mut seqs = Vec::new();
+    while seqs.len() < 3 {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a window within 5 s");
+        let text = message
+            .expect("open")
+            .expect("ok")
+            .into_text()
+            .expect("text");
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["type"], "window");
+        for field in [
+            "seq",
+            "window_start",
+            "window_end",
+            "requests",
+            "latency_ms",
+            "sla",
+        ] {
+            assert!(body.get(field).is_some(), "{field} missing: {body}");
+        }
+        seqs.push(body["seq"].as_u64().unwrap());
+    }
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0] + 1),
+        "consecutive windows: {seqs:?}"
+    );
+    drop(socket);
+    // Reconnect as if we had only seen the first: the two after it come first, in order.
+    let resume = format!("{url}?since={}", seqs[0]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(resume.as_str())
+        .await
+        .unwrap();
+    let mut resumed = Vec::new();
+    while resumed.len() < 3 {
+        let text = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap()
+            .into_text()
+            .unwrap();
+        resumed.push(
+            serde_json::from_str::<Value>(&text).unwrap()["seq"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        &resumed[..2],
+        &seqs[1..3],
+        "missed windows first, none lost, none repeated"
+    );
+    assert_eq!(resumed[2], resumed[1] + 1);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
+    let s = server(Backend::Sqlite).await;
+    for _ in 0..4 {
+        s.enhance(None, json!({"text": "Explain how rainbows form"}))
+            .await;
+    }
+    summary_when(&s, "endpoint=enhance", 4).await;
+    let csv = s
+        .get("/api/v1/metrics/export?format=csv&from=-1m")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<_> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[0], "window_start");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let requests: u64 = rows.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
+    assert!(requests >= 4);
+    let json: Value = s
+        .get("/api/v1/metrics/export?format=json&from=-1m&endpoint=enhance")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total: u64 = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 4);
+    let bad = s
+        .get("/api/v1/metrics/export?format=xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad = s
+        .get("/api/v1/metrics/summary?from=yesterday")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    // promtool accepts the exposition.
+    let text = s
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut child = std::process::Command::new("/usr/bin/promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (scripts/test.sh installs it)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s.stop().await;
+}
