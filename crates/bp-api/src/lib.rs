@@ -8,6 +8,7 @@ mod enhance;
 mod error;
 mod history;
 mod keys;
+mod load_run;
 mod taxonomy;
 
 pub use enhance::{
@@ -19,6 +20,7 @@ pub use history::{
     FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort, Pagination,
 };
 pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
+pub use load_run::{LoadRun, LoadRunReport, LoadRunState};
 pub use taxonomy::{Complexity, Intent, Technique, UnknownName};
 
 /// Limits of the API contract, shared by validation and documentation.

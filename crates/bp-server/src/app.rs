@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::middleware::{auth, request_id};
-use crate::routes::{admin, enhance, health, history, metrics};
+use crate::routes::{admin, enhance, health, history, load_runs, metrics};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::Router;
@@ -99,6 +99,8 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(metrics::techniques))
         .routes(routes!(metrics::export::export))
         .routes(routes!(metrics::stream::stream))
+        .routes(routes!(load_runs::report))
+        .routes(routes!(load_runs::list))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -4,4 +4,5 @@ pub mod admin;
 pub mod enhance;
 pub mod health;
 pub mod history;
+pub mod load_runs;
 pub mod metrics;

@@ -4,6 +4,7 @@ use crate::cache::EnhanceCache;
 use crate::config::ServerConfig;
 use crate::keys::hash_key;
 use crate::middleware::rate_limit::RateLimiter;
+use crate::routes::load_runs::LoadRuns;
 use crate::telemetry::Telemetry;
 use bp_engine::Engine;
 use bp_store::{ApiKeyRecord, HistoryWriter, Store, StoreResult};
@@ -27,6 +28,7 @@ struct Shared {
     keys: Cache<String, Option<Arc<ApiKeyRecord>>>,
     limiter: RateLimiter,
     telemetry: Arc<Telemetry>,
+    load_runs: LoadRuns,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
                 .build(),
             limiter: RateLimiter::default(),
             telemetry,
+            load_runs: LoadRuns::default(),
             config,
             engine,
             store,
@@ -82,6 +85,10 @@ impl AppState {
 
     pub fn store_arc(&self) -> Arc<dyn Store> {
         self.0.store.clone()
+    }
+
+    pub fn load_runs(&self) -> &LoadRuns {
+        &self.0.load_runs
     }
 
     pub fn limiter(&self) -> &RateLimiter {

@@ -18,7 +18,7 @@ use bp_api::{
     EnhanceResponse, ErrorBody, HistoryItem, TechniqueInfo,
 };
 use bp_engine::{EnhanceOptions, PromptText};
-use bp_metrics::CacheOutcome;
+use bp_metrics::{CacheOutcome, TimingKind};
 use bp_store::NewHistoryRow;
 use serde::Deserialize;
 use std::time::Instant;
@@ -46,7 +46,7 @@ pub async fn enhance(
     Json(request): Json<EnhanceRequest>,
 ) -> Result<Response, ApiError> {
     let (response, row) = prepare(&state, &caller, request)?;
-    state.writer().submit(vec![row])?.await?;
+    durable_write(&state, vec![row]).await?;
     let tags = EngineTags {
         technique: response.techniques_used.first().copied(),
         cache: if response.cached {
@@ -119,9 +119,24 @@ pub async fn batch(
     // All rows of a batch go into the writer together: one queue slot check, typically one
     // transaction, and nothing stored if the queue cannot take them all.
     if !rows.is_empty() {
-        state.writer().submit(rows)?.await?;
+        durable_write(&state, rows).await?;
     }
     Ok(axum::Json(BatchResponse { results, errors }))
+}
+
+/// Hands rows to the group-commit writer and waits for their transaction, recording how long
+/// the durable write took (queueing included) for the history-writer metrics.
+async fn durable_write(state: &AppState, rows: Vec<NewHistoryRow>) -> Result<(), ApiError> {
+    let started = Instant::now();
+    state.writer().submit(rows)?.await?;
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+    state
+        .telemetry()
+        .recorder()
+        .record_timing(TimingKind::WriterCommit, started.elapsed(), now_us);
+    Ok(())
 }
 
 /// Validates one request and runs the engine (through the cache).

@@ -78,7 +78,10 @@ pub async fn summary(
         .store()
         .feedback_stats(window.from_us_i64(), window.to_us_i64())
         .await?;
-    let (satisfaction, accuracy) = from_feedback(&feedback);
+    let (satisfaction, mut accuracy) = from_feedback(&feedback);
+    accuracy.labelled = state
+        .load_runs()
+        .labelled_accuracy(window.from(), window.to());
     Ok(axum::Json(SummaryResponse {
         summary,
         sla,

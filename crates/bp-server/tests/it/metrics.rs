@@ -322,3 +322,55 @@ async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
     );
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_runs_report_labelled_accuracy_to_the_summary() {
+    let s = server(Backend::Sqlite).await;
+    let report = json!({
+        "profile": "baseline", "state": "running", "started_at": chrono::Utc::now(),
+        "users": 100, "elapsed_s": 12.0, "duration_s": 360.0, "requests": 1200, "errors": 0,
+        "throughput_rps": 100.0, "p50_ms": 1.2, "p95_ms": 3.4, "p99_ms": 7.9,
+        "technique_accuracy": 0.82, "labelled_requests": 1000
+    });
+    let user = s.key("pro", "user", None).await;
+    let r = s
+        .client
+        .put(s.url("/api/v1/load-runs/run-1"))
+        .bearer_auth(&user)
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = s
+        .client
+        .put(s.url("/api/v1/load-runs/run-1"))
+        .bearer_auth(&s.admin_key)
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bad = json!({"profile": "x"});
+    let r = s
+        .client
+        .put(s.url("/api/v1/load-runs/run-2"))
+        .bearer_auth(&s.admin_key)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let runs = json_ok(s.get("/api/v1/load-runs").send().await.unwrap()).await;
+    assert_eq!(runs[0]["id"], "run-1");
+    assert_eq!(runs[0]["state"], "running");
+    let summary = json_ok(
+        s.get("/api/v1/metrics/summary?from=-5m")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(summary["technique_accuracy"]["labelled"], 0.82);
+    s.stop().await;
+}

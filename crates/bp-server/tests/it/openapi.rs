@@ -19,6 +19,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/metrics/techniques"),
     ("get", "/api/v1/metrics/export"),
     ("get", "/api/v1/metrics/stream"),
+    ("put", "/api/v1/load-runs/{id}"),
+    ("get", "/api/v1/load-runs"),
     ("get", "/metrics"),
     ("get", "/health"),
     ("get", "/ready"),

@@ -44,6 +44,14 @@ impl Window {
     pub fn to_us_i64(&self) -> i64 {
         i64::try_from(self.to_us).unwrap_or(i64::MAX)
     }
+
+    pub fn from(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.from_us_i64()).unwrap_or_default()
+    }
+
+    pub fn to(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.to_us_i64()).unwrap_or_default()
+    }
 }
 
 impl RangeParams {

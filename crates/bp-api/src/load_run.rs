@@ -1,0 +1,52 @@
+//! The state of a load-generator run, pushed to the server while it runs so the dashboard
+//! can show "load test running" with the client-side figures beside the server's.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadRunState {
+    Running,
+    Finished,
+    Aborted,
+}
+
+/// `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadRunReport {
+    /// Profile name, or `adhoc`.
+    pub profile: String,
+    pub state: LoadRunState,
+    pub started_at: DateTime<Utc>,
+    /// Virtual users now (closed model) or 0.
+    pub users: u32,
+    /// Target arrival rate now (open model), if any.
+    #[serde(default)]
+    pub target_rps: Option<f64>,
+    pub elapsed_s: f64,
+    pub duration_s: f64,
+    pub requests: u64,
+    pub errors: u64,
+    pub throughput_rps: f64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    /// Share of enhanced prompts whose primary technique was acceptable for the row's label.
+    #[serde(default)]
+    pub technique_accuracy: Option<f64>,
+    /// Requests that technique accuracy was computed over.
+    #[serde(default)]
+    pub labelled_requests: u64,
+}
+
+/// A run as the server lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LoadRun {
+    pub id: String,
+    pub updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub report: LoadRunReport,
+}
