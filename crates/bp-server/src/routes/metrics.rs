@@ -76,12 +76,12 @@ pub async fn summary(
     let cost_per_request_usd = cost.cost_per_request_usd;
     let feedback = state
         .store()
-        .feedback_stats(window.from_us_i64(), window.to_us_i64())
+        .feedback_stats(window.start_us(), window.end_us())
         .await?;
     let (satisfaction, mut accuracy) = from_feedback(&feedback);
     accuracy.labelled = state
         .load_runs()
-        .labelled_accuracy(window.from(), window.to());
+        .labelled_accuracy(window.start(), window.end());
     Ok(axum::Json(SummaryResponse {
         summary,
         sla,
@@ -194,7 +194,7 @@ pub async fn techniques(
     let snapshots = load(&state, &window).await?;
     let feedback = state
         .store()
-        .feedback_stats(window.from_us_i64(), window.to_us_i64())
+        .feedback_stats(window.start_us(), window.end_us())
         .await?;
     let rows = bp_metrics::per_technique(&snapshots, &filter)
         .into_iter()
@@ -231,11 +231,7 @@ pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn load(state: &AppState, window: &Window) -> Result<Vec<WindowSnapshot>, ApiError> {
     let rows = state
         .store()
-        .list_rollups(
-            window.resolution_secs,
-            window.from_us_i64(),
-            window.to_us_i64(),
-        )
+        .list_rollups(window.resolution_secs, window.start_us(), window.end_us())
         .await?;
     Ok(rows
         .iter()

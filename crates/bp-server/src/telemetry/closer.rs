@@ -143,14 +143,15 @@ async fn roll_up(inputs: &CloserInputs) {
             continue;
         }
         for merged in downsample(&windows, coarse, MAX_ROLLUP_SERIES) {
-            if let Some(row) = rollup_row(telemetry, &merged, coarse_res) {
-                if let Err(e) = inputs
-                    .store
-                    .upsert_rollups(std::slice::from_ref(&row))
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not store a metrics rollup");
-                }
+            let Some(row) = rollup_row(telemetry, &merged, coarse_res) else {
+                continue;
+            };
+            if let Err(e) = inputs
+                .store
+                .upsert_rollups(std::slice::from_ref(&row))
+                .await
+            {
+                tracing::warn!(error = %e, "could not store a metrics rollup");
             }
         }
     }

@@ -64,11 +64,7 @@ pub async fn export(
     let filter = range.filter()?;
     let rows = state
         .store()
-        .list_rollups(
-            window.resolution_secs,
-            window.from_us_i64(),
-            window.to_us_i64(),
-        )
+        .list_rollups(window.resolution_secs, window.start_us(), window.end_us())
         .await?;
     let format = params.format;
     let total = rows.len();

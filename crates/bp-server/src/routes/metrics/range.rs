@@ -37,20 +37,20 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn from_us_i64(&self) -> i64 {
+    pub fn start_us(&self) -> i64 {
         i64::try_from(self.from_us).unwrap_or(i64::MAX)
     }
 
-    pub fn to_us_i64(&self) -> i64 {
+    pub fn end_us(&self) -> i64 {
         i64::try_from(self.to_us).unwrap_or(i64::MAX)
     }
 
-    pub fn from(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_micros(self.from_us_i64()).unwrap_or_default()
+    pub fn start(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.start_us()).unwrap_or_default()
     }
 
-    pub fn to(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_micros(self.to_us_i64()).unwrap_or_default()
+    pub fn end(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.end_us()).unwrap_or_default()
     }
 }
 

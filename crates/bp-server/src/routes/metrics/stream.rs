@@ -85,10 +85,10 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text) {
-                        if let Ok(f) = params.filter() {
-                            filter = f;
-                        }
+                    if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text)
+                        && let Ok(f) = params.filter()
+                    {
+                        filter = f;
                     }
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
