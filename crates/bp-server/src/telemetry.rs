@@ -30,6 +30,14 @@ pub struct TelemetryConfig {
     pub live_windows: usize,
     /// Name of this instance in the rollups (several instances may share one database).
     pub source: String,
+    /// Whether requests are recorded; off only to measure what recording costs (B7).
+    pub recording: Recording,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    On,
+    Off,
 }
 
 impl Default for TelemetryConfig {
@@ -41,6 +49,7 @@ impl Default for TelemetryConfig {
             keep_hours: Duration::from_secs(365 * 24 * 3600),
             live_windows: 720,
             source: "local".to_owned(),
+            recording: Recording::On,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! unknown requests are counted too.
 
 use crate::state::AppState;
+use crate::telemetry::Recording;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -67,6 +68,9 @@ pub fn endpoint_of(path: &str) -> Endpoint {
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let telemetry = state.telemetry();
+    if telemetry.config().recording == Recording::Off {
+        return next.run(req).await;
+    }
     let endpoint = endpoint_of(req.uri().path());
     let region_name = req.headers().get("x-region").and_then(|v| v.to_str().ok());
     let region = telemetry.region(region_name.unwrap_or(&state.config().default_region));
