@@ -29,6 +29,11 @@ pub enum Command {
     Dataset(DatasetArgs),
     /// Evaluate the engine on labelled prompts.
     Eval(EvalArgs),
+    /// Load-test a server on this machine with a profile or an ad-hoc schedule.
+    Load(Box<LoadArgs>),
+    /// Work with load-test reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 /// Where the data lives: a SQLite file in `--data-dir`, or PostgreSQL.
@@ -124,6 +129,116 @@ pub struct EvalArgs {
     /// Print one JSON object instead of the text report.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("shape").required(true).args(["profile", "profile_file", "vus", "rate"])))]
+pub struct LoadArgs {
+    /// Base URL of the server; only this machine (localhost, 127.0.0.0/8, [::1]).
+    #[arg(long, env = "BP_LOAD_TARGET")]
+    pub target: String,
+    /// A built-in profile: baseline, normal, peak, stress, spike, ramp-up, sustained, geo.
+    #[arg(long, env = "BP_LOAD_PROFILE")]
+    pub profile: Option<String>,
+    /// A custom profile in TOML.
+    #[arg(long, env = "BP_LOAD_PROFILE_FILE")]
+    pub profile_file: Option<PathBuf>,
+    /// Closed model: this many virtual users (with --duration).
+    #[arg(long, env = "BP_LOAD_VUS", requires = "duration")]
+    pub vus: Option<u32>,
+    /// Open model: this many iterations per second (with --duration).
+    #[arg(long, env = "BP_LOAD_RATE", requires = "duration")]
+    pub rate: Option<f64>,
+    /// Length of an ad-hoc run, e.g. 30s or 5m.
+    #[arg(long, env = "BP_LOAD_DURATION")]
+    pub duration: Option<String>,
+    /// Multiply every duration of the schedule by this (e.g. 0.01 for a quick run); think
+    /// time is behaviour and stays as it is.
+    #[arg(long, env = "BP_LOAD_TIME_SCALE", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Mean pause of a closed-model user between requests (jittered ±50 %); 0 for none.
+    #[arg(long, env = "BP_LOAD_THINK_TIME", default_value = "1s")]
+    pub think_time: String,
+    /// Endpoint weights: enhance, batch, history, analyze, health.
+    #[arg(
+        long,
+        env = "BP_LOAD_MIX",
+        default_value = "enhance=70,batch=20,history=10"
+    )]
+    pub mix: String,
+    /// Labelled prompts (JSON lines from `betterprompts dataset`); generated when absent.
+    #[arg(long, env = "BP_LOAD_DATA")]
+    pub data: Option<PathBuf>,
+    /// Rows of --data (or generated prompts) kept in memory.
+    #[arg(long, env = "BP_LOAD_PROMPTS", default_value_t = 3000)]
+    pub prompts: usize,
+    /// API key sent with every request.
+    #[arg(long, env = "BP_LOAD_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+    /// Admin key: create a fresh unlimited key for this run through the admin API.
+    #[arg(
+        long,
+        env = "BP_LOAD_ADMIN_KEY",
+        hide_env_values = true,
+        conflicts_with = "key"
+    )]
+    pub admin_key: Option<String>,
+    /// Pass/fail criteria, e.g. 'p(95)<200', 'rate<0.001', 'p(95){region:eu-west}<250';
+    /// replaces the SLA defaults. Repeatable.
+    #[arg(long = "threshold", env = "BP_LOAD_THRESHOLDS", value_delimiter = ';')]
+    pub thresholds: Vec<String>,
+    /// Stop as soon as a threshold fails.
+    #[arg(long, env = "BP_LOAD_ABORT_ON_FAIL")]
+    pub abort_on_fail: bool,
+    /// Timeout of one request, connect included; a request is cut after between one and two
+    /// timeouts (one timer per user, not one per request).
+    #[arg(long, env = "BP_LOAD_TIMEOUT", default_value = "30s")]
+    pub timeout: String,
+    /// Stop after this many requests.
+    #[arg(long, env = "BP_LOAD_MAX_REQUESTS")]
+    pub max_requests: Option<u64>,
+    /// With --rate: connections (in-flight requests) at most; default rate / 10, 10..5000.
+    #[arg(long, env = "BP_LOAD_MAX_VUS")]
+    pub max_vus: Option<u32>,
+    /// Open model: an arrival that cannot start within this is dropped (and counted).
+    #[arg(long, env = "BP_LOAD_MAX_LATENESS", default_value = "5s")]
+    pub max_lateness: String,
+    /// Prompts per /batch request.
+    #[arg(long, env = "BP_LOAD_BATCH_SIZE", default_value_t = 5)]
+    pub batch_size: usize,
+    /// Generator threads (1 = one core, the most efficient per request).
+    #[arg(long, env = "BP_LOAD_THREADS", default_value_t = 1)]
+    pub threads: usize,
+    /// Seed of the generated prompts and of each user's random choices.
+    #[arg(long, env = "BP_LOAD_SEED", default_value_t = 1)]
+    pub seed: u64,
+    /// Write the JSON report here.
+    #[arg(long, env = "BP_LOAD_REPORT_JSON")]
+    pub report_json: Option<PathBuf>,
+    /// Write the time series as CSV here.
+    #[arg(long, env = "BP_LOAD_REPORT_CSV")]
+    pub report_csv: Option<PathBuf>,
+    /// Write the thresholds as JUnit XML here.
+    #[arg(long, env = "BP_LOAD_JUNIT")]
+    pub junit: Option<PathBuf>,
+    /// No live progress line.
+    #[arg(long, env = "BP_LOAD_QUIET")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge JSON reports of concurrent runs (e.g. from several machines) exactly.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Reports written by `load --report-json`.
+    #[arg(required = true, num_args = 2..)]
+    pub inputs: Vec<PathBuf>,
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 fn parse_tier(s: &str) -> Result<Tier, String> {

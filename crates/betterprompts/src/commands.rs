@@ -3,9 +3,10 @@
 mod dataset;
 mod eval;
 mod keys;
+mod load;
 mod serve;
 
-use crate::cli::{Cli, Command, KeysCommand, StorageArgs};
+use crate::cli::{Cli, Command, KeysCommand, ReportCommand, StorageArgs};
 use bp_store::StoreConfig;
 use std::process::ExitCode;
 
@@ -16,6 +17,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(KeysCommand::Create(args)) => runtime()?.block_on(keys::create(args)),
         Command::Dataset(args) => dataset::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Load(args) => load::run(*args),
+        Command::Report(ReportCommand::Merge(args)) => load::merge(&args),
     }
 }
 

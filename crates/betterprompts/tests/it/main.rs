@@ -6,5 +6,6 @@
 
 mod cli;
 mod durability;
+mod load;
 mod process;
 mod tidy;

@@ -1,0 +1,9 @@
+//! bp-load's integration tests (one binary): real HTTP against a small axum server defined
+//! here, which can be told to stall, to slow down or to close connections.
+
+// The test server and the config helpers are plain functions, not #[test]s, so clippy's
+// allow-unwrap-in-tests does not reach them.
+#![allow(clippy::unwrap_used)]
+
+mod executor;
+mod server;
