@@ -78,6 +78,21 @@ pub struct ServeArgs {
     /// History rows that may wait for their commit before requests are shed with 503.
     #[arg(long, env = "BP_HISTORY_QUEUE", default_value_t = 50_000)]
     pub history_queue: usize,
+    /// Metrics window length in seconds; must divide a minute (1, 2, 3, 4, 5, 6, 10, …, 60).
+    #[arg(long, env = "BP_METRICS_WINDOW", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub metrics_window: u64,
+    /// Hours of metric windows to keep.
+    #[arg(long, env = "BP_METRICS_KEEP_WINDOWS_HOURS", default_value_t = 24)]
+    pub metrics_keep_windows_hours: u64,
+    /// Days of one-minute rollups to keep.
+    #[arg(long, env = "BP_METRICS_KEEP_MINUTES_DAYS", default_value_t = 30)]
+    pub metrics_keep_minutes_days: u64,
+    /// Days of one-hour rollups to keep.
+    #[arg(long, env = "BP_METRICS_KEEP_HOURS_DAYS", default_value_t = 365)]
+    pub metrics_keep_hours_days: u64,
+    /// `off` only to measure what recording costs (benchmark B7).
+    #[arg(long, env = "BP_METRICS_RECORDING", default_value = "on", value_parser = ["on", "off"])]
+    pub metrics_recording: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,9 +2,11 @@
 
 use crate::cli::ServeArgs;
 use bp_api::{CreateKeyRequest, RateLimit, Role, Tier};
+use bp_server::telemetry::Recording;
 use bp_server::{RateLimitConfig, Server, ServerConfig};
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -22,6 +24,15 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
         anonymous_per_min: args.rate_limit_anonymous,
     };
     config.writer.queue_capacity = args.history_queue;
+    const HOUR: u64 = 3600;
+    config.telemetry.window = Duration::from_secs(args.metrics_window);
+    config.telemetry.keep_windows = Duration::from_secs(args.metrics_keep_windows_hours * HOUR);
+    config.telemetry.keep_minutes = Duration::from_secs(args.metrics_keep_minutes_days * 24 * HOUR);
+    config.telemetry.keep_hours = Duration::from_secs(args.metrics_keep_hours_days * 24 * HOUR);
+    config.telemetry.recording = match args.metrics_recording.as_str() {
+        "off" => Recording::Off,
+        _ => Recording::On,
+    };
     let server = Server::bind(config).await?;
     let addr = server.local_addr();
     let base = format!("http://{addr}");
