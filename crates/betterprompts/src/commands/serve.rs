@@ -52,6 +52,7 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
         )
         .await?;
         let key = key.key;
+        start_demo_load(&base, &key)?;
         banner.push_str(&format!(
             "\nA demo admin key (shown once): {key}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
         ));
@@ -65,6 +66,38 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     server.run(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's built-in load: 20 s of the default mix at 200 req/s against this server, on
+/// its own thread and runtime, ending with the load generator's SLA summary.
+fn start_demo_load(base: &str, key: &str) -> anyhow::Result<()> {
+    use clap::Parser;
+    let argv = [
+        "betterprompts",
+        "load",
+        "--target",
+        base,
+        "--rate",
+        "200",
+        "--duration",
+        "20s",
+        "--key",
+        key,
+        "--quiet",
+    ];
+    let crate::cli::Command::Load(args) = crate::cli::Cli::try_parse_from(argv)?.command else {
+        anyhow::bail!("the demo load arguments did not parse as `load`");
+    };
+    std::thread::Builder::new().name("demo-load".to_owned()).spawn(move || {
+        // Let the banner print first.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        println!("\nRunning a 20 s demo load (enhance 70 % / batch 20 % / history 10 %, 200 req/s) ...");
+        match super::load::run(*args) {
+            Ok(_) => println!("Demo load done; the server keeps running. Metrics: GET /api/v1/metrics/summary"),
+            Err(e) => eprintln!("demo load failed: {e:#}"),
+        }
+    })?;
+    Ok(())
 }
 
 /// Resolves on SIGINT or SIGTERM.
