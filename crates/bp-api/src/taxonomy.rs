@@ -2,9 +2,8 @@
 //!
 //! Their snake_case ids are part of the contract (JSON, the policy file, metric labels).
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
+
 use utoipa::ToSchema;
 
 /// A name that is not one of a vocabulary's ids.
@@ -22,19 +21,22 @@ impl fmt::Display for UnknownName {
 
 impl std::error::Error for UnknownName {}
 
-/// Declares a fieldless enum with its snake_case ids, `ALL`, `as_str`, `Display` and `FromStr`.
+/// Declares a closed vocabulary: a fieldless enum with its wire ids, `ALL`, `as_str`,
+/// `index`, `Display` and `FromStr` (errors are [`UnknownName`]). Exported so every crate's
+/// closed label sets (e.g. bp-metrics' endpoints) share one definition; extra derives such
+/// as `ToSchema` go in the leading attributes. The caller needs `serde` as a dependency.
+#[macro_export]
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $kind:literal, { $($variant:ident => $id:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $id:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $id)] $variant),+ }
 
         impl $name {
-            /// Every member, in declaration order (the order of the policy file).
+            /// Every member, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The snake_case id used on the wire.
+            /// The id used on the wire and as a metric label value.
             pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $id),+ }
             }
@@ -43,16 +45,16 @@ macro_rules! vocabulary {
             pub const fn index(self) -> usize { self as usize }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($id => Ok($name::$variant),)+
-                    _ => Err(UnknownName { kind: $kind, name: s.to_owned() }),
+                    _ => Err($crate::UnknownName { kind: $kind, name: s.to_owned() }),
                 }
             }
         }
@@ -61,6 +63,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// What the user wants from the model.
+    #[derive(ToSchema)]
     Intent, "intent", {
         QuestionAnswering => "question_answering",
         CreativeWriting => "creative_writing",
@@ -77,6 +80,7 @@ vocabulary!(
 
 vocabulary!(
     /// How demanding the prompt is.
+    #[derive(ToSchema)]
     Complexity, "complexity", {
         Simple => "simple",
         Moderate => "moderate",
@@ -86,6 +90,7 @@ vocabulary!(
 
 vocabulary!(
     /// A prompt-engineering technique the engine can apply.
+    #[derive(ToSchema)]
     Technique, "technique", {
         ChainOfThought => "chain_of_thought",
         TreeOfThoughts => "tree_of_thoughts",

@@ -7,51 +7,12 @@ mod region;
 
 pub use region::{RegionId, RegionTable};
 
-use bp_api::{Segment, Technique, UnknownName};
+use bp_api::{Segment, Technique};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
-/// Declares a fieldless label enum with snake_case ids, `ALL`, `as_str`, `index`, `Display`
-/// and `FromStr`, like the vocabularies of `bp-api`.
-macro_rules! label_enum {
-    ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $id:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vmeta])* #[serde(rename = $id)] $variant),+ }
-
-        impl $name {
-            /// Every member, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The id used in JSON and as a Prometheus label value.
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $id),+ }
-            }
-
-            /// Position in [`Self::ALL`], for dense tables.
-            pub const fn index(self) -> usize { self as usize }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownName;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($id => Ok($name::$variant),)+
-                    _ => Err(UnknownName { kind: $kind, name: s.to_owned() }),
-                }
-            }
-        }
-    };
-}
-
-label_enum!(
+bp_api::vocabulary!(
     /// Which part of the API served a request. Closed, so the label stays low-cardinality.
     Endpoint, "endpoint", {
         Enhance => "enhance",
@@ -68,7 +29,7 @@ label_enum!(
     }
 );
 
-label_enum!(
+bp_api::vocabulary!(
     /// The first digit of an HTTP status. 4xx and 5xx are kept apart: client mistakes are
     /// not server failures.
     StatusClass, "status class", {
@@ -80,7 +41,7 @@ label_enum!(
     }
 );
 
-label_enum!(
+bp_api::vocabulary!(
     /// What the response cache did for a request.
     CacheOutcome, "cache outcome", {
         /// The route does not use the cache (or the request failed before it).

@@ -41,10 +41,10 @@ pub fn builtin(name: &str, think_time: Duration) -> Result<Plan, Error> {
         )
     };
     let plan = match name {
-        "baseline" => single(name, ramp_hold(100.0, min(1), min(5))),
-        "normal" => single(name, ramp_hold(500.0, min(2), min(10))),
-        "peak" => single(name, ramp_hold(1000.0, min(3), min(15))),
-        "ramp-up" => single(
+        "baseline" => Plan::single(name, ramp_hold(100.0, min(1), min(5))),
+        "normal" => Plan::single(name, ramp_hold(500.0, min(2), min(10))),
+        "peak" => Plan::single(name, ramp_hold(1000.0, min(3), min(15))),
+        "ramp-up" => Plan::single(
             name,
             Schedule::new(
                 closed,
@@ -60,7 +60,7 @@ pub fn builtin(name: &str, think_time: Duration) -> Result<Plan, Error> {
         ),
         "sustained" => Plan {
             analysis: Analysis::Degradation { from: min(1) },
-            ..single(name, ramp_hold(500.0, min(1), min(30)))
+            ..Plan::single(name, ramp_hold(500.0, min(1), min(30)))
         },
         "spike" => spike(closed),
         "stress" => stress(closed),
@@ -68,21 +68,6 @@ pub fn builtin(name: &str, think_time: Duration) -> Result<Plan, Error> {
         _ => return Err(Error::UnknownProfile(name.to_owned())),
     };
     Ok(plan)
-}
-
-fn single(name: &str, schedule: Schedule) -> Plan {
-    Plan {
-        name: name.to_owned(),
-        scenarios: vec![Scenario {
-            name: name.to_owned(),
-            region: None,
-            start: Duration::ZERO,
-            schedule,
-        }],
-        thresholds: Vec::new(),
-        sla_thresholds: true,
-        analysis: Analysis::None,
-    }
 }
 
 /// 100 users; three times: jump to 1000 (10 s), hold 2 m, drop back to 100 (10 s), and give
@@ -105,7 +90,7 @@ fn spike(closed: Model) -> Plan {
     }
     Plan {
         analysis: Analysis::Recovery { spikes },
-        ..single("spike", Schedule::new(closed, 0.0, stages))
+        ..Plan::single("spike", Schedule::new(closed, 0.0, stages))
     }
 }
 
@@ -130,7 +115,7 @@ fn stress(closed: Model) -> Plan {
         vec![Stage::new(min(10), STRESS_MAX_RATE)],
     );
     let start_rate = users.total();
-    let mut plan = single("stress", users);
+    let mut plan = Plan::single("stress", users);
     plan.scenarios[0].name = "stress-users".to_owned();
     plan.scenarios.push(Scenario {
         name: "stress-rate".to_owned(),
