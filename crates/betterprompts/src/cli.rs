@@ -93,6 +93,22 @@ pub struct ServeArgs {
     /// `off` only to measure what recording costs (benchmark B7).
     #[arg(long, env = "BP_METRICS_RECORDING", default_value = "on", value_parser = ["on", "off"])]
     pub metrics_recording: String,
+    /// Redis shared by instances as a second-level enhancement cache, e.g.
+    /// redis://127.0.0.1:6379/0. Optional: requests never fail because of it.
+    #[arg(long, env = "BP_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// First part of every Redis key, to keep deployments sharing one Redis apart.
+    #[arg(
+        long,
+        env = "BP_REDIS_KEY_PREFIX",
+        default_value = "bp",
+        requires = "redis_url"
+    )]
+    pub redis_key_prefix: String,
+    /// Longest wait for a Redis connection or answer, in milliseconds; then the request
+    /// goes on without the cache.
+    #[arg(long, env = "BP_REDIS_TIMEOUT_MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub redis_timeout_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,10 +203,12 @@ pub struct LoadArgs {
     /// Rows of --data (or generated prompts) kept in memory.
     #[arg(long, env = "BP_LOAD_PROMPTS", default_value_t = 3000)]
     pub prompts: usize,
-    /// API key sent with every request.
+    /// API key sent with every request (with the admin role, the run's live state is pushed
+    /// to the server with it too).
     #[arg(long, env = "BP_LOAD_KEY", hide_env_values = true)]
     pub key: Option<String>,
-    /// Admin key: create a fresh unlimited key for this run through the admin API.
+    /// Admin key: create a fresh unlimited key for this run through the admin API; the run's
+    /// live state is pushed to the server with it.
     #[arg(
         long,
         env = "BP_LOAD_ADMIN_KEY",
@@ -236,6 +254,13 @@ pub struct LoadArgs {
     /// Write the thresholds as JUnit XML here.
     #[arg(long, env = "BP_LOAD_JUNIT")]
     pub junit: Option<PathBuf>,
+    /// Write a self-contained HTML report here (inline charts; prints well to PDF).
+    #[arg(long, env = "BP_LOAD_REPORT_HTML")]
+    pub report_html: Option<PathBuf>,
+    /// POST a Slack-compatible summary (verdict, req/s, p95, errors, failed thresholds) to
+    /// this URL at the end of the run.
+    #[arg(long, env = "BP_LOAD_NOTIFY_WEBHOOK", hide_env_values = true)]
+    pub notify_webhook: Option<String>,
     /// No live progress line.
     #[arg(long, env = "BP_LOAD_QUIET")]
     pub quiet: bool,

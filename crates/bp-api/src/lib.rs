@@ -6,6 +6,7 @@
 
 mod enhance;
 mod error;
+mod faults;
 mod history;
 mod keys;
 mod load_run;
@@ -16,6 +17,7 @@ pub use enhance::{
     EnhanceResponse, IntentScore, TechniqueInfo,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use faults::{Faults, MAX_ADDED_LATENCY_MS};
 pub use history::{
     FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort, Pagination,
 };

@@ -2,11 +2,13 @@
 //! from the time series: the breaking point, the recovery time after each spike, and the
 //! degradation trend with a significance test.
 
-use crate::hist::{Histogram, Precision};
 use crate::profile::Analysis;
-use crate::report::WindowPoint;
-use crate::trend::{TrendTest, mann_kendall};
-use serde::{Deserialize, Serialize};
+use crate::report::{MemoryPoint, WindowPoint};
+use crate::trend::mann_kendall;
+use bp_metrics::{LatencyHistogram, Precision};
+use bp_report::model::{
+    AnalysisReport, BreakingPoint, Degradation, SpikeRecovery, TrendTest, quantile_ms,
+};
 use std::time::Duration;
 
 /// The SLA a window must meet to count as "holding".
@@ -49,52 +51,12 @@ impl BreakDetector {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum AnalysisReport {
-    BreakingPoint(BreakingPoint),
-    Recovery { spikes: Vec<SpikeRecovery> },
-    Degradation(Degradation),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BreakingPoint {
-    pub broke: bool,
-    /// Start of the first of the bad windows.
-    pub at_s: Option<f64>,
-    /// Users (closed) or in-flight requests (open) when it broke.
-    pub users_at_break: Option<u64>,
-    /// The highest throughput of any full window: what the service delivered at saturation,
-    /// comparable with the maximum rate a closed tool like wrk measures (BENCHMARKS.md B10).
-    pub breaking_point_rps: f64,
-    /// The highest throughput of a window that still met the SLA, before the break.
-    pub capacity_at_sla_rps: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SpikeRecovery {
-    pub start_s: f64,
-    pub end_s: f64,
-    /// p95 of the windows before the spike.
-    pub baseline_p95_ms: f64,
-    pub peak_p95_ms: f64,
-    /// From the spike's end until the p95 is back near the baseline (within 1.5× or +5 ms)
-    /// with errors under the SLA for 3 windows; `None` if it never was.
-    pub recovery_s: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Degradation {
-    pub from_s: f64,
-    pub p95: Option<TrendTest>,
-    pub error_rate: Option<TrendTest>,
-    /// p95 rising significantly by more than 10 % over the analysed span, or error rate rising
-    /// significantly.
-    pub degrading: bool,
-}
-
-/// The profile's analysis over the run's series.
-pub fn analyse(kind: &Analysis, series: &[WindowPoint]) -> Option<AnalysisReport> {
+/// The profile's analysis over the run's series (and the server's memory, when sampled).
+pub fn analyse(
+    kind: &Analysis,
+    series: &[WindowPoint],
+    server_memory: &[MemoryPoint],
+) -> Option<AnalysisReport> {
     match kind {
         Analysis::None => None,
         Analysis::BreakingPoint => Some(AnalysisReport::BreakingPoint(breaking_point(series))),
@@ -106,78 +68,31 @@ pub fn analyse(kind: &Analysis, series: &[WindowPoint]) -> Option<AnalysisReport
         }),
         Analysis::Degradation { from } => Some(AnalysisReport::Degradation(degradation(
             series,
+            server_memory,
             from.as_secs_f64(),
         ))),
     }
 }
 
-impl AnalysisReport {
-    /// The same analysis over another series (of merged reports).
-    pub fn recompute(&self, series: &[WindowPoint]) -> AnalysisReport {
-        let kind = match self {
-            AnalysisReport::BreakingPoint(_) => Analysis::BreakingPoint,
-            AnalysisReport::Recovery { spikes } => Analysis::Recovery {
-                spikes: spikes
-                    .iter()
-                    .map(|s| (secs(s.start_s), secs(s.end_s)))
-                    .collect(),
-            },
-            AnalysisReport::Degradation(d) => Analysis::Degradation {
-                from: secs(d.from_s),
-            },
-        };
-        analyse(&kind, series).unwrap_or_else(|| self.clone())
-    }
-
-    pub fn summary(&self) -> String {
-        match self {
-            AnalysisReport::BreakingPoint(b) => match b.at_s {
-                Some(at) => format!(
-                    "breaking point: {:.0} req/s; the SLA broke at {at:.1} s with {} users in flight (highest rate with the SLA held: {:.0} req/s)\n",
-                    b.breaking_point_rps,
-                    b.users_at_break.unwrap_or(0),
-                    b.capacity_at_sla_rps,
-                ),
-                None => format!(
-                    "breaking point: not reached; the SLA held up to {:.0} req/s\n",
-                    b.breaking_point_rps
-                ),
-            },
-            AnalysisReport::Recovery { spikes } => spikes
+/// The same analysis over another series (of merged reports).
+pub fn recompute(
+    report: &AnalysisReport,
+    series: &[WindowPoint],
+    server_memory: &[MemoryPoint],
+) -> AnalysisReport {
+    let kind = match report {
+        AnalysisReport::BreakingPoint(_) => Analysis::BreakingPoint,
+        AnalysisReport::Recovery { spikes } => Analysis::Recovery {
+            spikes: spikes
                 .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let rec = s.recovery_s.map_or("not recovered".to_owned(), |r| {
-                        format!("recovered in {r:.1} s")
-                    });
-                    format!(
-                        "spike {}: p95 {:.2} ms -> peak {:.2} ms, {rec}\n",
-                        i + 1,
-                        s.baseline_p95_ms,
-                        s.peak_p95_ms
-                    )
-                })
+                .map(|s| (secs(s.start_s), secs(s.end_s)))
                 .collect(),
-            AnalysisReport::Degradation(d) => {
-                let describe = |t: &Option<TrendTest>| {
-                    t.as_ref().map_or("n/a".to_owned(), |t| {
-                        format!(
-                            "tau {:.2}, p {:.3}, slope {:.4}/min",
-                            t.tau,
-                            t.p_value,
-                            t.slope_per_s * 60.0
-                        )
-                    })
-                };
-                format!(
-                    "degradation: {} (p95 trend {}; error-rate trend {})\n",
-                    if d.degrading { "YES" } else { "none" },
-                    describe(&d.p95),
-                    describe(&d.error_rate)
-                )
-            }
-        }
-    }
+        },
+        AnalysisReport::Degradation(d) => Analysis::Degradation {
+            from: secs(d.from_s),
+        },
+    };
+    analyse(&kind, series, server_memory).unwrap_or_else(|| report.clone())
 }
 
 fn secs(s: f64) -> Duration {
@@ -219,16 +134,17 @@ fn breaking_point(series: &[WindowPoint]) -> BreakingPoint {
 
 /// p95 of the merged windows that lie within `[from, to)`.
 fn p95_between(series: &[WindowPoint], from: f64, to: f64) -> f64 {
-    let mut h = Histogram::new(Precision::Window);
+    let mut h = LatencyHistogram::new(Precision::Series);
     for p in series
         .iter()
         .filter(|p| p.t_s >= from && p.t_s + p.window_s <= to + 1e-9)
     {
-        if let Ok(w) = Histogram::from_base64(&p.histogram) {
-            let _ = h.merge(&w);
+        // Our own encoding: it only fails to decode if the report was tampered with.
+        if let Ok(w) = p.histogram.unpack() {
+            h.merge(&w);
         }
     }
-    h.quantile_ms(0.95)
+    quantile_ms(&h, 0.95)
 }
 
 fn recovery(series: &[WindowPoint], start: f64, end: f64) -> SpikeRecovery {
@@ -259,17 +175,17 @@ fn recovery(series: &[WindowPoint], start: f64, end: f64) -> SpikeRecovery {
     }
 }
 
-fn degradation(series: &[WindowPoint], from_s: f64) -> Degradation {
+fn degradation(series: &[WindowPoint], server_memory: &[MemoryPoint], from_s: f64) -> Degradation {
     let windows: Vec<&WindowPoint> = series.iter().filter(|p| p.t_s >= from_s).collect();
     let per_bucket = windows.len().div_ceil(TREND_BUCKETS).max(1);
     let mut p95 = Vec::new();
     let mut errors = Vec::new();
     for bucket in windows.chunks(per_bucket) {
-        let mut h = Histogram::new(Precision::Window);
+        let mut h = LatencyHistogram::new(Precision::Series);
         let (mut requests, mut errs) = (0, 0);
         for p in bucket {
-            if let Ok(w) = Histogram::from_base64(&p.histogram) {
-                let _ = h.merge(&w);
+            if let Ok(w) = p.histogram.unpack() {
+                h.merge(&w);
             }
             requests += p.requests;
             errs += p.errors;
@@ -278,27 +194,45 @@ fn degradation(series: &[WindowPoint], from_s: f64) -> Degradation {
             continue;
         }
         let t = bucket[0].t_s;
-        p95.push((t, h.quantile_ms(0.95)));
+        p95.push((t, quantile_ms(&h, 0.95)));
         errors.push((t, errs as f64 / requests as f64));
     }
+    // Memory readings are gauges: a bucket's mean stands for it.
+    let readings: Vec<&MemoryPoint> = server_memory.iter().filter(|m| m.t_s >= from_s).collect();
+    let memory: Vec<(f64, f64)> = readings
+        .chunks(readings.len().div_ceil(TREND_BUCKETS).max(1))
+        .map(|bucket| {
+            let sum: f64 = bucket.iter().map(|m| m.bytes as f64).sum();
+            (bucket[0].t_s, sum / bucket.len() as f64)
+        })
+        .collect();
     let p95_test = mann_kendall(&p95);
     let error_test = mann_kendall(&errors);
-    let span_s = p95.last().map_or(0.0, |l| l.0) - p95.first().map_or(0.0, |f| f.0);
-    let mut sorted: Vec<f64> = p95.iter().map(|p| p.1).collect();
-    sorted.sort_by(f64::total_cmp);
-    let typical = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-    let p95_degrading = p95_test.as_ref().is_some_and(|t| {
-        t.significant && t.slope_per_s > 0.0 && t.slope_per_s * span_s > 0.1 * typical
-    });
+    let memory_test = mann_kendall(&memory);
     let errors_degrading = error_test
         .as_ref()
         .is_some_and(|t| t.significant && t.tau > 0.0);
     Degradation {
         from_s,
+        degrading: material_rise(p95_test.as_ref(), &p95)
+            || material_rise(memory_test.as_ref(), &memory)
+            || errors_degrading,
         p95: p95_test,
         error_rate: error_test,
-        degrading: p95_degrading || errors_degrading,
+        server_memory: memory_test,
     }
+}
+
+/// A significant upward trend that adds more than 10 % of the typical (median) value over
+/// the analysed span: a slow drift that matters, not noise and not a rounding-level creep.
+fn material_rise(test: Option<&TrendTest>, points: &[(f64, f64)]) -> bool {
+    let span_s = points.last().map_or(0.0, |l| l.0) - points.first().map_or(0.0, |f| f.0);
+    let mut sorted: Vec<f64> = points.iter().map(|p| p.1).collect();
+    sorted.sort_by(f64::total_cmp);
+    let typical = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    test.is_some_and(|t| {
+        t.significant && t.slope_per_s > 0.0 && t.slope_per_s * span_s > 0.1 * typical
+    })
 }
 
 #[cfg(test)]
@@ -308,13 +242,13 @@ mod tests {
 
     /// A one-second window with `requests` at `latency_ms` each and `errors` of them failed.
     fn window(t_s: f64, requests: u64, latency_ms: f64, errors: u64) -> WindowPoint {
-        let mut stats = Stats::new(Precision::Window);
+        let mut stats = Stats::new(Precision::Series);
         for _ in 0..requests {
             stats.latency.record_us((latency_ms * 1000.0) as u64);
         }
         stats.requests = requests;
         stats.errors = errors;
-        WindowPoint::new(t_s, 1.0, &stats, 0, 10)
+        crate::report::window_point(t_s, 1.0, &stats, 0, 10)
     }
 
     #[test]
@@ -359,20 +293,52 @@ mod tests {
         let rising: Vec<WindowPoint> = (0..60)
             .map(|i| window(f64::from(i), 100, 10.0 + f64::from(i) * 0.5, 0))
             .collect();
-        let d = degradation(&rising, 0.0);
+        let d = degradation(&rising, &[], 0.0);
         assert!(d.degrading, "{d:?}");
         assert!(d.p95.unwrap().significant);
+        assert_eq!(d.server_memory, None);
         let flat: Vec<WindowPoint> = (0..60)
             .map(|i| window(f64::from(i), 100, 10.0 + f64::from(i % 3), 0))
             .collect();
-        assert!(!degradation(&flat, 0.0).degrading);
+        assert!(!degradation(&flat, &[], 0.0).degrading);
         let report = analyse(
             &Analysis::Degradation {
                 from: Duration::ZERO,
             },
             &rising,
+            &[],
         )
         .unwrap();
-        assert_eq!(report.recompute(&rising), report);
+        assert_eq!(recompute(&report, &rising, &[]), report);
+    }
+
+    #[test]
+    fn a_growing_server_memory_is_degradation_and_a_steady_one_is_not() {
+        let flat: Vec<WindowPoint> = (0..60)
+            .map(|i| window(f64::from(i), 100, 10.0 + f64::from(i % 3), 0))
+            .collect();
+        let mib = 1024 * 1024;
+        // 100 MiB growing by 1 MiB a second: +59 % over the run, a leak.
+        let leaking: Vec<MemoryPoint> = (0..60_u32)
+            .map(|i| MemoryPoint {
+                t_s: f64::from(i),
+                bytes: (100 + u64::from(i)) * mib,
+            })
+            .collect();
+        let d = degradation(&flat, &leaking, 0.0);
+        assert!(d.degrading, "{d:?}");
+        let memory = d.server_memory.unwrap();
+        assert!(memory.significant && memory.tau > 0.9, "{memory:?}");
+        assert!((memory.slope_per_s - mib as f64).abs() < 1.0, "{memory:?}");
+        // Steady with a sawtooth from the allocator: no trend.
+        let steady: Vec<MemoryPoint> = (0..60_u32)
+            .map(|i| MemoryPoint {
+                t_s: f64::from(i),
+                bytes: (100 + u64::from(i % 4)) * mib,
+            })
+            .collect();
+        let d = degradation(&flat, &steady, 0.0);
+        assert!(!d.degrading, "{d:?}");
+        assert!(d.server_memory.is_some());
     }
 }

@@ -26,8 +26,10 @@ pub struct RequestParts {
 }
 
 mod connection;
+mod control;
 
 pub use connection::Connection;
+pub use control::ControlClient;
 
 static X_REGION: HeaderName = HeaderName::from_static("x-region");
 

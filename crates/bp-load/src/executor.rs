@@ -1,28 +1,31 @@
 //! The one executor: every virtual user of every scenario runs [`virtual_user`], asking its
-//! [`pacer::Pacer`] when to fire; a controller closes one window per tick, prints progress,
-//! checks `--abort-on-fail` and the stress profile's breaking point, and enforces the run's
-//! hard time bound.
+//! [`pacer::Pacer`] when to fire; a controller closes one window per tick, prints progress
+//! and pushes the live state about once a second, checks `--abort-on-fail` and the stress
+//! profile's breaking point, and enforces the run's hard time bound.
 
 mod pacer;
+mod stop;
 mod virtual_user;
 
 use crate::client::RequestParts;
-use crate::hist::Precision;
+use crate::live::{LiveConfig, LivePush};
 use crate::mix::Mix;
 use crate::profile::{Analysis, Plan};
 use crate::progress::{Progress, ProgressSink};
 use crate::prompts::PromptPool;
 use crate::recorder::{Recorder, Stats};
-use crate::report::observed;
-use crate::report::{Report, RunFacts, WindowPoint};
+use crate::report::{Report, RunFacts, WindowPoint, observed, window_point};
 use crate::schedule::Model;
+use crate::server_memory::MemorySampler;
 use crate::target::Target;
 use crate::threshold::Threshold;
-use crate::{Error, analysis, selfcheck};
+use crate::{Error, analysis, live, selfcheck};
+use bp_metrics::Precision;
 use hyper::header::HeaderValue;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
+use stop::StopReason;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -52,6 +55,8 @@ pub struct RunConfig {
     /// Worker threads of the runtime the caller runs us on (for the CPU verdict).
     pub threads: usize,
     pub progress: Option<ProgressSink>,
+    /// Push the run's state to the target (a BetterPrompts server) with this admin key.
+    pub live: Option<LiveConfig>,
 }
 
 /// Largest number of virtual users a run may spawn: bounds memory and sockets.
@@ -61,6 +66,8 @@ const MIN_WINDOW: Duration = Duration::from_millis(100);
 const MAX_WINDOW: Duration = Duration::from_secs(1);
 /// `--abort-on-fail` judges nothing on fewer requests than this.
 const ABORT_MIN_REQUESTS: u64 = 100;
+/// The progress line and the live state are refreshed this often.
+const REFRESH: Duration = Duration::from_secs(1);
 
 /// State shared by all virtual users of a run.
 pub(crate) struct Shared {
@@ -129,6 +136,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
         .map_err(|_| Error::Usage("a region is not a valid header value".to_owned()))?;
     let n_shards = config.threads.max(1) * 4;
     let (stop_tx, stop_rx) = watch::channel(false);
+    let started_at = chrono::Utc::now();
     let cpu_before = selfcheck::sample();
     let shared = Arc::new(Shared {
         parts: RequestParts::new(&config.target, config.key.as_deref(), config.batch_size)?,
@@ -167,7 +175,14 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
             vu_id += 1;
         }
     }
-    let stop = |reason: &mut Option<String>, why: String| {
+    let live = config
+        .live
+        .clone()
+        .map(|c| LivePush::start(&config.target, c));
+    // Only the sustained profile analyses the server's memory.
+    let memory = matches!(plan.analysis, Analysis::Degradation { .. })
+        .then(|| MemorySampler::start(&config.target, shared.started));
+    let stop = |reason: &mut Option<StopReason>, why: StopReason| {
         if reason.is_none() {
             *reason = Some(why);
         }
@@ -186,14 +201,14 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut series: Vec<WindowPoint> = Vec::new();
     let mut breaker = analysis::BreakDetector::default();
-    let mut stopped: Option<String> = None;
+    let mut stopped: Option<StopReason> = None;
     let mut progress = config.progress;
     let mut last_print = shared.started;
     // Everything so far at window precision: enough for progress and --abort-on-fail, and
     // far cheaper than merging the shards' full totals every tick.
-    let mut running = Stats::new(Precision::Window);
+    let mut running = Stats::new(Precision::Series);
     // Windows can be 100 ms: the progress line shows the last second instead.
-    let mut since_print = Stats::new(Precision::Window);
+    let mut since_print = Stats::new(Precision::Series);
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
@@ -208,26 +223,26 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
         if let Some(window) = close_window(&shared, &mut series, &mut running, now) {
             since_print.merge(&window);
         }
-        if let Some(sink) = progress.as_mut() {
-            let since = now.duration_since(last_print);
-            if since >= Duration::from_secs(1) {
-                sink(&progress_of(
-                    &shared,
-                    &since_print,
-                    since,
-                    &running,
-                    now,
-                    total,
-                ));
-                last_print = now;
-                since_print = Stats::new(Precision::Window);
+        let since = now.duration_since(last_print);
+        if (progress.is_some() || live.is_some()) && since >= REFRESH {
+            let p = progress_of(&shared, &since_print, since, &running, now, total);
+            if let Some(sink) = progress.as_mut() {
+                sink(&p);
             }
+            if let Some(live) = &live {
+                live.update(live::running_state(
+                    &plan.name,
+                    started_at,
+                    &p,
+                    &running,
+                    target_rps(&shared, p.elapsed),
+                ));
+            }
+            last_print = now;
+            since_print = Stats::new(Precision::Series);
         }
         if plan.analysis == Analysis::BreakingPoint && breaker.observe(series.last()) {
-            stop(
-                &mut stopped,
-                "the SLA broke: breaking point found".to_owned(),
-            );
+            stop(&mut stopped, StopReason::BreakingPoint);
         }
         if config.abort_on_fail && running.requests >= ABORT_MIN_REQUESTS {
             let elapsed_s = now.duration_since(shared.started).as_secs_f64();
@@ -240,22 +255,22 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
             {
                 stop(
                     &mut stopped,
-                    format!("threshold `{failed}` failed (--abort-on-fail)"),
+                    StopReason::ThresholdFailed(failed.to_string()),
                 );
             }
         }
         if shared.claimed.load(Ordering::Relaxed) >= shared.max_requests {
-            stop(&mut stopped, "reached --max-requests".to_owned());
+            stop(&mut stopped, StopReason::MaxRequests);
         }
         if now >= hard_end {
-            stop(&mut stopped, "hard time bound reached".to_owned());
+            stop(&mut stopped, StopReason::HardTimeBound);
         }
         if stopped.is_some() {
             break;
         }
     }
     if stopped.is_none() && shared.claimed.load(Ordering::Relaxed) >= shared.max_requests {
-        stopped = Some("reached --max-requests".to_owned());
+        stopped = Some(StopReason::MaxRequests);
     }
     // Let in-flight requests finish (they are bounded by the request timeout), then cut.
     if stopped.is_some() {
@@ -281,20 +296,31 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
             total,
         ));
     }
-    Ok(Report::build(RunFacts {
+    let server_memory = match memory {
+        Some(sampler) => sampler.finish().await,
+        None => Vec::new(),
+    };
+    let state = StopReason::state(stopped.as_ref());
+    let report = crate::report::build(RunFacts {
         plan: &plan,
         target: &config.target,
         mix: &config.mix,
         totals: shared.recorder.totals(),
         series,
+        server_memory,
         duration: ended.duration_since(shared.started),
         thresholds: &config.thresholds,
-        stopped,
+        stopped: stopped.map(|s| s.to_string()),
         interrupted,
         cpu,
         threads: config.threads.max(1),
         vus: vu_id,
-    }))
+    });
+    if let Some(live) = live {
+        live.finish(live::final_state(&report, started_at, state))
+            .await;
+    }
+    Ok(report)
 }
 
 /// Closes the window ending `now`, appends it to the series, adds it to `running` and
@@ -313,7 +339,7 @@ fn close_window(
         return None;
     }
     let at = now.duration_since(shared.started);
-    series.push(WindowPoint::new(
+    series.push(window_point(
         from_s,
         t_s - from_s,
         &stats,
@@ -336,6 +362,22 @@ fn active_users(shared: &Shared, at: Duration) -> u64 {
     closed + shared.open_in_flight.load(Ordering::Relaxed)
 }
 
+/// The open scenarios' planned arrival rate at `at`; `None` without open scenarios.
+fn target_rps(shared: &Shared, at: Duration) -> Option<f64> {
+    let mut open = shared
+        .plan
+        .scenarios
+        .iter()
+        .filter(|s| matches!(s.schedule.model, Model::Open { .. }))
+        .peekable();
+    open.peek()?;
+    Some(
+        open.filter(|s| at >= s.start && at < s.start + s.schedule.total())
+            .map(|s| s.schedule.value_at(at - s.start))
+            .sum(),
+    )
+}
+
 fn progress_of(
     shared: &Shared,
     recent: &Stats,
@@ -352,7 +394,7 @@ fn progress_of(
         } else {
             0.0
         },
-        p95_ms: recent.latency.quantile_ms(0.95),
+        p95_ms: bp_report::model::quantile_ms(&recent.latency, 0.95),
         requests: running.requests,
         errors: running.errors,
         elapsed: now.duration_since(shared.started),

@@ -6,8 +6,11 @@
 //! with think time) and the open model (arrival rate, latency timed from the scheduled start)
 //! differ only in the pacer. Samples go into sharded HDR histograms (memory stays flat over
 //! any run length), a ticker closes one window per second for the time series and the live
-//! progress line, and at the end a [`Report`] carries the totals, thresholds verdicts, the
-//! generator's own CPU cost and the serialised histograms so runs merge exactly.
+//! progress line, and at the end a [`Report`] (the document defined in `bp-report`) carries
+//! the totals, thresholds verdicts, the generator's own CPU cost and the histograms so runs
+//! merge exactly. Beside the load, when asked: the run's live state pushed to the server
+//! ([`live`]), the server's memory sampled for the degradation analysis, and a chat webhook
+//! notified at the end ([`notify`]).
 //!
 //! Targets are restricted to loopback addresses ([`Target::parse`]): this tool is for testing
 //! a server you run yourself, here.
@@ -17,9 +20,9 @@ pub mod auth;
 mod client;
 pub mod duration;
 mod executor;
-pub mod hist;
+pub mod live;
 pub mod mix;
-mod outputs;
+pub mod notify;
 pub mod profile;
 pub mod progress;
 pub mod prompts;
@@ -27,17 +30,19 @@ mod recorder;
 pub mod report;
 pub mod schedule;
 mod selfcheck;
+mod server_memory;
 pub mod target;
 pub mod threshold;
 mod trend;
 
 pub use executor::{RunConfig, run};
+pub use live::LiveConfig;
 pub use mix::{Endpoint, Mix};
-pub use outputs::{junit_xml, time_series_csv};
+pub use notify::Webhook;
 pub use profile::{Plan, Scenario};
 pub use progress::ProgressSink;
 pub use prompts::PromptPool;
-pub use report::Report;
+pub use report::{Report, exit_code};
 pub use schedule::{Model, Schedule, Stage};
 pub use target::Target;
 pub use threshold::Threshold;
@@ -75,8 +80,10 @@ pub enum Error {
     Usage(String),
     #[error("creating a load-test key through the admin API failed: {0}")]
     AuthSetup(String),
-    #[error("invalid report: {0}")]
-    InvalidReport(String),
+    #[error(transparent)]
+    Render(#[from] bp_report::Error),
+    #[error("notifying the webhook {url} failed: {reason}")]
+    Notify { url: String, reason: String },
     #[error("starting the load generator failed")]
     Io(#[source] std::io::Error),
 }
@@ -86,7 +93,7 @@ impl Error {
     pub fn is_usage(&self) -> bool {
         !matches!(
             self,
-            Error::AuthSetup(_) | Error::Io(_) | Error::InvalidReport(_)
+            Error::AuthSetup(_) | Error::Io(_) | Error::Render(_) | Error::Notify { .. }
         )
     }
 }

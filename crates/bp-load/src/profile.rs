@@ -8,8 +8,15 @@ mod file;
 pub use builtin::{NAMES, builtin};
 pub use file::from_toml;
 
+use crate::Error;
 use crate::schedule::{Model, Schedule};
+use crate::threshold::Threshold;
 use std::time::Duration;
+
+/// Share of its target arrival rate a run must deliver. Not 100 %: the run's duration
+/// includes the last responses' tail, and a handful of arrivals dropped at a 1 s scale
+/// would otherwise fail a healthy run.
+const TARGET_RATE_SHARE: f64 = 0.95;
 
 /// One stream of load: its own virtual users, schedule and tags.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +119,44 @@ impl Plan {
         }
     }
 
+    /// The thresholds a run is judged by unless the user gives their own: the SLA (unless
+    /// the profile opts out, like stress), the profile's own, and its target rate.
+    pub fn default_thresholds(&self) -> Result<Vec<Threshold>, Error> {
+        let mut thresholds = if self.sla_thresholds {
+            Threshold::sla()
+        } else {
+            Vec::new()
+        };
+        for expr in self.thresholds.iter().chain(&self.target_rate_threshold()) {
+            thresholds.push(Threshold::parse(expr)?);
+        }
+        Ok(thresholds)
+    }
+
+    /// `rps>=N` for a plan with open-model (arrival-rate) scenarios, N being 95 % of their
+    /// planned arrivals over the run's length, so a run that could not deliver its rate
+    /// fails. Closed scenarios have no target rate: their throughput is what the server
+    /// gives them. A profile judged by something else than the SLA (stress, whose rate is
+    /// meant to break it) gets none either.
+    pub fn target_rate_threshold(&self) -> Option<String> {
+        if !self.sla_thresholds {
+            return None;
+        }
+        let arrivals: f64 = self
+            .scenarios
+            .iter()
+            .filter(|s| matches!(s.schedule.model, Model::Open { .. }))
+            .map(|s| s.schedule.arrivals_before(s.schedule.total()))
+            .sum();
+        let total_s = self.total().as_secs_f64();
+        if arrivals <= 0.0 || total_s <= 0.0 {
+            return None;
+        }
+        // Two decimals, rounded down: `rps>=950`, `rps>=0.47`.
+        let rate = (arrivals / total_s * TARGET_RATE_SHARE * 100.0).floor() / 100.0;
+        Some(format!("rps>={rate}"))
+    }
+
     /// When the last scenario ends.
     pub fn total(&self) -> Duration {
         self.scenarios
@@ -151,6 +196,49 @@ mod tests {
             assert!((ratio - 0.01).abs() < 1e-6, "{name} {ratio}");
         }
         assert!(builtin("nope", Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn a_target_rate_is_a_default_threshold_of_open_plans_only() {
+        let secs = Duration::from_secs;
+        let open = Plan::open(1000.0, secs(60), 100);
+        assert_eq!(open.target_rate_threshold().as_deref(), Some("rps>=950"));
+        let exprs: Vec<String> = open
+            .default_thresholds()
+            .unwrap()
+            .iter()
+            .map(|t| t.expr.clone())
+            .collect();
+        assert_eq!(
+            exprs,
+            [
+                "p(50)<100",
+                "p(95)<200",
+                "p(99)<500",
+                "rate<0.001",
+                "rps>=950"
+            ]
+        );
+        // Time-scaling keeps the rate.
+        assert_eq!(
+            open.scaled(0.01).target_rate_threshold().as_deref(),
+            Some("rps>=950")
+        );
+        assert_eq!(
+            Plan::open(0.5, secs(10), 1)
+                .target_rate_threshold()
+                .as_deref(),
+            Some("rps>=0.47")
+        );
+        let closed = Plan::closed(10, secs(60), secs(1));
+        assert_eq!(closed.target_rate_threshold(), None);
+        assert_eq!(closed.default_thresholds().unwrap().len(), 4);
+        // Stress ramps its rate to break the SLA on purpose: no target there.
+        let stress = builtin("stress", secs(1)).unwrap();
+        assert_eq!(stress.target_rate_threshold(), None);
+        assert!(stress.default_thresholds().unwrap().is_empty());
+        let geo = builtin("geo", secs(1)).unwrap();
+        assert_eq!(geo.default_thresholds().unwrap().len(), 4 + 6);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! counters, so virtual users on different threads rarely touch the same lock. Memory is
 //! fixed at start (histograms, never sample lists), whatever the run length.
 
-use crate::hist::{Histogram, Precision};
 use crate::mix::Endpoint;
+use bp_metrics::{LatencyHistogram, Precision};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -57,7 +57,7 @@ pub struct Sample {
 /// Counters and a latency histogram.
 #[derive(Debug, Clone)]
 pub struct Stats {
-    pub latency: Histogram,
+    pub latency: LatencyHistogram,
     pub requests: u64,
     pub errors: u64,
     pub checked: u64,
@@ -67,7 +67,7 @@ pub struct Stats {
 impl Stats {
     pub fn new(precision: Precision) -> Stats {
         Stats {
-            latency: Histogram::new(precision),
+            latency: LatencyHistogram::new(precision),
             requests: 0,
             errors: 0,
             checked: 0,
@@ -84,20 +84,11 @@ impl Stats {
     }
 
     pub fn merge(&mut self, other: &Stats) {
-        // Same bounds on both sides: merging cannot fail.
-        let _ = self.latency.merge(&other.latency);
+        self.latency.merge(&other.latency);
         self.requests += other.requests;
         self.errors += other.errors;
         self.checked += other.checked;
         self.correct += other.correct;
-    }
-
-    fn reset(&mut self) {
-        self.latency.reset();
-        self.requests = 0;
-        self.errors = 0;
-        self.checked = 0;
-        self.correct = 0;
     }
 
     pub fn accuracy(&self) -> Option<f64> {
@@ -113,7 +104,7 @@ pub struct Totals {
     pub cells: Vec<Stats>,
     /// The current window (reset each time it is taken).
     pub window: Stats,
-    pub lag: Histogram,
+    pub lag: LatencyHistogram,
     pub errors_by_kind: BTreeMap<String, u64>,
     /// Iterations that started more than `LATE_US` after they were due, for either reason.
     pub late: u64,
@@ -130,10 +121,10 @@ impl Totals {
         Totals {
             all: Stats::new(Precision::Total),
             cells: (0..n_scenarios * Endpoint::ALL.len())
-                .map(|_| Stats::new(Precision::Window))
+                .map(|_| Stats::new(Precision::Series))
                 .collect(),
-            window: Stats::new(Precision::Window),
-            lag: Histogram::new(Precision::Window),
+            window: Stats::new(Precision::Series),
+            lag: LatencyHistogram::new(Precision::Series),
             errors_by_kind: BTreeMap::new(),
             late: 0,
             dropped: 0,
@@ -147,7 +138,7 @@ impl Totals {
             a.merge(b);
         }
         self.window.merge(&other.window);
-        let _ = self.lag.merge(&other.lag);
+        self.lag.merge(&other.lag);
         for (kind, n) in &other.errors_by_kind {
             *self.errors_by_kind.entry(kind.clone()).or_default() += n;
         }
@@ -207,14 +198,18 @@ impl Recorder {
 
     /// The window since the last call (merged over shards), and `(dropped)` in it; resets it.
     pub fn take_window(&self) -> (Stats, u64) {
-        let mut window = Stats::new(Precision::Window);
+        let mut window = Stats::new(Precision::Series);
         let mut dropped = 0;
         for shard in &self.shards {
-            let mut t = shard.lock().unwrap_or_else(|p| p.into_inner());
-            window.merge(&t.window);
-            dropped += t.window_dropped;
-            t.window.reset();
-            t.window_dropped = 0;
+            // Swapped out under the lock, merged after it: the shard's users wait for a
+            // pointer swap, not for a histogram merge. The fresh histogram allocates its
+            // buckets on the shard's next sample, once per window.
+            let taken = {
+                let mut t = shard.lock().unwrap_or_else(|p| p.into_inner());
+                dropped += std::mem::take(&mut t.window_dropped);
+                std::mem::replace(&mut t.window, Stats::new(Precision::Series))
+            };
+            window.merge(&taken);
         }
         (window, dropped)
     }

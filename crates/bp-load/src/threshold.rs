@@ -5,7 +5,9 @@
 //! `scenario`. Operators: `<`, `<=`, `>`, `>=`.
 
 use crate::Error;
-use crate::hist::Histogram;
+use bp_metrics::LatencyHistogram;
+pub use bp_report::Verdict;
+use bp_report::model::quantile_ms;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -53,21 +55,12 @@ pub struct Threshold {
 /// What a threshold is checked against: the figures of the requests matching its filter.
 #[derive(Debug, Clone)]
 pub struct Observed {
-    pub latency: Histogram,
+    pub latency: LatencyHistogram,
     pub requests: u64,
     pub errors: u64,
     pub duration_s: f64,
     /// `None` when no response could be checked.
     pub accuracy: Option<f64>,
-}
-
-/// One threshold's verdict, as the report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
-    pub expr: String,
-    pub ok: bool,
-    /// The observed value (`null` when there was nothing to measure).
-    pub value: Option<f64>,
 }
 
 impl Threshold {
@@ -145,11 +138,11 @@ impl Threshold {
         let has_requests = observed.requests > 0;
         match self.metric {
             Metric::Percentile(p) => {
-                (!observed.latency.is_empty()).then(|| observed.latency.quantile_ms(p / 100.0))
+                (!observed.latency.is_empty()).then(|| quantile_ms(&observed.latency, p / 100.0))
             }
-            Metric::Avg => (!observed.latency.is_empty()).then(|| observed.latency.mean_ms()),
-            Metric::Min => (!observed.latency.is_empty()).then(|| observed.latency.min_ms()),
-            Metric::Max => (!observed.latency.is_empty()).then(|| observed.latency.max_ms()),
+            Metric::Avg => observed.latency.mean_us().map(|us| us / 1000.0),
+            Metric::Min => observed.latency.min_us().map(|us| us as f64 / 1000.0),
+            Metric::Max => observed.latency.max_us().map(|us| us as f64 / 1000.0),
             Metric::ErrorRate => {
                 has_requests.then(|| observed.errors as f64 / observed.requests as f64)
             }
@@ -210,7 +203,7 @@ impl fmt::Display for Threshold {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hist::Precision;
+    use bp_metrics::Precision;
 
     #[test]
     fn parses_k6_like_expressions() {
@@ -248,7 +241,7 @@ mod tests {
 
     #[test]
     fn verdicts_compare_the_observed_value() {
-        let mut latency = Histogram::new(Precision::Total);
+        let mut latency = LatencyHistogram::new(Precision::Total);
         for ms in 1..=100_u64 {
             latency.record_us(ms * 1000);
         }
@@ -269,7 +262,7 @@ mod tests {
         assert!(check("rps>=100").ok);
         assert!(check("accuracy>0.85").ok);
         let empty = Observed {
-            latency: Histogram::new(Precision::Total),
+            latency: LatencyHistogram::new(Precision::Total),
             requests: 0,
             errors: 0,
             duration_s: 1.0,

@@ -1,22 +1,7 @@
 //! Is a series drifting? The Mann-Kendall trend test (rank-based: no assumption about the
 //! distribution of latencies, robust to outliers) with Sen's slope as the size of the trend.
 
-use serde::{Deserialize, Serialize};
-
-/// The result of a trend test over `(t, value)` points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrendTest {
-    pub n: usize,
-    /// Kendall's tau: -1 (always falling) .. 1 (always rising).
-    pub tau: f64,
-    pub z: f64,
-    /// Two-sided p-value of "no trend".
-    pub p_value: f64,
-    /// Sen's slope: median change per second.
-    pub slope_per_s: f64,
-    /// p < 0.05.
-    pub significant: bool,
-}
+use bp_report::model::TrendTest;
 
 /// The test; `None` with fewer than 4 points (too few to say anything).
 pub fn mann_kendall(points: &[(f64, f64)]) -> Option<TrendTest> {

@@ -100,6 +100,24 @@ pub fn cost(usage: &Usage, prices: &PriceTable) -> CostReport {
     }
 }
 
+/// Each row's cost per request when the range's total cost is shared out by the server
+/// time requests took: a slow technique costs more per request than a cached one. `rows`
+/// are (requests, busy seconds) of a subset of the traffic whose busy time in all is
+/// `total_busy_seconds`, so a filtered table gets only its share. `None` for rows without
+/// requests, or when no time was measured at all.
+pub fn cost_per_request_by_busy_time(
+    report: &CostReport,
+    total_busy_seconds: f64,
+    rows: &[(u64, f64)],
+) -> Vec<Option<f64>> {
+    rows.iter()
+        .map(|&(requests, busy)| {
+            (requests > 0 && total_busy_seconds > 0.0)
+                .then(|| report.total_usd * busy / total_busy_seconds / requests as f64)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +153,33 @@ mod tests {
             report.prices, prices,
             "the price table is part of the result"
         );
+    }
+
+    #[test]
+    fn cost_is_shared_by_busy_time_and_adds_up() {
+        let report = cost(
+            &Usage {
+                cpu_seconds: 10.0,
+                requests: 40,
+                ..Usage::default()
+            },
+            &PriceTable {
+                usd_per_vcpu_second: 0.001,
+                usd_per_gb_second: 0.0,
+                usd_per_million_tokens: None,
+                source: "test".to_owned(),
+            },
+        );
+        // 30 requests took 1 s, 10 requests took 3 s: the slow ones cost 9× more each.
+        let rows = [(30, 1.0), (10, 3.0), (0, 0.0)];
+        let per_request = cost_per_request_by_busy_time(&report, 4.0, &rows);
+        let (fast, slow) = (per_request[0].unwrap(), per_request[1].unwrap());
+        assert!(close(fast * 30.0 + slow * 10.0, report.total_usd));
+        assert!(close(slow / fast, 9.0));
+        assert_eq!(per_request[2], None);
+        // A filtered table (the fast rows only) gets its share, not the whole bill.
+        let alone = cost_per_request_by_busy_time(&report, 4.0, &rows[..1]);
+        assert!(close(alone[0].unwrap(), fast));
     }
 
     #[test]

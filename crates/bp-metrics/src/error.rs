@@ -19,6 +19,13 @@ pub enum Error {
         min: usize,
         max: usize,
     },
+    /// Anomaly detection settings out of range: a baseline of fewer than 3 windows, a
+    /// minimum baseline longer than the baseline, or a threshold or floor that is not a
+    /// positive number.
+    #[error(
+        "anomaly detection needs a baseline of at least 3 windows, min_baseline_windows in 3..=baseline_windows, and a positive threshold and floors"
+    )]
+    InvalidAnomalyConfig,
     /// A timeseries or heatmap step of zero seconds.
     #[error("step must be at least one second")]
     InvalidStep,
@@ -47,6 +54,7 @@ impl Error {
             Error::InvalidWindow { .. }
             | Error::InvalidLimit { .. }
             | Error::InvalidStep
+            | Error::InvalidAnomalyConfig
             | Error::TooManyPoints { .. } => ErrorCode::Validation,
             // Stored data we cannot read is our fault, never the caller's.
             Error::Encode(_)

@@ -1,9 +1,83 @@
 //! Process-wide measurements that carry no request labels: gauges the caller reads when a
-//! window closes (CPU, memory, descriptors, database pool, writer queue) and timing
-//! histograms recorded as they happen (database acquire and query, history commits).
+//! window closes (CPU, memory, descriptors, database pool, writer queue), timing histograms
+//! recorded as they happen (database acquire and query per [`DbOperation`], history
+//! commits) and shared (Redis) cache lookups.
 
 use crate::histogram::{LatencyHistogram, Precision};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+bp_api::vocabulary!(
+    /// What a database call was for: the `operation` label of the query-time histogram.
+    /// Closed and coarse (a class of statements, never a statement text), so the label
+    /// stays low-cardinality.
+    DbOperation, "database operation", {
+        /// A group commit of history rows.
+        HistoryCommit => "history_commit",
+        /// Reading one history row or a page of them.
+        HistoryRead => "history_read",
+        HistoryDelete => "history_delete",
+        /// Resolving an API key (behind the server's key cache).
+        KeyLookup => "key_lookup",
+        KeyWrite => "key_write",
+        FeedbackWrite => "feedback_write",
+        /// Whole-table aggregates: feedback statistics, history counts.
+        Aggregate => "aggregate",
+        /// Storing and pruning metric rollups.
+        RollupWrite => "rollup_write",
+        /// Reading metric rollups (queries, downsampling, stream resumes).
+        RollupRead => "rollup_read",
+        /// Readiness probes.
+        Ping => "ping",
+    }
+);
+
+bp_api::vocabulary!(
+    /// What one lookup in, or store to, the shared (Redis) cache gave.
+    SharedCacheOutcome, "shared cache outcome", {
+        Hit => "hit",
+        Miss => "miss",
+        /// No answer: an error, a timeout, or skipped while the cache is backing off.
+        /// The request went on without the cache.
+        Error => "error",
+    }
+);
+
+/// Shared (Redis) cache calls by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SharedCacheCounts {
+    pub hits: u64,
+    pub misses: u64,
+    pub errors: u64,
+}
+
+impl SharedCacheCounts {
+    pub fn add(&mut self, outcome: SharedCacheOutcome) {
+        match outcome {
+            SharedCacheOutcome::Hit => self.hits += 1,
+            SharedCacheOutcome::Miss => self.misses += 1,
+            SharedCacheOutcome::Error => self.errors += 1,
+        }
+    }
+
+    pub fn merge(&mut self, other: &SharedCacheCounts) {
+        self.hits += other.hits;
+        self.misses += other.misses;
+        self.errors += other.errors;
+    }
+
+    pub fn calls(&self) -> u64 {
+        self.hits + self.misses + self.errors
+    }
+
+    /// hits / (hits + misses): of the lookups the cache answered, the share it had. `None`
+    /// without answered lookups; errors are reported apart, not as misses.
+    pub fn hit_rate(&self) -> Option<f64> {
+        let answered = self.hits + self.misses;
+        (answered > 0).then(|| self.hits as f64 / answered as f64)
+    }
+}
 
 /// One reading of the process gauges, taken by the caller at window close.
 ///
@@ -97,7 +171,8 @@ impl GaugeStats {
 pub enum TimingKind {
     /// Waiting for a connection from the database pool.
     DbAcquire,
-    /// One database query or statement.
+    /// One database call (its statements and commit) on its connection, every operation
+    /// together; [`Timings::db_query_by_operation`] has it per [`DbOperation`].
     DbQuery,
     /// One group commit of the history writer.
     WriterCommit,
@@ -111,12 +186,16 @@ impl TimingKind {
     ];
 }
 
-/// One histogram per [`TimingKind`] (2 significant digits).
+/// One histogram per [`TimingKind`] (2 significant digits), and the query time per
+/// database operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
     pub db_acquire: LatencyHistogram,
     pub db_query: LatencyHistogram,
     pub writer_commit: LatencyHistogram,
+    /// Only operations that ran; snapshots stored before this field read as empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub db_query_by_operation: BTreeMap<DbOperation, LatencyHistogram>,
 }
 
 impl Default for Timings {
@@ -125,6 +204,7 @@ impl Default for Timings {
             db_acquire: LatencyHistogram::new(Precision::Series),
             db_query: LatencyHistogram::new(Precision::Series),
             writer_commit: LatencyHistogram::new(Precision::Series),
+            db_query_by_operation: BTreeMap::new(),
         }
     }
 }
@@ -150,6 +230,22 @@ impl Timings {
         for &kind in TimingKind::ALL {
             self.get_mut(kind).merge(other.get(kind));
         }
+        for (op, histogram) in &other.db_query_by_operation {
+            self.db_query_mut(*op).merge(histogram);
+        }
+    }
+
+    /// Records one database call: its wait for a connection and its time on it.
+    pub(crate) fn record_db_call(&mut self, op: DbOperation, acquire_us: u64, query_us: u64) {
+        self.db_acquire.record_us(acquire_us);
+        self.db_query.record_us(query_us);
+        self.db_query_mut(op).record_us(query_us);
+    }
+
+    fn db_query_mut(&mut self, op: DbOperation) -> &mut LatencyHistogram {
+        self.db_query_by_operation
+            .entry(op)
+            .or_insert_with(|| LatencyHistogram::new(Precision::Series))
     }
 }
 
@@ -173,5 +269,49 @@ mod tests {
         assert!((three.mean.memory_bytes - 60.0).abs() < 1e-9);
         assert_eq!(three.max.cpu_percent, 70.0);
         assert_eq!(three.max.memory_bytes, 100.0);
+    }
+
+    #[test]
+    fn db_calls_are_kept_per_operation_and_in_total() {
+        let mut a = Timings::default();
+        a.record_db_call(DbOperation::HistoryCommit, 10, 900);
+        a.record_db_call(DbOperation::RollupRead, 5, 300);
+        let mut b = Timings::default();
+        b.record_db_call(DbOperation::HistoryCommit, 20, 1100);
+        a.merge(&b);
+        assert_eq!(a.db_acquire.count(), 3);
+        assert_eq!(a.db_query.count(), 3);
+        assert_eq!(
+            a.db_query_by_operation[&DbOperation::HistoryCommit].count(),
+            2
+        );
+        assert_eq!(a.db_query_by_operation[&DbOperation::RollupRead].count(), 1);
+        // Per-operation histograms survive the stored form (enum keys as JSON strings).
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains("\"history_commit\""), "{json}");
+        let back: Timings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+        // A snapshot stored before per-operation timings reads back without them.
+        let mut old: serde_json::Value = serde_json::to_value(&b).unwrap();
+        old.as_object_mut().unwrap().remove("db_query_by_operation");
+        let read: Timings = serde_json::from_value(old).unwrap();
+        assert!(read.db_query_by_operation.is_empty());
+    }
+
+    #[test]
+    fn shared_cache_errors_are_not_misses() {
+        let mut counts = SharedCacheCounts::default();
+        for outcome in [
+            SharedCacheOutcome::Hit,
+            SharedCacheOutcome::Miss,
+            SharedCacheOutcome::Error,
+            SharedCacheOutcome::Hit,
+        ] {
+            counts.add(outcome);
+        }
+        assert_eq!(counts.calls(), 4);
+        assert_eq!(counts.errors, 1);
+        assert!((counts.hit_rate().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(SharedCacheCounts::default().hit_rate(), None);
     }
 }

@@ -25,9 +25,10 @@
 //! [`StatusClass`], so 4xx and 5xx stay apart), primary [`bp_api::Technique`] (optional),
 //! [`bp_api::Segment`], a [`RegionId`] from [`Recorder::region`] (at most `max_regions`
 //! names, the rest share `"other"`), [`CacheOutcome`], latency, completion time and an
-//! optional [`CallerId`] (a hash, for distinct users). [`Recorder::record_timing`] and
-//! [`Recorder::record_shared_cache`] record database / history-writer timings and Redis
-//! lookups into the same windows.
+//! optional [`CallerId`] (a hash, for distinct users). [`Recorder::record_db_call`]
+//! (connection wait and query time per [`DbOperation`]), [`Recorder::record_timing`]
+//! (history-writer commits) and [`Recorder::record_shared_cache`] (Redis hits, misses and
+//! errors) record into the same windows.
 //!
 //! Each recording thread maps to one of `shards` cache-padded mutexes (round robin on
 //! first use), so the lock it takes is its own. Per window and shard, at most
@@ -65,6 +66,12 @@
 //! process-wide and not narrowed by filters. `errors` are 4xx + 5xx; `server_error_rate`
 //! is 5xx only.
 //!
+//! # Anomalies
+//!
+//! [`AnomalyDetector`] judges each window's p95 latency and error rate against a robust
+//! baseline (median and MAD of the previous windows) and returns [`Anomaly`] events for
+//! windows far above it; [`detect_anomalies`] runs it over a whole series.
+//!
 //! # SLA, cost, Prometheus
 //!
 //! [`evaluate_sla`] checks [`SlaTargets`] (p50 < 100 ms, p95 < 200 ms, p99 < 500 ms,
@@ -74,6 +81,7 @@
 //! [`Cumulative`] absorbs closed windows; [`render_prometheus`] writes the text format
 //! with buckets at 0.001 … 10 s including 0.1, 0.2 and 0.5 exactly.
 
+mod anomaly;
 mod cost;
 mod error;
 mod histogram;
@@ -86,19 +94,24 @@ mod sla;
 mod snapshot;
 mod users;
 
-pub use cost::{CostReport, PriceTable, Usage, cost};
+pub use anomaly::{Anomaly, AnomalyConfig, AnomalyDetector, detect_anomalies};
+pub use cost::{CostReport, PriceTable, Usage, cost, cost_per_request_by_busy_time};
 pub use error::Error;
 pub use histogram::{
     LATENCY_BUCKETS_US, LatencyHistogram, MAX_LATENCY_US, MIN_LATENCY_US, Precision,
 };
-pub use infra::{DbPoolGauges, GaugeStats, Gauges, TimingKind, Timings};
+pub use infra::{
+    DbOperation, DbPoolGauges, GaugeStats, Gauges, SharedCacheCounts, SharedCacheOutcome,
+    TimingKind, Timings,
+};
 pub use labels::{
     CacheOutcome, CallerId, Endpoint, RegionId, RegionTable, Sample, SeriesKey, StatusClass,
 };
 pub use prometheus::{Cumulative, render as render_prometheus};
 pub use query::{
-    Filter, GroupBy, Heatmap, LatencyMs, MAX_POINTS, Metric, Summary, TechniqueRow, Timeseries,
-    TimeseriesGroup, heatmap, per_technique, summary, timeseries,
+    CacheSummary, DbOperationStats, DbSummary, Filter, GroupBy, Heatmap, LatencyMs, MAX_POINTS,
+    Metric, Summary, TechniqueRow, Timeseries, TimeseriesGroup, heatmap, per_technique, summary,
+    timeseries,
 };
 pub use recorder::{Recorder, RecorderConfig};
 pub use sla::{

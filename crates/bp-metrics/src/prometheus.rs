@@ -73,26 +73,51 @@ pub fn render(cumulative: &Cumulative) -> String {
         out.histogram("bp_http_request_duration_seconds", &labels, &totals.latency);
     }
 
+    let in_process = &cumulative.cache;
+    let redis = &cumulative.shared_cache;
     for (name, help, counts) in [
         (
             "bp_cache_requests_total",
-            "Response cache lookups by outcome.",
-            &cumulative.cache,
+            "In-process response cache lookups by outcome.",
+            &[("hit", in_process.hits), ("miss", in_process.misses)][..],
         ),
         (
-            "bp_shared_cache_requests_total",
-            "Shared (Redis) cache lookups by outcome.",
-            &cumulative.shared_cache,
+            "bp_redis_cache_requests_total",
+            "Shared (Redis) cache calls by outcome; error: no answer, the request went on without it.",
+            &[
+                ("hit", redis.hits),
+                ("miss", redis.misses),
+                ("error", redis.errors),
+            ][..],
         ),
     ] {
         out.family(name, "counter", help);
-        out.sample(name, &[("outcome", "hit")], counts.hits as f64);
-        out.sample(name, &[("outcome", "miss")], counts.misses as f64);
+        for (outcome, n) in counts {
+            out.sample(name, &[("outcome", outcome)], *n as f64);
+        }
     }
 
     for (name, buckets) in &cumulative.timings {
         out.family(name, "histogram", timing_help(name));
         out.histogram(name, &[], buckets);
+    }
+    if !cumulative.db_query.is_empty() {
+        let name = "bp_db_query_duration_seconds";
+        out.family(name, "histogram", timing_help(name));
+        for (op, buckets) in &cumulative.db_query {
+            out.histogram(name, &[("operation", op.as_str())], buckets);
+        }
+    }
+    if !cumulative.anomalies.is_empty() {
+        let name = "bp_anomalies_total";
+        out.family(
+            name,
+            "counter",
+            "Windows flagged as anomalous, by the metric that deviated.",
+        );
+        for (metric, n) in &cumulative.anomalies {
+            out.sample(name, &[("metric", metric)], *n as f64);
+        }
     }
 
     for (name, help, value) in [
@@ -180,7 +205,9 @@ fn render_gauges(out: &mut Text, g: &Gauges) {
 fn timing_help(name: &str) -> &'static str {
     match name {
         "bp_db_acquire_duration_seconds" => "Time waiting for a database connection.",
-        "bp_db_query_duration_seconds" => "Time of one database statement.",
+        "bp_db_query_duration_seconds" => {
+            "Time of one database call on its connection, by operation."
+        }
         _ => "Time of one history-writer group commit.",
     }
 }

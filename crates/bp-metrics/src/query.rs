@@ -16,7 +16,7 @@ pub use timeseries::{
 };
 
 use crate::histogram::{LatencyHistogram, Precision};
-use crate::infra::{DbPoolGauges, GaugeStats};
+use crate::infra::{DbOperation, DbPoolGauges, GaugeStats, SharedCacheCounts, Timings};
 use crate::labels::{Endpoint, SeriesKey};
 use crate::snapshot::{CacheCounts, SeriesStats, WindowSnapshot};
 use crate::users::DistinctUsers;
@@ -137,13 +137,19 @@ pub struct Summary {
     pub latency_ms: LatencyMs,
     pub cache_hits: u64,
     pub cache_misses: u64,
+    /// In-process cache hits per lookup of the selected requests.
     pub cache_hit_rate: Option<f64>,
-    /// Shared (Redis) cache, when one is used.
-    pub shared_cache_hit_rate: Option<f64>,
+    /// The shared (Redis) cache: hits per answered lookup; `None` without one.
+    pub redis_cache_hit_rate: Option<f64>,
+    /// Both cache levels in full.
+    pub cache: CacheSummary,
     /// Mean of the gauge readings (0 without readings; see `gauge_readings`).
     pub cpu_percent: f64,
     pub memory_bytes: f64,
-    pub db: DbPoolGauges,
+    /// Pool gauges (means), connection wait and query time (process-wide).
+    pub db: DbSummary,
+    /// Group commits of the history writer, queueing included.
+    pub history_commit_ms: LatencyMs,
     pub gauge_readings: u32,
     /// Mean and maximum of every gauge, when there were readings.
     pub gauges: Option<GaugeStats>,
@@ -158,6 +164,57 @@ pub struct Summary {
     pub late_samples: u64,
 }
 
+/// Both cache levels: the in-process cache of the selected requests, and the shared
+/// (Redis) cache of the whole process (`None` when no call was made to one).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CacheSummary {
+    pub in_process: CacheCounts,
+    pub in_process_hit_rate: Option<f64>,
+    pub redis: Option<SharedCacheCounts>,
+    pub redis_hit_rate: Option<f64>,
+}
+
+/// The database: pool gauges (means of the readings), and the time calls waited for a
+/// connection and then took, overall and per operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbSummary {
+    #[serde(flatten)]
+    pub pool: DbPoolGauges,
+    /// Database calls made.
+    pub calls: u64,
+    pub acquire_ms: LatencyMs,
+    pub query_ms: LatencyMs,
+    /// Operations that ran, in vocabulary order.
+    pub operations: Vec<DbOperationStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbOperationStats {
+    pub operation: DbOperation,
+    pub calls: u64,
+    pub query_ms: LatencyMs,
+}
+
+impl DbSummary {
+    fn of(pool: DbPoolGauges, timings: &Timings) -> DbSummary {
+        DbSummary {
+            pool,
+            calls: timings.db_query.count(),
+            acquire_ms: LatencyMs::of(&timings.db_acquire),
+            query_ms: LatencyMs::of(&timings.db_query),
+            operations: timings
+                .db_query_by_operation
+                .iter()
+                .map(|(op, histogram)| DbOperationStats {
+                    operation: *op,
+                    calls: histogram.count(),
+                    query_ms: LatencyMs::of(histogram),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The summary of `snapshots` for the requests `filter` selects.
 pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
     let mut stats = SeriesStats::new(filter.precision());
@@ -165,7 +222,8 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
     let mut gauges: Option<GaugeStats> = None;
     let mut users = DistinctUsers::default();
     let mut concurrent_users = 0;
-    let mut shared_cache = CacheCounts::default();
+    let mut shared_cache = SharedCacheCounts::default();
+    let mut timings = Timings::default();
     let (mut overflowed, mut late) = (0, 0);
     for snapshot in snapshots {
         filter.select(snapshot, &mut stats);
@@ -179,6 +237,7 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
         users.merge(&snapshot.users);
         concurrent_users = concurrent_users.max(snapshot.users.count());
         shared_cache.merge(&snapshot.shared_cache);
+        timings.merge(&snapshot.timings);
         overflowed += snapshot.overflowed_samples;
         late += snapshot.late_samples;
     }
@@ -202,10 +261,17 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
         cache_hits: stats.cache.hits,
         cache_misses: stats.cache.misses,
         cache_hit_rate: stats.cache.hit_rate(),
-        shared_cache_hit_rate: shared_cache.hit_rate(),
+        redis_cache_hit_rate: shared_cache.hit_rate(),
+        cache: CacheSummary {
+            in_process: stats.cache,
+            in_process_hit_rate: stats.cache.hit_rate(),
+            redis: (shared_cache.calls() > 0).then_some(shared_cache),
+            redis_hit_rate: shared_cache.hit_rate(),
+        },
         cpu_percent: mean.cpu_percent,
         memory_bytes: mean.memory_bytes,
-        db: mean.db,
+        db: DbSummary::of(mean.db, &timings),
+        history_commit_ms: LatencyMs::of(&timings.writer_commit),
         gauge_readings: gauges.map_or(0, |g| g.readings),
         gauges,
         concurrent_users,

@@ -11,8 +11,8 @@ mod close;
 mod shard;
 
 use crate::Error;
-use crate::infra::TimingKind;
-use crate::labels::{CacheOutcome, RegionId, RegionTable, Sample};
+use crate::infra::{DbOperation, SharedCacheOutcome, TimingKind};
+use crate::labels::{RegionId, RegionTable, Sample};
 use crossbeam_utils::CachePadded;
 use shard::{Lateness, Shard, Slot};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -140,8 +140,23 @@ impl Recorder {
         shard.record_timing(slot, kind, took);
     }
 
-    /// Records one lookup in the shared (Redis) cache.
-    pub fn record_shared_cache(&self, outcome: CacheOutcome, completed_at_us: u64) {
+    /// Records one database call that completed at `completed_at_us`: how long it waited
+    /// for a connection and how long it then took. Called from whatever thread ran the
+    /// call (async workers, blocking-pool threads); each locks only its own shard.
+    pub fn record_db_call(
+        &self,
+        op: DbOperation,
+        acquire: Duration,
+        query: Duration,
+        completed_at_us: u64,
+    ) {
+        let mut shard = self.shard();
+        let slot = self.slot(completed_at_us);
+        shard.record_db_call(slot, op, acquire, query);
+    }
+
+    /// Records one call to the shared (Redis) cache.
+    pub fn record_shared_cache(&self, outcome: SharedCacheOutcome, completed_at_us: u64) {
         let mut shard = self.shard();
         let slot = self.slot(completed_at_us);
         shard.record_shared_cache(slot, outcome);

@@ -11,7 +11,7 @@ pub use downsample::{Resolution, downsample};
 
 use crate::Error;
 use crate::histogram::{LatencyHistogram, Precision};
-use crate::infra::{GaugeStats, Gauges, Timings};
+use crate::infra::{GaugeStats, Gauges, SharedCacheCounts, Timings};
 use crate::labels::{CacheOutcome, SeriesKey, StatusClass};
 use crate::users::DistinctUsers;
 use rustc_hash::FxHashMap;
@@ -145,8 +145,8 @@ pub struct WindowSnapshot {
     /// Every request of the window, at 3 significant digits.
     pub total: SeriesStats,
     pub timings: Timings,
-    /// Lookups in the shared (Redis) cache, when one is used.
-    pub shared_cache: CacheCounts,
+    /// Calls to the shared (Redis) cache, when one is used.
+    pub shared_cache: SharedCacheCounts,
     pub users: DistinctUsers,
     /// Attached by the caller at close time; `None` if it took no reading.
     pub gauges: Option<GaugeStats>,
@@ -181,7 +181,7 @@ impl WindowSnapshot {
             overflow: None,
             total: SeriesStats::new(Precision::Total),
             timings: Timings::default(),
-            shared_cache: CacheCounts::default(),
+            shared_cache: SharedCacheCounts::default(),
             users: DistinctUsers::default(),
             gauges: None,
             overflowed_samples: 0,

@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::middleware::{auth, request_id};
-use crate::routes::{admin, enhance, health, history, load_runs, metrics};
+use crate::routes::{admin, dashboard, enhance, faults, health, history, load_runs, metrics};
 use crate::state::AppState;
 use crate::telemetry;
 use axum::Router;
@@ -58,6 +58,10 @@ pub fn app(state: AppState) -> Router {
                 )
             }),
         )
+        .route("/", axum::routing::get(dashboard::root))
+        .route("/dashboard", axum::routing::get(dashboard::page))
+        .route("/dashboard/", axum::routing::get(dashboard::page))
+        .route("/dashboard/{*path}", axum::routing::get(dashboard::asset))
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -93,20 +97,28 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(history::get, history::delete))
         .routes(routes!(history::feedback))
         .routes(routes!(admin::create_key))
+        .routes(routes!(faults::get, faults::put, faults::clear))
+        .routes(routes!(load_runs::report))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+    // Reads of the service's own figures: callers are identified, not rate limited.
+    let observability = OpenApiRouter::new()
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::timeseries))
         .routes(routes!(metrics::heatmap))
         .routes(routes!(metrics::techniques))
         .routes(routes!(metrics::export::export))
         .routes(routes!(metrics::stream::stream))
-        .routes(routes!(load_runs::report))
+        .routes(routes!(metrics::anomalies::anomalies))
         .routes(routes!(load_runs::list))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::authenticate,
+            auth::identify,
         ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api)
+        .nest("/api/v1", api.merge(observability))
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
         .routes(routes!(metrics::prometheus))

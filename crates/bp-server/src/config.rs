@@ -1,6 +1,7 @@
 //! The server's configuration, as plain validated values (the binary builds it from flags,
 //! environment and files; this crate never reads them itself).
 
+use crate::cache::RedisConfig;
 use crate::telemetry::TelemetryConfig;
 use bp_store::{StoreConfig, WriterConfig};
 use std::net::SocketAddr;
@@ -13,6 +14,8 @@ pub struct ServerConfig {
     pub writer: WriterConfig,
     pub rate_limits: RateLimitConfig,
     pub cache: CacheConfig,
+    /// A Redis shared by instances as a second-level enhancement cache; none by default.
+    pub redis: Option<RedisConfig>,
     /// Region tag of requests without an `X-Region` header.
     pub default_region: String,
     /// Largest accepted request body.
@@ -70,6 +73,7 @@ impl ServerConfig {
             },
             rate_limits: RateLimitConfig::default(),
             cache: CacheConfig::default(),
+            redis: None,
             default_region: "local".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
             max_in_flight: 4096,

@@ -7,6 +7,7 @@ mod cache;
 pub mod config;
 mod error;
 mod extract;
+mod faults;
 mod keys;
 mod middleware;
 mod process_stats;
@@ -15,6 +16,7 @@ mod state;
 pub mod telemetry;
 
 pub use app::{app, router};
+pub use cache::RedisConfig;
 pub use config::{CacheConfig, RateLimitConfig, ServerConfig};
 pub use error::status_of;
 pub use keys::{create_key, hash_key};
@@ -38,6 +40,8 @@ pub enum ServerError {
     Engine(#[from] bp_engine::StartupError),
     #[error("invalid metrics configuration")]
     Metrics(#[from] bp_metrics::Error),
+    #[error(transparent)]
+    Redis(#[from] cache::InvalidRedisConfig),
     #[error("could not bind or serve on {addr}")]
     Io {
         addr: SocketAddr,
@@ -57,18 +61,28 @@ impl Server {
     /// Opens storage (running migrations), trains the engine, starts the history writer and
     /// binds the listener. Port 0 picks a free port; see [`Server::local_addr`].
     pub async fn bind(config: ServerConfig) -> Result<Self, ServerError> {
-        let store = bp_store::open(&config.store).await?;
+        // Telemetry first: the store reports every call's timing into it.
+        let telemetry = Arc::new(Telemetry::new(
+            config.telemetry.clone(),
+            telemetry::now_us(),
+        )?);
+        let observer = Arc::new(telemetry::DbCallRecorder::new(telemetry.clone()));
+        let store = bp_store::open_observed(&config.store, observer).await?;
         let engine = Arc::new(Engine::new()?);
+        let shared_cache = match &config.redis {
+            Some(redis) => Some(cache::SharedCache::new(
+                redis,
+                config.cache.ttl,
+                telemetry.clone(),
+            )?),
+            None => None,
+        };
         let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer);
         let addr = config.addr;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ServerError::Io { addr, source })?;
-        let now_us = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
-        let telemetry = Arc::new(Telemetry::new(config.telemetry.clone(), now_us)?);
-        let state = AppState::new(config, engine, store, writer, telemetry);
+        let state = AppState::new(config, engine, store, writer, telemetry, shared_cache);
         Ok(Server {
             listener,
             state,

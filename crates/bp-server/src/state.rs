@@ -1,7 +1,8 @@
 //! Shared state of the running service: built once at start-up, cloned cheaply per request.
 
-use crate::cache::EnhanceCache;
+use crate::cache::{EnhanceCache, SharedCache};
 use crate::config::ServerConfig;
+use crate::faults::FaultSwitch;
 use crate::keys::hash_key;
 use crate::middleware::rate_limit::RateLimiter;
 use crate::routes::load_runs::LoadRuns;
@@ -29,6 +30,7 @@ struct Shared {
     limiter: RateLimiter,
     telemetry: Arc<Telemetry>,
     load_runs: LoadRuns,
+    faults: FaultSwitch,
 }
 
 impl AppState {
@@ -38,9 +40,11 @@ impl AppState {
         store: Arc<dyn Store>,
         writer: HistoryWriter,
         telemetry: Arc<Telemetry>,
+        shared_cache: Option<SharedCache>,
     ) -> Self {
         AppState(Arc::new(Shared {
-            cache: EnhanceCache::new(config.cache),
+            cache: EnhanceCache::new(config.cache, shared_cache),
+            faults: FaultSwitch::default(),
             keys: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(KEY_CACHE_TTL)
@@ -89,6 +93,10 @@ impl AppState {
 
     pub fn load_runs(&self) -> &LoadRuns {
         &self.0.load_runs
+    }
+
+    pub fn faults(&self) -> &FaultSwitch {
+        &self.0.faults
     }
 
     pub fn limiter(&self) -> &RateLimiter {

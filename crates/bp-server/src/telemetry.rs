@@ -1,18 +1,22 @@
 //! The service's own metrics: a recorder on the request path, a task that closes a window
 //! every few seconds, and what the closed windows feed — the live stream, the rollups in the
-//! store and the Prometheus exposition.
+//! store, the Prometheus exposition and the anomaly detector.
 //!
 //! The hot path only calls [`Telemetry::record`] (a sharded, uncontended lock inside
-//! bp-metrics). Everything else happens once per window on the closer task.
+//! bp-metrics); database calls record through [`DbCallRecorder`] the same way. Everything
+//! else happens once per window on the closer task.
 
 mod closer;
 pub mod layer;
 
-use bp_metrics::{Cumulative, Recorder, RecorderConfig, RegionId, Sample, WindowSnapshot};
+use bp_metrics::{
+    Anomaly, AnomalyConfig, AnomalyDetector, Cumulative, DbOperation, Recorder, RecorderConfig,
+    RegionId, Sample, WindowSnapshot,
+};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
 
 pub use closer::{CloserInputs, spawn_closer};
@@ -32,6 +36,8 @@ pub struct TelemetryConfig {
     pub source: String,
     /// Whether requests are recorded; off only to measure what recording costs (B7).
     pub recording: Recording,
+    /// How closed windows are judged for anomalies.
+    pub anomalies: AnomalyConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +56,7 @@ impl Default for TelemetryConfig {
             live_windows: 720,
             source: "local".to_owned(),
             recording: Recording::On,
+            anomalies: AnomalyConfig::default(),
         }
     }
 }
@@ -66,13 +73,47 @@ pub struct Telemetry {
 }
 
 struct Live {
-    recent: VecDeque<LiveWindow>,
+    /// Closed windows by seq, oldest first, in their stored form: a few KiB each, where the
+    /// histograms' buckets take tens to hundreds of KiB per window (an hour of windows
+    /// would hold a hundred MiB or more).
+    recent: VecDeque<(u64, Arc<[u8]>)>,
     cumulative: Cumulative,
+    detector: AnomalyDetector,
+    /// Newest last, at most `MAX_ANOMALIES`.
+    anomalies: VecDeque<Anomaly>,
 }
 
 /// Stream subscribers that fall this many windows behind are dropped (they resume with
 /// `since`): a slow client never holds memory or slows the closer.
 const STREAM_BUFFER: usize = 64;
+
+/// Anomalies kept in memory for `/metrics/anomalies` (at most two per window).
+const MAX_ANOMALIES: usize = 10_000;
+
+/// Microseconds since the Unix epoch (0 before it, which no clock here reports).
+pub fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+/// Records the store's call timings into the windows: per-thread shards like requests,
+/// so the blocking-pool and writer threads never share a lock on the hot path.
+pub struct DbCallRecorder(Arc<Telemetry>);
+
+impl DbCallRecorder {
+    pub fn new(telemetry: Arc<Telemetry>) -> DbCallRecorder {
+        DbCallRecorder(telemetry)
+    }
+}
+
+impl bp_store::DbObserver for DbCallRecorder {
+    fn db_call(&self, op: DbOperation, acquire: Duration, query: Duration) {
+        if self.0.config.recording == Recording::On {
+            self.0.recorder.record_db_call(op, acquire, query, now_us());
+        }
+    }
+}
 
 impl Telemetry {
     pub fn new(config: TelemetryConfig, now_unix_us: u64) -> Result<Self, bp_metrics::Error> {
@@ -93,6 +134,8 @@ impl Telemetry {
             live: Mutex::new(Live {
                 recent: VecDeque::new(),
                 cumulative: Cumulative::new(max_series),
+                detector: AnomalyDetector::new(config.anomalies.clone())?,
+                anomalies: VecDeque::new(),
             }),
             stream: broadcast::channel(STREAM_BUFFER).0,
             config,
@@ -121,18 +164,25 @@ impl Telemetry {
 
     /// Closed windows with `seq > since`, oldest first, from memory.
     pub fn recent_since(&self, since: u64) -> Vec<LiveWindow> {
-        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.recent
+        let stored: Vec<Arc<[u8]>> = {
+            let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+            live.recent
+                .iter()
+                .filter(|(seq, _)| *seq > since)
+                .map(|(_, bytes)| bytes.clone())
+                .collect()
+        };
+        // Decoded outside the lock: the closer must never wait for a resuming client.
+        stored
             .iter()
-            .filter(|w| w.seq > since)
-            .cloned()
+            .filter_map(|bytes| WindowSnapshot::from_bytes(bytes).ok().map(Arc::new))
             .collect()
     }
 
     /// The oldest `seq` still in memory.
     pub fn oldest_live_seq(&self) -> Option<u64> {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.recent.front().map(|w| w.seq)
+        live.recent.front().map(|(seq, _)| *seq)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveWindow> {
@@ -145,12 +195,68 @@ impl Telemetry {
         bp_metrics::render_prometheus(&live.cumulative)
     }
 
-    /// Publishes a closed window: memory ring, cumulative totals, stream.
+    /// Anomalies of windows starting in `from_us..to_us`, oldest first.
+    pub fn anomalies_between(&self, from_us: u64, to_us: u64) -> Vec<Anomaly> {
+        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.anomalies
+            .iter()
+            .filter(|a| (from_us..to_us).contains(&a.window_start_unix_us))
+            .cloned()
+            .collect()
+    }
+
+    /// Anomalies flagged for the window `seq`.
+    pub fn anomalies_of(&self, seq: u64) -> Vec<Anomaly> {
+        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.anomalies
+            .iter()
+            .rev()
+            .take_while(|a| a.seq >= seq)
+            .filter(|a| a.seq == seq)
+            .cloned()
+            .collect()
+    }
+
+    /// Feeds windows closed before this process started to the anomaly detector as its
+    /// baseline, flagging nothing, so detection works right after a restart.
+    fn warm_up(&self, windows: &[WindowSnapshot]) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        for window in windows {
+            live.detector.observe(window);
+        }
+    }
+
+    /// Publishes a closed window: anomaly detection, memory ring, cumulative totals, stream.
     fn publish(&self, window: LiveWindow) {
+        let stored = match window.to_bytes() {
+            Ok(bytes) => Some(Arc::<[u8]>::from(bytes)),
+            Err(e) => {
+                tracing::warn!(error = %e, seq = window.seq, "a window left out of the resume ring");
+                None
+            }
+        };
         {
             let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+            let found = live.detector.observe(&window);
+            for anomaly in &found {
+                tracing::warn!(
+                    metric = ?anomaly.metric,
+                    value = anomaly.value,
+                    baseline = anomaly.baseline,
+                    score = anomaly.score,
+                    seq = anomaly.seq,
+                    "metrics anomaly"
+                );
+            }
+            live.cumulative.count_anomalies(&found);
+            live.anomalies.extend(found);
+            while live.anomalies.len() > MAX_ANOMALIES {
+                live.anomalies.pop_front();
+            }
             live.cumulative.absorb(&window);
-            live.recent.push_back(window.clone());
+            if let Some(bytes) = stored {
+                live.recent.push_back((window.seq, bytes));
+            }
             while live.recent.len() > self.config.live_windows {
                 live.recent.pop_front();
             }

@@ -4,6 +4,8 @@
 //!
 //! Both backends pass one conformance suite (`tests/it`), so callers never need to know which
 //! one they hold. This crate is the only one that speaks SQL; it knows nothing of HTTP.
+//! Opened with [`open_observed`], a store reports how long each call waited for a
+//! connection and ran on it to a [`DbObserver`].
 
 mod aggregates;
 mod codec;
@@ -11,6 +13,7 @@ mod error;
 mod listing;
 mod migrations;
 mod model;
+mod observe;
 mod postgres;
 mod sqlite;
 mod store;
@@ -18,8 +21,9 @@ pub mod writer;
 
 pub use error::{Cause, StoreError, StoreResult};
 pub use model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
-    NewHistoryRow, PoolStats, RollupRow, to_stored_precision,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
+    NewFeedback, NewHistoryRow, PoolStats, RollupRow, to_stored_precision,
 };
-pub use store::{Store, StoreConfig, open};
+pub use observe::{DbObserver, DbOperation};
+pub use store::{Store, StoreConfig, open, open_observed};
 pub use writer::{HistoryWriter, WriterConfig, WriterHandle, WriterStats};

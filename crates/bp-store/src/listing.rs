@@ -6,7 +6,7 @@
 //! and each is prepared once per connection and cached.
 
 use crate::codec;
-use crate::model::HistoryQuery;
+use crate::model::{HistoryOwner, HistoryQuery};
 use bp_api::HistorySort;
 use uuid::Uuid;
 
@@ -63,12 +63,15 @@ impl Builder {
     }
 }
 
-pub(crate) fn build(dialect: Dialect, owner: Uuid, query: &HistoryQuery) -> ListingSql {
+pub(crate) fn build(dialect: Dialect, owner: HistoryOwner, query: &HistoryQuery) -> ListingSql {
     let mut b = Builder {
         dialect,
         params: Vec::new(),
     };
-    let mut conditions = vec![format!("owner = {}", b.bind(Param::Uuid(owner)))];
+    let mut conditions = Vec::new();
+    if let HistoryOwner::Key(owner) = owner {
+        conditions.push(format!("owner = {}", b.bind(Param::Uuid(owner))));
+    }
 
     if let Some(search) = query.search.as_deref().filter(|s| !s.is_empty()) {
         let condition = match dialect {
@@ -120,7 +123,11 @@ pub(crate) fn build(dialect: Dialect, owner: Uuid, query: &HistoryQuery) -> List
         ));
     }
 
-    let filter = conditions.join(" AND ");
+    let filter = if conditions.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        conditions.join(" AND ")
+    };
     let count = format!("SELECT count(*) FROM history WHERE {filter}");
     let params = b.params.clone();
     let limit_p = b.bind(Param::Int(0));
@@ -179,9 +186,24 @@ mod tests {
     }
 
     #[test]
+    fn everyone_listing_has_no_owner_condition() {
+        let sql = build(
+            Dialect::Sqlite,
+            HistoryOwner::Everyone,
+            &HistoryQuery::default(),
+        );
+        assert_eq!(sql.count, "SELECT count(*) FROM history WHERE TRUE");
+        assert!(sql.params.is_empty());
+    }
+
+    #[test]
     fn owner_only_listing_binds_owner_then_page() {
         let owner = Uuid::nil();
-        let sql = build(Dialect::Postgres, owner, &HistoryQuery::default());
+        let sql = build(
+            Dialect::Postgres,
+            HistoryOwner::Key(owner),
+            &HistoryQuery::default(),
+        );
         assert_eq!(sql.count, "SELECT count(*) FROM history WHERE owner = $1");
         assert!(
             sql.page
@@ -203,7 +225,7 @@ mod tests {
             date_to: DateTime::from_timestamp(2, 0),
             sort: HistorySort::ConfidenceAsc,
         };
-        let sqlite = build(Dialect::Sqlite, Uuid::nil(), &query);
+        let sqlite = build(Dialect::Sqlite, HistoryOwner::Key(Uuid::nil()), &query);
         assert_eq!(
             sqlite.params,
             [
@@ -222,7 +244,7 @@ mod tests {
         );
         assert_eq!(sqlite.offset, 10);
 
-        let pg = build(Dialect::Postgres, Uuid::nil(), &query);
+        let pg = build(Dialect::Postgres, HistoryOwner::Key(Uuid::nil()), &query);
         assert_eq!(pg.params[1], Param::Text(r"%50\%%".into()));
         assert_eq!(pg.params[2], Param::Text("few_shot".into()));
         assert!(pg.count.contains("$3 = ANY(techniques)"), "{}", pg.count);
@@ -234,6 +256,11 @@ mod tests {
             search: Some(String::new()),
             ..HistoryQuery::default()
         };
-        assert_eq!(build(Dialect::Sqlite, Uuid::nil(), &query).params.len(), 1);
+        assert_eq!(
+            build(Dialect::Sqlite, HistoryOwner::Key(Uuid::nil()), &query)
+                .params
+                .len(),
+            1
+        );
     }
 }

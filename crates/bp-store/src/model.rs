@@ -82,6 +82,15 @@ impl From<&NewFeedback> for FeedbackRecord {
     }
 }
 
+/// Whose rows a history listing reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryOwner {
+    /// The rows of one API key: every user-facing listing.
+    Key(Uuid),
+    /// Every key's rows: only for admin callers (the dashboard's sample requests).
+    Everyone,
+}
+
 /// Filters, order and page of a history listing. All filters combine with AND.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryQuery {

@@ -5,20 +5,20 @@
 //! so no statement names a schema and none can miss it. Statements live in `queries`, those
 //! behind metrics and operations in `metrics`.
 
+mod checkout;
 mod metrics;
 mod queries;
 
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
-    NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
+    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
 };
+use crate::observe::{DbOperation, Observer};
 use crate::store::Store;
 use bp_api::HistoryItem;
-use deadpool_postgres::{
-    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
-};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use std::time::Duration;
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
@@ -30,6 +30,7 @@ const POOL_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub(crate) struct PostgresStore {
     pool: Pool,
+    observer: Observer,
 }
 
 impl PostgresStore {
@@ -37,6 +38,7 @@ impl PostgresStore {
         url: &str,
         pool_size: usize,
         schema: Option<&str>,
+        observer: Observer,
     ) -> StoreResult<Self> {
         if pool_size == 0 {
             return Err(StoreError::InvalidConfig(
@@ -78,11 +80,7 @@ impl PostgresStore {
             .build()
             .map_err(|e| StoreError::InvalidConfig(format!("the PostgreSQL pool: {e}")))?;
         migrate(&pool, schema).await?;
-        Ok(PostgresStore { pool })
-    }
-
-    async fn client(&self, operation: &'static str) -> StoreResult<Object> {
-        self.pool.get().await.map_err(|e| pool_error(operation, e))
+        Ok(PostgresStore { pool, observer })
     }
 }
 
@@ -211,7 +209,7 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        let client = self.client("ping").await?;
+        let client = self.client(DbOperation::Ping, "ping").await?;
         client.simple_query("SELECT 1").await.op("ping")?;
         Ok(())
     }
@@ -220,43 +218,84 @@ impl Store for PostgresStore {
         if rows.is_empty() {
             return Ok(());
         }
-        queries::insert_history(&self.client("insert history").await?, rows).await
+        queries::insert_history(
+            &*self
+                .client(DbOperation::HistoryCommit, "insert history")
+                .await?,
+            rows,
+        )
+        .await
     }
 
     async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>> {
-        queries::get_history(&self.client("get history").await?, owner, id).await
+        queries::get_history(
+            &*self.client(DbOperation::HistoryRead, "get history").await?,
+            owner,
+            id,
+        )
+        .await
     }
 
     async fn list_history(
         &self,
-        owner: Uuid,
+        owner: HistoryOwner,
         query: &HistoryQuery,
     ) -> StoreResult<(Vec<HistoryItem>, u64)> {
-        queries::list_history(&mut self.client("list history").await?, owner, query).await
+        queries::list_history(
+            &mut *self
+                .client(DbOperation::HistoryRead, "list history")
+                .await?,
+            owner,
+            query,
+        )
+        .await
     }
 
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {
-        queries::delete_history(&self.client("delete history").await?, owner, id).await
+        queries::delete_history(
+            &*self
+                .client(DbOperation::HistoryDelete, "delete history")
+                .await?,
+            owner,
+            id,
+        )
+        .await
     }
 
     async fn create_key(&self, key: &NewApiKey) -> StoreResult<()> {
-        queries::create_key(&self.client("create key").await?, key).await
+        queries::create_key(
+            &*self.client(DbOperation::KeyWrite, "create key").await?,
+            key,
+        )
+        .await
     }
 
     async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
-        queries::find_key_by_hash(&self.client("find key").await?, key_hash).await
+        queries::find_key_by_hash(
+            &*self.client(DbOperation::KeyLookup, "find key").await?,
+            key_hash,
+        )
+        .await
     }
 
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
-        queries::insert_feedback(&self.client("insert feedback").await?, feedback).await
+        queries::insert_feedback(
+            &*self
+                .client(DbOperation::FeedbackWrite, "insert feedback")
+                .await?,
+            feedback,
+        )
+        .await
     }
 
     async fn count_history(&self) -> StoreResult<u64> {
-        metrics::count_history(&self.client("count history").await?).await
+        metrics::count_history(&*self.client(DbOperation::Aggregate, "count history").await?).await
     }
 
     async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>> {
-        let client = self.client("compute feedback statistics").await?;
+        let client = self
+            .client(DbOperation::Aggregate, "compute feedback statistics")
+            .await?;
         metrics::feedback_stats(&client, from_us, to_us).await
     }
 
@@ -264,7 +303,13 @@ impl Store for PostgresStore {
         if rows.is_empty() {
             return Ok(());
         }
-        metrics::upsert_rollups(&self.client("upsert metric rollups").await?, rows).await
+        metrics::upsert_rollups(
+            &*self
+                .client(DbOperation::RollupWrite, "upsert metric rollups")
+                .await?,
+            rows,
+        )
+        .await
     }
 
     async fn list_rollups(
@@ -273,17 +318,23 @@ impl Store for PostgresStore {
         from_us: i64,
         to_us: i64,
     ) -> StoreResult<Vec<RollupRow>> {
-        let client = self.client("list metric rollups").await?;
+        let client = self
+            .client(DbOperation::RollupRead, "list metric rollups")
+            .await?;
         metrics::list_rollups(&client, resolution_secs, from_us, to_us).await
     }
 
     async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
-        let client = self.client("prune metric rollups").await?;
+        let client = self
+            .client(DbOperation::RollupWrite, "prune metric rollups")
+            .await?;
         metrics::prune_rollups(&client, resolution_secs, before_us).await
     }
 
     async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
-        let client = self.client("find the latest metric rollup").await?;
+        let client = self
+            .client(DbOperation::RollupRead, "find the latest metric rollup")
+            .await?;
         metrics::latest_rollup_start(&client, resolution_secs).await
     }
 

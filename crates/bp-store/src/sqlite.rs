@@ -12,9 +12,10 @@ use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
-    NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
+    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
 };
+use crate::observe::{DbOperation, Observer};
 use crate::store::Store;
 use bp_api::HistoryItem;
 use connections::{ReaderPool, WriterThread};
@@ -32,7 +33,7 @@ pub(crate) struct SqliteStore {
 }
 
 impl SqliteStore {
-    pub(crate) async fn open(path: &Path) -> StoreResult<Self> {
+    pub(crate) async fn open(path: &Path, observer: Observer) -> StoreResult<Self> {
         let path = path.to_owned();
         let (writer, readers) = tokio::task::spawn_blocking(move || {
             let mut writer = connections::open_writer(&path)?;
@@ -48,8 +49,8 @@ impl SqliteStore {
             operation: "open the SQLite database",
         })??;
         Ok(SqliteStore {
-            writer: WriterThread::spawn(writer)?,
-            readers: ReaderPool::new(readers),
+            writer: WriterThread::spawn(writer, observer.clone())?,
+            readers: ReaderPool::new(readers, observer),
         })
     }
 }
@@ -136,7 +137,7 @@ impl Store for SqliteStore {
 
     async fn ping(&self) -> StoreResult<()> {
         self.readers
-            .run("ping", |conn| {
+            .run(DbOperation::Ping, "ping", |conn| {
                 conn.query_row("SELECT 1", [], |_| Ok(())).op("ping")
             })
             .await
@@ -149,7 +150,7 @@ impl Store for SqliteStore {
         // The writer thread needs owned rows; copying them costs far less than the fsync.
         let rows = rows.to_vec();
         self.writer
-            .run("insert history", move |conn| {
+            .run(DbOperation::HistoryCommit, "insert history", move |conn| {
                 queries::insert_history(conn, &rows)
             })
             .await
@@ -157,7 +158,7 @@ impl Store for SqliteStore {
 
     async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>> {
         self.readers
-            .run("get history", move |conn| {
+            .run(DbOperation::HistoryRead, "get history", move |conn| {
                 queries::get_history(conn, owner, id)
             })
             .await
@@ -165,12 +166,12 @@ impl Store for SqliteStore {
 
     async fn list_history(
         &self,
-        owner: Uuid,
+        owner: HistoryOwner,
         query: &HistoryQuery,
     ) -> StoreResult<(Vec<HistoryItem>, u64)> {
         let query = query.clone();
         self.readers
-            .run("list history", move |conn| {
+            .run(DbOperation::HistoryRead, "list history", move |conn| {
                 queries::list_history(conn, owner, &query)
             })
             .await
@@ -178,7 +179,7 @@ impl Store for SqliteStore {
 
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {
         self.writer
-            .run("delete history", move |conn| {
+            .run(DbOperation::HistoryDelete, "delete history", move |conn| {
                 queries::delete_history(conn, owner, id)
             })
             .await
@@ -187,14 +188,16 @@ impl Store for SqliteStore {
     async fn create_key(&self, key: &NewApiKey) -> StoreResult<()> {
         let key = key.clone();
         self.writer
-            .run("create key", move |conn| queries::create_key(conn, &key))
+            .run(DbOperation::KeyWrite, "create key", move |conn| {
+                queries::create_key(conn, &key)
+            })
             .await
     }
 
     async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
         let key_hash = key_hash.to_owned();
         self.readers
-            .run("find key", move |conn| {
+            .run(DbOperation::KeyLookup, "find key", move |conn| {
                 queries::find_key_by_hash(conn, &key_hash)
             })
             .await
@@ -203,7 +206,7 @@ impl Store for SqliteStore {
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
         let feedback = feedback.clone();
         self.writer
-            .run("insert feedback", move |conn| {
+            .run(DbOperation::FeedbackWrite, "insert feedback", move |conn| {
                 queries::insert_feedback(conn, &feedback)
             })
             .await
@@ -211,15 +214,21 @@ impl Store for SqliteStore {
 
     async fn count_history(&self) -> StoreResult<u64> {
         self.readers
-            .run("count history", metrics::count_history)
+            .run(
+                DbOperation::Aggregate,
+                "count history",
+                metrics::count_history,
+            )
             .await
     }
 
     async fn feedback_stats(&self, from_us: i64, to_us: i64) -> StoreResult<Vec<FeedbackStats>> {
         self.readers
-            .run("compute feedback statistics", move |conn| {
-                metrics::feedback_stats(conn, from_us, to_us)
-            })
+            .run(
+                DbOperation::Aggregate,
+                "compute feedback statistics",
+                move |conn| metrics::feedback_stats(conn, from_us, to_us),
+            )
             .await
     }
 
@@ -230,9 +239,11 @@ impl Store for SqliteStore {
         // Owned for the writer thread, like history rows.
         let rows = rows.to_vec();
         self.writer
-            .run("upsert metric rollups", move |conn| {
-                metrics::upsert_rollups(conn, &rows)
-            })
+            .run(
+                DbOperation::RollupWrite,
+                "upsert metric rollups",
+                move |conn| metrics::upsert_rollups(conn, &rows),
+            )
             .await
     }
 
@@ -243,25 +254,31 @@ impl Store for SqliteStore {
         to_us: i64,
     ) -> StoreResult<Vec<RollupRow>> {
         self.readers
-            .run("list metric rollups", move |conn| {
-                metrics::list_rollups(conn, resolution_secs, from_us, to_us)
-            })
+            .run(
+                DbOperation::RollupRead,
+                "list metric rollups",
+                move |conn| metrics::list_rollups(conn, resolution_secs, from_us, to_us),
+            )
             .await
     }
 
     async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
         self.writer
-            .run("prune metric rollups", move |conn| {
-                metrics::prune_rollups(conn, resolution_secs, before_us)
-            })
+            .run(
+                DbOperation::RollupWrite,
+                "prune metric rollups",
+                move |conn| metrics::prune_rollups(conn, resolution_secs, before_us),
+            )
             .await
     }
 
     async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
         self.readers
-            .run("find the latest metric rollup", move |conn| {
-                metrics::latest_rollup_start(conn, resolution_secs)
-            })
+            .run(
+                DbOperation::RollupRead,
+                "find the latest metric rollup",
+                move |conn| metrics::latest_rollup_start(conn, resolution_secs),
+            )
             .await
     }
 

@@ -2,9 +2,10 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, NewApiKey, NewFeedback,
-    NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
+    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
 };
+use crate::observe::{DbObserver, Unobserved};
 use crate::{postgres, sqlite};
 use bp_api::HistoryItem;
 use std::fmt;
@@ -85,14 +86,24 @@ fn redact_password_parameter(s: &str) -> String {
 
 /// Connects to the configured backend and brings its schema up to date.
 pub async fn open(config: &StoreConfig) -> StoreResult<Arc<dyn Store>> {
+    open_observed(config, Arc::new(Unobserved)).await
+}
+
+/// Like [`open`], and every call made afterwards reports its timing to `observer`.
+pub async fn open_observed(
+    config: &StoreConfig,
+    observer: Arc<dyn DbObserver>,
+) -> StoreResult<Arc<dyn Store>> {
     match config {
-        StoreConfig::Sqlite { path } => Ok(Arc::new(sqlite::SqliteStore::open(path).await?)),
+        StoreConfig::Sqlite { path } => {
+            Ok(Arc::new(sqlite::SqliteStore::open(path, observer).await?))
+        }
         StoreConfig::Postgres {
             url,
             pool_size,
             schema,
         } => Ok(Arc::new(
-            postgres::PostgresStore::open(url, *pool_size, schema.as_deref()).await?,
+            postgres::PostgresStore::open(url, *pool_size, schema.as_deref(), observer).await?,
         )),
     }
 }
@@ -118,7 +129,7 @@ pub trait Store: Send + Sync + 'static {
     /// Returns (page rows, total matching rows). See [`HistoryQuery`] for the filters.
     async fn list_history(
         &self,
-        owner: Uuid,
+        owner: HistoryOwner,
         query: &HistoryQuery,
     ) -> StoreResult<(Vec<HistoryItem>, u64)>;
 

@@ -1,11 +1,13 @@
 //! `load` (and `report merge`): turn the command line into a `bp_load::RunConfig`, run it on
-//! a runtime sized by `--threads`, print the summary, write the reports, and exit 0 when every
-//! threshold holds, 99 when one fails, 2 on a usage error.
+//! a runtime sized by `--threads`, print the summary, write the reports, notify the webhook,
+//! and exit 0 when every threshold holds, 99 when one fails, 2 on a usage error.
 
 use crate::cli::{LoadArgs, MergeArgs};
 use anyhow::Context;
 use bp_load::profile::{self, Plan};
-use bp_load::{Mix, PromptPool, Report, RunConfig, Target, Threshold, duration};
+use bp_load::{
+    LiveConfig, Mix, PromptPool, Report, RunConfig, Target, Threshold, Webhook, duration,
+};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,8 +19,8 @@ const MAX_RUN: Duration = Duration::from_secs(24 * 3600);
 const MAX_RATE: f64 = 200_000.0;
 
 pub fn run(args: LoadArgs) -> anyhow::Result<ExitCode> {
-    let config = match prepare(&args) {
-        Ok(config) => config,
+    let (config, webhook) = match prepare(&args).and_then(|c| Ok((c, webhook(&args)?))) {
+        Ok(prepared) => prepared,
         Err(e) => return Ok(usage_error(&e)),
     };
     let runtime = if args.threads <= 1 {
@@ -37,6 +39,13 @@ pub fn run(args: LoadArgs) -> anyhow::Result<ExitCode> {
             let name = format!("load-test {}", config.plan.name);
             config.key = Some(bp_load::auth::create_key(&config.target, admin_key, &name).await?);
         }
+        // The run's state goes to the server with the admin key, or with --key (the server
+        // refuses it unless that is an admin key too, and the run carries on without).
+        config.live = args
+            .admin_key
+            .clone()
+            .or_else(|| args.key.clone())
+            .map(|key| LiveConfig::new(key, args.seed));
         bp_load::run(config).await
     });
     let report = match result {
@@ -47,9 +56,22 @@ pub fn run(args: LoadArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet && std::io::stderr().is_terminal() {
         eprintln!();
     }
-    print!("{}", report.summary());
+    print!("{}", bp_report::summary(&report));
     write_outputs(&args, &report)?;
-    Ok(ExitCode::from(report.exit_code()))
+    if let Some(webhook) = webhook {
+        // The verdict is the run's: a chat service that is down does not change it.
+        if let Err(e) = runtime.block_on(webhook.notify(&report)) {
+            eprintln!("warning: {e}");
+        }
+    }
+    Ok(ExitCode::from(bp_load::exit_code(&report)))
+}
+
+fn webhook(args: &LoadArgs) -> Result<Option<Webhook>, bp_load::Error> {
+    args.notify_webhook
+        .as_deref()
+        .map(Webhook::parse)
+        .transpose()
 }
 
 fn usage_error(e: &bp_load::Error) -> ExitCode {
@@ -87,15 +109,7 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
         None => PromptPool::generated(args.seed, args.prompts.max(1))?,
     };
     let thresholds = if args.thresholds.is_empty() {
-        let mut t = if plan.sla_thresholds {
-            Threshold::sla()
-        } else {
-            Vec::new()
-        };
-        for expr in &plan.thresholds {
-            t.push(Threshold::parse(expr)?);
-        }
-        t
+        plan.default_thresholds()?
     } else {
         args.thresholds
             .iter()
@@ -135,6 +149,7 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
         seed: args.seed,
         threads: args.threads,
         progress,
+        live: None,
     })
 }
 
@@ -184,13 +199,16 @@ fn plan(args: &LoadArgs, think_time: Duration) -> Result<Plan, bp_load::Error> {
 
 fn write_outputs(args: &LoadArgs, report: &Report) -> anyhow::Result<()> {
     if let Some(path) = &args.report_json {
-        write(path, &report.to_json())?;
+        write(path, &report.to_json()?)?;
     }
     if let Some(path) = &args.report_csv {
-        write(path, &bp_load::time_series_csv(report))?;
+        write(path, &bp_report::time_series_csv(report))?;
     }
     if let Some(path) = &args.junit {
-        write(path, &bp_load::junit_xml(report)?)?;
+        write(path, &bp_report::junit_xml(report)?)?;
+    }
+    if let Some(path) = &args.report_html {
+        write(path, &bp_report::html(report)?)?;
     }
     Ok(())
 }
@@ -209,11 +227,11 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{} is not a load report", path.display()))?;
         merged = Some(match merged {
             None => report,
-            Some(m) => m.merge(&report)?,
+            Some(m) => bp_load::report::merge(&m, &report)?,
         });
     }
     let merged = merged.context("no reports to merge")?;
-    write(&args.out, &merged.to_json())?;
-    print!("{}", merged.summary());
+    write(&args.out, &merged.to_json()?)?;
+    print!("{}", bp_report::summary(&merged));
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 use crate::cli::ServeArgs;
 use bp_api::{CreateKeyRequest, RateLimit, Role, Tier};
 use bp_server::telemetry::Recording;
-use bp_server::{RateLimitConfig, Server, ServerConfig};
+use bp_server::{RateLimitConfig, RedisConfig, Server, ServerConfig};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,12 +33,17 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
         "off" => Recording::Off,
         _ => Recording::On,
     };
+    config.redis = args.redis_url.map(|url| RedisConfig {
+        url,
+        key_prefix: args.redis_key_prefix,
+        timeout: Duration::from_millis(args.redis_timeout_ms),
+    });
     let server = Server::bind(config).await?;
     let addr = server.local_addr();
     let base = format!("http://{addr}");
     // Tests and scripts read the first line to find a port-0 server.
     let mut banner = format!(
-        "listening on {base}\n  API       {base}/api/v1\n  OpenAPI   {base}/api/v1/openapi.json\n  health    {base}/health   ready {base}/ready\n"
+        "listening on {base}\n  dashboard {base}/dashboard\n  API       {base}/api/v1\n  OpenAPI   {base}/api/v1/openapi.json\n  health    {base}/health   ready {base}/ready\n"
     );
     if mode == Mode::Demo {
         let key = bp_server::create_key(
@@ -54,7 +59,7 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
         let key = key.key;
         start_demo_load(&base, &key)?;
         banner.push_str(&format!(
-            "\nA demo admin key (shown once): {key}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
+            "\nA demo admin key (shown once): {key}\nDashboard with sample requests (the key stays in the browser tab):\n  {base}/dashboard#key={key}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
         ));
     }
     // A closed stdout (a supervisor that stopped reading) must not take the server down.
@@ -88,12 +93,13 @@ fn start_demo_load(base: &str, key: &str) -> anyhow::Result<()> {
     let crate::cli::Command::Load(args) = crate::cli::Cli::try_parse_from(argv)?.command else {
         anyhow::bail!("the demo load arguments did not parse as `load`");
     };
+    let dashboard = format!("{base}/dashboard");
     std::thread::Builder::new().name("demo-load".to_owned()).spawn(move || {
         // Let the banner print first.
         std::thread::sleep(std::time::Duration::from_millis(500));
         println!("\nRunning a 20 s demo load (enhance 70 % / batch 20 % / history 10 %, 200 req/s) ...");
         match super::load::run(*args) {
-            Ok(_) => println!("Demo load done; the server keeps running. Metrics: GET /api/v1/metrics/summary"),
+            Ok(_) => println!("Demo load done; the server keeps running. Dashboard: {dashboard}"),
             Err(e) => eprintln!("demo load failed: {e:#}"),
         }
     })?;

@@ -67,7 +67,7 @@ fn assert_well_formed(report: &serde_json::Value, what: &str) {
         "{what}"
     );
     assert!(
-        report["histograms"]["latency"]
+        report["histograms"]["latency"]["v2"]
             .as_str()
             .unwrap()
             .starts_with("HIST"),

@@ -6,6 +6,8 @@
 
 mod cli;
 mod durability;
+mod k6;
 mod load;
+mod load_reporting;
 mod process;
 mod tidy;

@@ -73,9 +73,15 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start(storage: &Storage) -> Self {
+        Self::start_with(storage, &[])
+    }
+
+    /// With more `serve` flags, e.g. `--metrics-window 1`.
+    pub fn start_with(storage: &Storage, extra: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(storage.args())
+            .args(extra)
             .env("BP_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -11,9 +11,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("bp-metrics", &["bp-api"]),
     ("bp-store", &["bp-api", "bp-metrics"]),
     ("bp-report", &["bp-api", "bp-metrics"]),
+    // Static files only: the dashboard front end, embedded.
+    ("bp-dashboard", &[]),
     (
         "bp-server",
-        &["bp-api", "bp-engine", "bp-metrics", "bp-store", "bp-report"],
+        &[
+            "bp-api",
+            "bp-engine",
+            "bp-metrics",
+            "bp-store",
+            "bp-report",
+            "bp-dashboard",
+        ],
     ),
     (
         "bp-load",

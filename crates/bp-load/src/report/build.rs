@@ -2,16 +2,17 @@
 //! the tagged breakdown (shared with the merge).
 
 use super::{
-    Cell, GeneratorReport, Histograms, Iterations, LatencySummary, Report, SCHEMA_VERSION,
-    TagSummary, WindowPoint, ratio,
+    Cell, GeneratorReport, Histograms, Iterations, LatencySummary, MemoryPoint, Report,
+    SCHEMA_VERSION, TagSummary, WindowPoint, tag_summary,
 };
-use crate::hist::Precision;
 use crate::mix::{Endpoint, Mix};
 use crate::profile::Plan;
 use crate::recorder::{Stats, Totals};
 use crate::selfcheck::CpuUsage;
 use crate::target::Target;
 use crate::threshold::{Observed, TagKey, Threshold, Verdict};
+use bp_metrics::Precision;
+use bp_report::model::ratio;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ pub struct RunFacts<'a> {
     pub mix: &'a Mix,
     pub totals: Totals,
     pub series: Vec<WindowPoint>,
+    /// The server's resident memory over the run, when it was sampled.
+    pub server_memory: Vec<MemoryPoint>,
     pub duration: Duration,
     pub thresholds: &'a [Threshold],
     pub stopped: Option<String>,
@@ -96,20 +99,17 @@ pub(crate) fn summaries(
     for c in cells.iter().filter(|c| c.stats.requests > 0) {
         by_endpoint
             .entry(c.endpoint.clone())
-            .or_insert_with(|| Stats::new(Precision::Window))
+            .or_insert_with(|| Stats::new(Precision::Series))
             .merge(&c.stats);
         if let Some(region) = &c.region {
             by_region
                 .entry(region.clone())
-                .or_insert_with(|| Stats::new(Precision::Window))
+                .or_insert_with(|| Stats::new(Precision::Series))
                 .merge(&c.stats);
         }
     }
-    let summarise = |m: BTreeMap<String, Stats>| {
-        m.into_iter()
-            .map(|(k, s)| (k, TagSummary::of(&s)))
-            .collect()
-    };
+    let summarise =
+        |m: BTreeMap<String, Stats>| m.into_iter().map(|(k, s)| (k, tag_summary(&s))).collect();
     (summarise(by_endpoint), summarise(by_region))
 }
 
@@ -126,90 +126,91 @@ pub(crate) fn cells_of(tagged: &[Tagged]) -> Vec<Cell> {
             technique_checked: c.stats.checked,
             technique_correct: c.stats.correct,
             latency_ms: LatencySummary::of(&c.stats.latency),
-            histogram: c.stats.latency.to_base64(),
+            histogram: c.stats.latency.clone(),
         })
         .collect()
 }
 
-impl Report {
-    pub fn build(facts: RunFacts<'_>) -> Report {
-        let t = &facts.totals;
-        let duration_s = facts.duration.as_secs_f64();
-        let tagged: Vec<Tagged> = facts
-            .plan
-            .scenarios
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| Endpoint::ALL.into_iter().map(move |e| (i, s, e)))
-            .map(|(i, s, e)| Tagged {
-                scenario: s.name.clone(),
-                region: s.region.clone(),
-                endpoint: e.as_str().to_owned(),
-                stats: t.cell(i, e).clone(),
-            })
-            .collect();
-        let thresholds = evaluate(facts.thresholds, &t.all, &tagged, duration_s);
-        let (by_endpoint, by_region) = summaries(&tagged);
-        let cpu_percent = if duration_s > 0.0 {
-            facts.cpu.cpu_s / duration_s * 100.0
+/// The report of a finished run.
+pub fn build(facts: RunFacts<'_>) -> Report {
+    let t = &facts.totals;
+    let duration_s = facts.duration.as_secs_f64();
+    let tagged: Vec<Tagged> = facts
+        .plan
+        .scenarios
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| Endpoint::ALL.into_iter().map(move |e| (i, s, e)))
+        .map(|(i, s, e)| Tagged {
+            scenario: s.name.clone(),
+            region: s.region.clone(),
+            endpoint: e.as_str().to_owned(),
+            stats: t.cell(i, e).clone(),
+        })
+        .collect();
+    let thresholds = evaluate(facts.thresholds, &t.all, &tagged, duration_s);
+    let (by_endpoint, by_region) = summaries(&tagged);
+    let cpu_percent = if duration_s > 0.0 {
+        facts.cpu.cpu_s / duration_s * 100.0
+    } else {
+        0.0
+    };
+    let analysis =
+        crate::analysis::analyse(&facts.plan.analysis, &facts.series, &facts.server_memory);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        profile: facts.plan.name.clone(),
+        target: format!(
+            "http://{}{}",
+            facts.target.authority, facts.target.base_path
+        ),
+        mix: facts.mix.to_string(),
+        planned_duration_s: facts.plan.total().as_secs_f64(),
+        duration_s,
+        requests: t.all.requests,
+        errors: t.all.errors,
+        error_rate: ratio(t.all.errors, t.all.requests),
+        throughput_rps: if duration_s > 0.0 {
+            t.all.requests as f64 / duration_s
         } else {
             0.0
-        };
-        let analysis = crate::analysis::analyse(&facts.plan.analysis, &facts.series);
-        Report {
-            schema_version: SCHEMA_VERSION,
-            profile: facts.plan.name.clone(),
-            target: format!(
-                "http://{}{}",
-                facts.target.authority, facts.target.base_path
-            ),
-            mix: facts.mix.to_string(),
-            planned_duration_s: facts.plan.total().as_secs_f64(),
-            duration_s,
-            requests: t.all.requests,
-            errors: t.all.errors,
-            error_rate: ratio(t.all.errors, t.all.requests),
-            throughput_rps: if duration_s > 0.0 {
-                t.all.requests as f64 / duration_s
+        },
+        latency_ms: LatencySummary::of(&t.all.latency),
+        technique_accuracy: t.all.accuracy(),
+        technique_checked: t.all.checked,
+        technique_correct: t.all.correct,
+        iterations: Iterations {
+            late: t.late,
+            dropped: t.dropped,
+            interrupted: facts.interrupted,
+        },
+        errors_by_kind: t.errors_by_kind.clone(),
+        thresholds_ok: thresholds.iter().all(|v| v.ok),
+        thresholds,
+        stopped_early: facts.stopped,
+        generator: GeneratorReport {
+            cpu_s: facts.cpu.cpu_s,
+            cpu_percent,
+            cpu_us_per_request: if t.all.requests > 0 {
+                facts.cpu.cpu_s * 1e6 / t.all.requests as f64
             } else {
                 0.0
             },
-            latency_ms: LatencySummary::of(&t.all.latency),
-            technique_accuracy: t.all.accuracy(),
-            technique_checked: t.all.checked,
-            technique_correct: t.all.correct,
-            iterations: Iterations {
-                late: t.late,
-                dropped: t.dropped,
-                interrupted: facts.interrupted,
-            },
-            errors_by_kind: t.errors_by_kind.clone(),
-            thresholds_ok: thresholds.iter().all(|v| v.ok),
-            thresholds,
-            stopped_early: facts.stopped,
-            generator: GeneratorReport {
-                cpu_s: facts.cpu.cpu_s,
-                cpu_percent,
-                cpu_us_per_request: if t.all.requests > 0 {
-                    facts.cpu.cpu_s * 1e6 / t.all.requests as f64
-                } else {
-                    0.0
-                },
-                generator_bound: cpu_percent > GENERATOR_BOUND_PERCENT * facts.threads as f64,
-                threads: facts.threads,
-                schedule_lag_ms: LatencySummary::of(&t.lag),
-                max_rss_bytes: facts.cpu.max_rss_bytes,
-                virtual_users: facts.vus,
-            },
-            by_endpoint,
-            by_region,
-            breakdown: cells_of(&tagged),
-            analysis,
-            time_series: facts.series,
-            histograms: Histograms {
-                latency: t.all.latency.to_base64(),
-                schedule_lag: t.lag.to_base64(),
-            },
-        }
+            generator_bound: cpu_percent > GENERATOR_BOUND_PERCENT * facts.threads as f64,
+            threads: facts.threads,
+            schedule_lag_ms: LatencySummary::of(&t.lag),
+            max_rss_bytes: facts.cpu.max_rss_bytes,
+            virtual_users: facts.vus,
+        },
+        by_endpoint,
+        by_region,
+        breakdown: cells_of(&tagged),
+        analysis,
+        time_series: facts.series,
+        server_memory: facts.server_memory,
+        histograms: Histograms {
+            latency: t.all.latency.clone(),
+            schedule_lag: t.lag.clone(),
+        },
     }
 }

@@ -23,6 +23,7 @@ fn config(server: &TestServer, plan: Plan, mix: &str) -> RunConfig {
         seed: 7,
         threads: 1,
         progress: None,
+        live: None,
     }
 }
 
@@ -240,7 +241,7 @@ async fn abort_on_fail_stops_a_failing_run_early_and_errors_are_classified() {
             .contains("rate<0.001")
     );
     assert!(!report.thresholds_ok);
-    assert_eq!(report.exit_code(), 99);
+    assert_eq!(bp_load::exit_code(&report), 99);
     assert_eq!(
         report.errors_by_kind.get("status_503"),
         Some(&report.errors)
@@ -275,17 +276,17 @@ async fn merging_two_reports_equals_one_run_over_both_histograms() {
     let (a, b) = tokio::join!(bp_load::run(a), bp_load::run(b));
     let (a, b) = (a.unwrap(), b.unwrap());
     // Through JSON, as `report merge` does.
-    let a = Report::from_json(&a.to_json()).unwrap();
-    let b = Report::from_json(&b.to_json()).unwrap();
-    let merged = a.merge(&b).unwrap();
-    let mut expected = a.latency_histogram().unwrap();
-    expected.merge(&b.latency_histogram().unwrap()).unwrap();
-    assert!(merged.latency_histogram().unwrap().same_counts(&expected));
+    let a = Report::from_json(&a.to_json().unwrap()).unwrap();
+    let b = Report::from_json(&b.to_json().unwrap()).unwrap();
+    let merged = bp_load::report::merge(&a, &b).unwrap();
+    let mut expected = a.histograms.latency.clone();
+    expected.merge(&b.histograms.latency);
+    assert_eq!(merged.histograms.latency, expected);
     assert_eq!(merged.requests, a.requests + b.requests);
-    assert_eq!(merged.latency_ms.p99, {
-        let h = expected;
-        (h.quantile_ms(0.99) * 1000.0).round() / 1000.0
-    });
+    assert_eq!(
+        merged.latency_ms.p99,
+        expected.quantile_us(0.99).unwrap() as f64 / 1000.0
+    );
     assert_eq!(
         merged.by_endpoint["enhance"].requests,
         a.by_endpoint["enhance"].requests + b.by_endpoint["enhance"].requests
@@ -295,7 +296,7 @@ async fn merging_two_reports_equals_one_run_over_both_histograms() {
         b.by_endpoint["analyze"].requests
     );
     assert_eq!(merged.thresholds.len(), 4);
-    let again = Report::from_json(&merged.to_json()).unwrap();
+    let again = Report::from_json(&merged.to_json().unwrap()).unwrap();
     assert_eq!(
         (again.requests, &again.latency_ms),
         (merged.requests, &merged.latency_ms)
@@ -331,10 +332,10 @@ async fn the_report_layout_is_pinned() {
     );
     c.max_requests = Some(50);
     let report = bp_load::run(c).await.unwrap();
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
     let keys =
         |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    assert_eq!(bp_load::report::SCHEMA_VERSION, 1);
+    assert_eq!(bp_load::report::SCHEMA_VERSION, 2);
     assert_eq!(
         keys(&json),
         [
@@ -384,6 +385,18 @@ async fn the_report_layout_is_pinned() {
         ]
     );
     assert_eq!(keys(&json["thresholds"][0]), ["expr", "ok", "value"]);
+    assert_eq!(keys(&json["histograms"]), ["latency", "schedule_lag"]);
+    // bp-metrics' stored form: the layout travels with the counts, so a foreign one is
+    // refused instead of merged inexactly.
+    assert_eq!(keys(&json["histograms"]["latency"]), ["precision", "v2"]);
+    assert_eq!(json["histograms"]["latency"]["precision"], "total");
+    assert!(
+        json["histograms"]["latency"]["v2"]
+            .as_str()
+            .unwrap()
+            .starts_with("HIST")
+    );
+    assert_eq!(json["time_series"][0]["histogram"]["precision"], "series");
     assert_eq!(
         keys(&json["time_series"][0]),
         [

@@ -2,9 +2,11 @@
 //! Prometheus scrapes (counters only go up). It keeps fixed bucket counts rather than
 //! histograms, so its size depends on the number of series only, which is capped.
 
+use crate::anomaly::Anomaly;
 use crate::histogram::{LATENCY_BUCKETS_US, LatencyHistogram};
-use crate::infra::{Gauges, TimingKind};
+use crate::infra::{DbOperation, Gauges, SharedCacheCounts, TimingKind};
 use crate::labels::SeriesKey;
+use crate::query::Metric;
 use crate::snapshot::{CacheCounts, SeriesStats, StatusCounts, WindowSnapshot};
 use std::collections::BTreeMap;
 
@@ -65,8 +67,11 @@ pub struct Cumulative {
     /// Series beyond the cap, here or already in the windows.
     pub(crate) overflow: Option<SeriesTotals>,
     pub(crate) cache: CacheCounts,
-    pub(crate) shared_cache: CacheCounts,
+    pub(crate) shared_cache: SharedCacheCounts,
+    /// Unlabelled timing histograms (database acquire, history commit) by metric name.
     pub(crate) timings: BTreeMap<&'static str, Buckets>,
+    /// Database query time by operation.
+    pub(crate) db_query: BTreeMap<DbOperation, Buckets>,
     pub(crate) overflowed_samples: u64,
     pub(crate) late_samples: u64,
     pub(crate) windows: u64,
@@ -75,6 +80,8 @@ pub struct Cumulative {
     /// The latest window's gauges (mean of its readings), if any.
     pub(crate) gauges: Option<Gauges>,
     pub(crate) concurrent_users: u64,
+    /// Anomalies flagged, by metric label value.
+    pub(crate) anomalies: BTreeMap<&'static str, u64>,
 }
 
 impl Cumulative {
@@ -86,14 +93,16 @@ impl Cumulative {
             series: BTreeMap::new(),
             overflow: None,
             cache: CacheCounts::default(),
-            shared_cache: CacheCounts::default(),
+            shared_cache: SharedCacheCounts::default(),
             timings: BTreeMap::new(),
+            db_query: BTreeMap::new(),
             overflowed_samples: 0,
             late_samples: 0,
             windows: 0,
             cpu_seconds: 0.0,
             gauges: None,
             concurrent_users: 0,
+            anomalies: BTreeMap::new(),
         }
     }
 
@@ -122,7 +131,8 @@ impl Cumulative {
         self.late_samples += snapshot.late_samples;
         self.cache.merge(&snapshot.total.cache);
         self.shared_cache.merge(&snapshot.shared_cache);
-        for &kind in TimingKind::ALL {
+        // Query time is exposed per operation, so its unlabelled total is skipped here.
+        for kind in [TimingKind::DbAcquire, TimingKind::WriterCommit] {
             let histogram = snapshot.timings.get(kind);
             if !histogram.is_empty() {
                 self.timings
@@ -131,12 +141,27 @@ impl Cumulative {
                     .absorb(histogram);
             }
         }
+        for (op, histogram) in &snapshot.timings.db_query_by_operation {
+            self.db_query.entry(*op).or_default().absorb(histogram);
+        }
         self.windows += 1;
         if let Some(g) = &snapshot.gauges {
             self.cpu_seconds += g.mean.cpu_percent / 100.0 * snapshot.covered_us as f64 / 1e6;
             self.gauges = Some(g.mean);
         }
         self.concurrent_users = snapshot.users.count();
+    }
+
+    /// Counts anomalies flagged by the caller's detector (`bp_anomalies_total`).
+    pub fn count_anomalies(&mut self, anomalies: &[Anomaly]) {
+        for anomaly in anomalies {
+            let label = match anomaly.metric {
+                Metric::LatencyP95Ms => "latency_p95_ms",
+                Metric::ErrorRate => "error_rate",
+                _ => "other",
+            };
+            *self.anomalies.entry(label).or_default() += 1;
+        }
     }
 
     /// Requests absorbed so far, overflow included.

@@ -15,6 +15,9 @@ pub struct TechniqueRow {
     pub error_rate: f64,
     pub latency_ms: LatencyMs,
     pub cache_hit_rate: Option<f64>,
+    /// Time the server spent answering this technique's requests (sum of latencies); the
+    /// cost model shares the range's cost out by it.
+    pub busy_seconds: f64,
 }
 
 /// One row per technique seen in `snapshots` (after `filter`), busiest first, ties by id.
@@ -42,6 +45,7 @@ pub fn per_technique(snapshots: &[WindowSnapshot], filter: &Filter) -> Vec<Techn
                 error_rate: ratio(errors, stats.requests()),
                 latency_ms: LatencyMs::of(&stats.latency),
                 cache_hit_rate: stats.cache.hit_rate(),
+                busy_seconds: stats.latency.sum_us() / 1e6,
             }
         })
         .collect();

@@ -9,7 +9,7 @@
 use super::{Filter, GroupBy, LatencyMs, rate_per_second, ratio};
 use crate::Error;
 use crate::histogram::{LATENCY_BUCKETS_US, LatencyHistogram, Precision};
-use crate::infra::GaugeStats;
+use crate::infra::{GaugeStats, SharedCacheCounts, Timings};
 use crate::snapshot::{SeriesStats, WindowSnapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +43,17 @@ pub enum Metric {
     DbWaiting,
     WriterQueueDepth,
     ConcurrentUsers,
+    /// Time database calls waited for a connection.
+    DbAcquireP95Ms,
+    /// Time of database calls on their connection, every operation together.
+    DbQueryP95Ms,
+    DbQueryP99Ms,
+    /// History-writer group commits, queueing included.
+    HistoryCommitP95Ms,
+    /// Shared (Redis) cache hits per answered lookup.
+    RedisCacheHitRate,
+    /// Shared (Redis) cache calls without an answer.
+    RedisCacheErrors,
 }
 
 impl Metric {
@@ -58,6 +69,26 @@ impl Metric {
                 | Metric::DbWaiting
                 | Metric::WriterQueueDepth
                 | Metric::ConcurrentUsers
+                | Metric::DbAcquireP95Ms
+                | Metric::DbQueryP95Ms
+                | Metric::DbQueryP99Ms
+                | Metric::HistoryCommitP95Ms
+                | Metric::RedisCacheHitRate
+                | Metric::RedisCacheErrors
+        )
+    }
+
+    /// Whether the metric reads the timing histograms or shared-cache counts, which cells
+    /// only merge when asked to.
+    fn needs_timings(self) -> bool {
+        matches!(
+            self,
+            Metric::DbAcquireP95Ms
+                | Metric::DbQueryP95Ms
+                | Metric::DbQueryP99Ms
+                | Metric::HistoryCommitP95Ms
+                | Metric::RedisCacheHitRate
+                | Metric::RedisCacheErrors
         )
     }
 }
@@ -96,6 +127,8 @@ struct Cell {
     stats: SeriesStats,
     gauges: Option<GaugeStats>,
     peak_users: u64,
+    timings: Timings,
+    shared_cache: SharedCacheCounts,
 }
 
 /// `metric` per `step`, one line per group of `group_by` (or one line `"all"`).
@@ -134,8 +167,14 @@ pub fn timeseries(
                 stats: SeriesStats::new(precision),
                 gauges: None,
                 peak_users: 0,
+                timings: Timings::default(),
+                shared_cache: SharedCacheCounts::default(),
             });
             cell.covered_us += snapshot.covered_us;
+            if metric.needs_timings() {
+                cell.timings.merge(&snapshot.timings);
+                cell.shared_cache.merge(&snapshot.shared_cache);
+            }
             cell.peak_users = cell.peak_users.max(snapshot.users.count());
             if let Some(g) = &snapshot.gauges {
                 match &mut cell.gauges {
@@ -268,5 +307,11 @@ fn value(metric: Metric, cell: &Cell) -> Option<f64> {
         Metric::DbWaiting => gauge(|g| g.mean.db.waiting),
         Metric::WriterQueueDepth => gauge(|g| g.mean.writer_queue_depth),
         Metric::ConcurrentUsers => Some(cell.peak_users as f64),
+        Metric::DbAcquireP95Ms => LatencyMs::of(&cell.timings.db_acquire).p95,
+        Metric::DbQueryP95Ms => LatencyMs::of(&cell.timings.db_query).p95,
+        Metric::DbQueryP99Ms => LatencyMs::of(&cell.timings.db_query).p99,
+        Metric::HistoryCommitP95Ms => LatencyMs::of(&cell.timings.writer_commit).p95,
+        Metric::RedisCacheHitRate => cell.shared_cache.hit_rate(),
+        Metric::RedisCacheErrors => Some(cell.shared_cache.errors as f64),
     }
 }

@@ -3,9 +3,9 @@
 //! tries the same shard first, so the lock is uncontended in the steady state.
 
 use crate::histogram::Precision;
-use crate::infra::{TimingKind, Timings};
-use crate::labels::{CacheOutcome, RegionId, Sample, StatusClass};
-use crate::snapshot::{CacheCounts, SeriesStats};
+use crate::infra::{DbOperation, SharedCacheCounts, SharedCacheOutcome, TimingKind, Timings};
+use crate::labels::{RegionId, Sample, StatusClass};
+use crate::snapshot::SeriesStats;
 use crate::users::DistinctUsers;
 use bp_api::{Segment, Technique};
 use rustc_hash::FxHashMap;
@@ -29,7 +29,7 @@ pub(crate) struct WindowAcc {
     pub late_samples: u64,
     pub total: SeriesStats,
     pub timings: Timings,
-    pub shared_cache: CacheCounts,
+    pub shared_cache: SharedCacheCounts,
     pub users: DistinctUsers,
 }
 
@@ -42,7 +42,7 @@ impl WindowAcc {
             late_samples: 0,
             total: SeriesStats::new(Precision::Total),
             timings: Timings::default(),
-            shared_cache: CacheCounts::default(),
+            shared_cache: SharedCacheCounts::default(),
             users: DistinctUsers::default(),
         }
     }
@@ -122,7 +122,22 @@ impl Shard {
         acc.timings.get_mut(kind).record_us(micros(took));
     }
 
-    pub fn record_shared_cache(&mut self, slot: Slot, outcome: CacheOutcome) {
+    pub fn record_db_call(
+        &mut self,
+        slot: Slot,
+        op: DbOperation,
+        acquire: Duration,
+        query: Duration,
+    ) {
+        let acc = self.window(slot.window);
+        if slot.late == Lateness::Late {
+            acc.late_samples += 1;
+        }
+        acc.timings
+            .record_db_call(op, micros(acquire), micros(query));
+    }
+
+    pub fn record_shared_cache(&mut self, slot: Slot, outcome: SharedCacheOutcome) {
         let acc = self.window(slot.window);
         if slot.late == Lateness::Late {
             acc.late_samples += 1;

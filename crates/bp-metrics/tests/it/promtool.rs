@@ -4,8 +4,8 @@
 use crate::support::{SECOND_US, sample};
 use bp_api::Technique;
 use bp_metrics::{
-    CacheOutcome, Cumulative, DbPoolGauges, Gauges, Recorder, RecorderConfig, Sample, TimingKind,
-    render_prometheus,
+    Anomaly, CacheOutcome, Cumulative, DbOperation, DbPoolGauges, Gauges, Metric, Recorder,
+    RecorderConfig, Sample, SharedCacheOutcome, TimingKind, render_prometheus,
 };
 use std::io::Write;
 use std::path::Path;
@@ -28,8 +28,30 @@ fn rendered() -> String {
             ..sample(SECOND_US, 1_000 * (i as u64 + 1) * 60)
         });
     }
-    rec.record_timing(TimingKind::DbAcquire, Duration::from_micros(120), SECOND_US);
-    rec.record_shared_cache(CacheOutcome::Miss, SECOND_US);
+    rec.record_timing(
+        TimingKind::WriterCommit,
+        Duration::from_micros(900),
+        SECOND_US,
+    );
+    for (op, query_us) in [
+        (DbOperation::HistoryCommit, 800),
+        (DbOperation::HistoryCommit, 1_200),
+        (DbOperation::RollupRead, 150_000),
+    ] {
+        rec.record_db_call(
+            op,
+            Duration::from_micros(120),
+            Duration::from_micros(query_us),
+            SECOND_US,
+        );
+    }
+    for outcome in [
+        SharedCacheOutcome::Miss,
+        SharedCacheOutcome::Hit,
+        SharedCacheOutcome::Error,
+    ] {
+        rec.record_shared_cache(outcome, SECOND_US);
+    }
     let mut cumulative = Cumulative::new(2000);
     for mut window in rec.close_until(10 * SECOND_US) {
         window.attach_gauges(&Gauges {
@@ -47,6 +69,16 @@ fn rendered() -> String {
         });
         cumulative.absorb(&window);
     }
+    cumulative.count_anomalies(&[Anomaly {
+        seq: 3,
+        window_start_unix_us: 15 * SECOND_US,
+        window_end_unix_us: 20 * SECOND_US,
+        metric: Metric::LatencyP95Ms,
+        value: 80.0,
+        baseline: 10.0,
+        scale: 2.0,
+        score: 35.0,
+    }]);
     render_prometheus(&cumulative)
 }
 
@@ -60,6 +92,10 @@ fn exposition_has_help_type_and_sla_buckets() {
         "bp_metrics_label_overflow_total",
         "bp_process_resident_memory_bytes",
         "bp_db_acquire_duration_seconds",
+        "bp_db_query_duration_seconds",
+        "bp_history_commit_duration_seconds",
+        "bp_redis_cache_requests_total",
+        "bp_anomalies_total",
     ] {
         assert!(text.contains(&format!("# HELP {family} ")), "{family}");
         assert!(text.contains(&format!("# TYPE {family} ")), "{family}");
@@ -82,6 +118,25 @@ fn exposition_has_help_type_and_sla_buckets() {
         .collect();
     assert!(few_shot.windows(2).all(|p| p[0] <= p[1]));
     assert_eq!(few_shot.last(), Some(&3.0));
+    // Query time per operation, every call counted once.
+    let count = |name: &str, label: &str| -> f64 {
+        crate::match_source::samples(&text, name)
+            .iter()
+            .filter(|(l, _)| l.get("operation").map(String::as_str) == Some(label))
+            .map(|(_, v)| *v)
+            .sum()
+    };
+    assert_eq!(
+        count("bp_db_query_duration_seconds_count", "history_commit"),
+        2.0
+    );
+    assert_eq!(
+        count("bp_db_query_duration_seconds_count", "rollup_read"),
+        1.0
+    );
+    assert!(text.contains("bp_db_acquire_duration_seconds_count 3\n"));
+    assert!(text.contains("bp_redis_cache_requests_total{outcome=\"error\"} 1\n"));
+    assert!(text.contains("bp_anomalies_total{metric=\"latency_p95_ms\"} 1\n"));
 }
 
 #[test]

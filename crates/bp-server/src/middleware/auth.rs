@@ -48,7 +48,32 @@ impl Caller {
     }
 }
 
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Whether a route spends the caller's per-minute budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Metering {
+    /// The product API: enhance, batch, history, feedback, admin.
+    RateLimited,
+    /// Observability reads (metrics, load-run state): a dashboard polls them and must keep
+    /// working while its user's budget is spent; admission control still bounds them.
+    Unmetered,
+}
+
+/// Resolves the caller and applies their rate limit.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    authenticate_with(state, req, next, Metering::RateLimited).await
+}
+
+/// Resolves the caller without spending their rate limit.
+pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    authenticate_with(state, req, next, Metering::Unmetered).await
+}
+
+async fn authenticate_with(
+    state: AppState,
+    mut req: Request,
+    next: Next,
+    metering: Metering,
+) -> Response {
     let caller = match resolve(&state, req.headers()).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
@@ -57,7 +82,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-    let decision = limit(&state, &caller, ip);
+    let decision = match metering {
+        Metering::RateLimited => limit(&state, &caller, ip),
+        Metering::Unmetered => None,
+    };
     if let Some(d) = decision.filter(|d| !d.allowed) {
         let mut response = ApiError::new(ErrorCode::RateLimited, "rate limit exceeded")
             .with_retry_after(Duration::from_secs(d.reset_secs))

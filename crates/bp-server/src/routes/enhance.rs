@@ -1,9 +1,10 @@
 //! `POST /enhance`, `POST /batch`, `POST /analyze` and `GET /techniques`.
 //!
 //! An enhancement is acknowledged only after its history row committed: the handler hands
-//! the row to the group-commit writer and awaits that transaction.
+//! the row to the group-commit writer and awaits that transaction. Requests are validated
+//! first, then resolved together through the caches (`crate::cache`), then answered.
 
-use crate::cache::CacheOutcome as CacheLookup;
+use crate::cache::{Resolved, Source};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::middleware::auth::Caller;
@@ -23,9 +24,11 @@ use bp_store::NewHistoryRow;
 use serde::Deserialize;
 use std::time::Instant;
 
-/// Engine work per batch item is microseconds; yielding every few items keeps a 100-item
-/// batch from holding a runtime thread for more than a fraction of a millisecond.
-const BATCH_ITEMS_PER_YIELD: usize = 16;
+/// A request that passed validation, waiting for its enhancement.
+struct Validated {
+    prompt: PromptText,
+    options: EnhanceOptions,
+}
 
 #[utoipa::path(
     post, path = "/enhance", tag = "enhance",
@@ -45,15 +48,26 @@ pub async fn enhance(
     Extension(caller): Extension<Caller>,
     Json(request): Json<EnhanceRequest>,
 ) -> Result<Response, ApiError> {
-    let (response, row) = prepare(&state, &caller, request)?;
+    state.faults().inject().await;
+    let validated = validate(request)?;
+    let resolved = resolve(&state, std::slice::from_ref(&validated)).await;
+    let Some(resolved) = resolved.into_iter().next() else {
+        return Err(ApiError::new(
+            bp_api::ErrorCode::Internal,
+            "the enhancement was not produced",
+        ));
+    };
+    // The request's cache label is the in-process cache's; Redis has its own counts.
+    let cache = if resolved.source == Source::InProcess {
+        CacheOutcome::Hit
+    } else {
+        CacheOutcome::Miss
+    };
+    let (response, row) = answer(&caller, validated, &resolved);
     durable_write(&state, vec![row]).await?;
     let tags = EngineTags {
         technique: response.techniques_used.first().copied(),
-        cache: if response.cached {
-            CacheOutcome::Hit
-        } else {
-            CacheOutcome::Miss
-        },
+        cache,
     };
     let mut http = axum::Json(response).into_response();
     http.extensions_mut().insert(tags);
@@ -92,20 +106,18 @@ pub async fn batch(
             "a batch holds 1 to {MAX_BATCH_ITEMS} prompts; got {n}"
         )));
     }
+    state.faults().inject().await;
     let mut results = Vec::with_capacity(n);
     let mut errors = Vec::new();
-    let mut rows = Vec::with_capacity(n);
+    let mut valid = Vec::with_capacity(n);
     for (index, value) in raw.prompts.into_iter().enumerate() {
-        if index > 0 && index % BATCH_ITEMS_PER_YIELD == 0 {
-            tokio::task::yield_now().await;
-        }
         let item = serde_json::from_value::<EnhanceRequest>(value)
             .map_err(|e| ApiError::validation(e.to_string()))
-            .and_then(|request| prepare(&state, &caller, request));
+            .and_then(validate);
         match item {
-            Ok((response, row)) => {
-                results.push(Some(response));
-                rows.push(row);
+            Ok(validated) => {
+                results.push(None);
+                valid.push((index, validated));
             }
             Err(e) => {
                 results.push(None);
@@ -115,6 +127,14 @@ pub async fn batch(
                 });
             }
         }
+    }
+    let (indices, validated): (Vec<usize>, Vec<Validated>) = valid.into_iter().unzip();
+    let resolved = resolve(&state, &validated).await;
+    let mut rows = Vec::with_capacity(validated.len());
+    for ((index, item), resolved) in indices.into_iter().zip(validated).zip(&resolved) {
+        let (response, row) = answer(&caller, item, resolved);
+        results[index] = Some(response);
+        rows.push(row);
     }
     // All rows of a batch go into the writer together: one queue slot check, typically one
     // transaction, and nothing stored if the queue cannot take them all.
@@ -139,28 +159,43 @@ async fn durable_write(state: &AppState, rows: Vec<NewHistoryRow>) -> Result<(),
     Ok(())
 }
 
-/// Validates one request and runs the engine (through the cache).
-fn prepare(
-    state: &AppState,
+/// Parses one request into validated inputs.
+fn validate(request: EnhanceRequest) -> Result<Validated, ApiError> {
+    Ok(Validated {
+        prompt: PromptText::new(request.text)?,
+        options: EnhanceOptions::new(
+            request.context,
+            request.prefer_techniques,
+            request.exclude_techniques,
+            request.target_complexity,
+        )?,
+    })
+}
+
+/// Every item's enhancement, through the in-process cache, Redis and the engine.
+async fn resolve(state: &AppState, items: &[Validated]) -> Vec<Resolved> {
+    let inputs: Vec<(&PromptText, &EnhanceOptions)> =
+        items.iter().map(|v| (&v.prompt, &v.options)).collect();
+    state
+        .cache()
+        .resolve(&inputs, |prompt, options| {
+            state.engine().enhance(prompt, options)
+        })
+        .await
+}
+
+/// The response and the history row of one resolved item.
+fn answer(
     caller: &Caller,
-    request: EnhanceRequest,
-) -> Result<(EnhanceResponse, NewHistoryRow), ApiError> {
-    let started = Instant::now();
-    let prompt = PromptText::new(request.text)?;
-    let options = EnhanceOptions::new(
-        request.context,
-        request.prefer_techniques,
-        request.exclude_techniques,
-        request.target_complexity,
-    )?;
-    let (enhancement, outcome) = state.cache().get_or_compute(&prompt, &options, || {
-        state.engine().enhance(&prompt, &options)
-    });
-    let processing_time_ms = started.elapsed().as_secs_f64() * 1e3;
+    validated: Validated,
+    resolved: &Resolved,
+) -> (EnhanceResponse, NewHistoryRow) {
+    let enhancement = &resolved.enhancement;
+    let processing_time_ms = resolved.took.as_secs_f64() * 1e3;
     let item = HistoryItem {
         id: uuid::Uuid::now_v7(),
         created_at: bp_store::to_stored_precision(chrono::Utc::now()),
-        original_text: prompt.into_string(),
+        original_text: validated.prompt.into_string(),
         enhanced_text: enhancement.enhanced_text.clone(),
         intent: enhancement.intent,
         complexity: enhancement.complexity,
@@ -177,7 +212,7 @@ fn prepare(
         techniques_used: item.techniques_used.clone(),
         confidence: item.confidence,
         processing_time_ms,
-        cached: outcome == CacheLookup::Hit,
+        cached: resolved.source != Source::Engine,
     };
     let row = NewHistoryRow {
         owner: caller.key.as_ref().map(|k| k.id),
@@ -185,7 +220,7 @@ fn prepare(
         segment: caller.segment,
         region: caller.region.to_string(),
     };
-    Ok((response, row))
+    (response, row)
 }
 
 #[utoipa::path(
@@ -201,6 +236,7 @@ pub async fn analyze(
     State(state): State<AppState>,
     Json(request): Json<AnalyzeRequest>,
 ) -> Result<axum::Json<AnalyzeResponse>, ApiError> {
+    state.faults().inject().await;
     let prompt = PromptText::new(request.text)?;
     let a = state.engine().analyze(&prompt);
     Ok(axum::Json(AnalyzeResponse {

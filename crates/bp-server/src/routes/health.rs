@@ -13,9 +13,12 @@ pub struct Health {
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
+    /// `ready`, `degraded` (serving, but the Redis cache is down) or `not_ready`.
     status: &'static str,
     storage: &'static str,
     cache: &'static str,
+    /// `ok`, `down`, or `not_configured`.
+    redis: &'static str,
     history_writer: &'static str,
 }
 
@@ -27,13 +30,20 @@ pub async fn health() -> axum::Json<Health> {
 
 #[utoipa::path(get, path = "/ready", tag = "ops",
     responses(
-        (status = 200, description = "Storage, cache and writer are usable", body = Readiness),
+        (status = 200, description = "Storage and writer are usable (Redis may be down: `degraded`)", body = Readiness),
         (status = 503, description = "A dependency is down", body = Readiness),
     ))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, axum::Json<Readiness>) {
     let storage_ok = state.store().ping().await.is_ok();
     // An empty submission is answered at once: Ok while the writer accepts rows.
     let writer_ok = state.writer().submit(Vec::new()).is_ok();
+    // Redis only ever saves work: requests are served without it, so a Redis outage
+    // degrades the instance but must not take it (and every instance sharing that Redis)
+    // out of the load balancer.
+    let redis_ok = match state.cache().shared() {
+        Some(shared) => Some(shared.ping().await),
+        None => None,
+    };
     let ok = storage_ok && writer_ok;
     let word = |b: bool| if b { "ok" } else { "down" };
     let status = if ok {
@@ -41,11 +51,16 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, axum::Json<Rea
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    // The in-process cache cannot be down; a Redis cache would be pinged here.
     let body = Readiness {
-        status: if ok { "ready" } else { "not_ready" },
+        status: match (ok, redis_ok) {
+            (false, _) => "not_ready",
+            (true, Some(false)) => "degraded",
+            (true, _) => "ready",
+        },
         storage: word(storage_ok),
+        // The in-process cache cannot be down.
         cache: "ok",
+        redis: redis_ok.map_or("not_configured", word),
         history_writer: word(writer_ok),
     };
     (status, axum::Json(body))

@@ -1,5 +1,6 @@
 //! `GET/DELETE /history[/{id}]` and `POST /feedback`. Every query is scoped to the caller's
-//! key, so another user's row is indistinguishable from a missing one (404, never 403).
+//! key, so another user's row is indistinguishable from a missing one (404, never 403). The
+//! one exception is the admin-only `GET /history?scope=all` (the dashboard's sample requests).
 
 use crate::error::ApiError;
 use crate::extract::{Json, PathId, Query};
@@ -13,7 +14,7 @@ use bp_api::{
     ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort,
     Intent, Pagination, Technique,
 };
-use bp_store::{HistoryQuery, NewFeedback, StoreError};
+use bp_store::{HistoryOwner, HistoryQuery, NewFeedback, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -40,6 +41,18 @@ pub struct HistoryParams {
     date_to: Option<DateTime<Utc>>,
     /// `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`.
     sort: Option<HistorySort>,
+    /// `mine` (default) or `all`: every user's rows, for admin keys only.
+    #[param(value_type = Option<String>)]
+    scope: Option<Scope>,
+}
+
+/// Whose rows a listing shows.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Scope {
+    #[default]
+    Mine,
+    All,
 }
 
 #[utoipa::path(
@@ -49,6 +62,7 @@ pub struct HistoryParams {
         (status = 200, description = "A page of the caller's history", body = HistoryPage),
         (status = 400, description = "Invalid parameters", body = ErrorBody),
         (status = 401, description = "API key missing or invalid", body = ErrorBody),
+        (status = 403, description = "`scope=all` without the admin role", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -57,7 +71,13 @@ pub async fn list(
     Extension(caller): Extension<Caller>,
     Query(params): Query<HistoryParams>,
 ) -> Result<axum::Json<HistoryPage>, ApiError> {
-    let owner = caller.require_key()?.id;
+    let owner = match params.scope.unwrap_or_default() {
+        Scope::Mine => HistoryOwner::Key(caller.require_key()?.id),
+        Scope::All => {
+            caller.require_admin()?;
+            HistoryOwner::Everyone
+        }
+    };
     let page = params.page.unwrap_or(1);
     let limit = params.limit.unwrap_or(DEFAULT_PAGE_LIMIT);
     if page == 0 {

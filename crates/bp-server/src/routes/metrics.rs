@@ -2,6 +2,7 @@
 //! the live stream. Every number comes from closed windows: rollups in the store for ranges,
 //! the in-memory ring for the stream. Percentiles are always read from merged histograms.
 
+pub mod anomalies;
 pub mod export;
 pub mod range;
 pub mod stream;
@@ -14,8 +15,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use bp_api::ErrorBody;
 use bp_metrics::{
-    CostReport, GroupBy, Heatmap, Metric, PriceTable, SlaReport, SlaTargets, Summary, TechniqueRow,
-    Timeseries, Usage, WindowSnapshot,
+    CostReport, Filter, GroupBy, Heatmap, Metric, PriceTable, SlaReport, SlaTargets, Summary,
+    TechniqueRow, Timeseries, Usage, WindowSnapshot,
 };
 use range::{RangeParams, Window};
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,9 @@ fn from_feedback(rows: &[bp_store::FeedbackStats]) -> (Satisfaction, TechniqueAc
 #[into_params(parameter_in = Query)]
 pub struct TimeseriesParams {
     /// What to plot (default `throughput_rps`): requests, throughput_rps, errors, error_rate,
-    /// latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …
+    /// latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …,
+    /// db_acquire_p95_ms, db_query_p95_ms, db_query_p99_ms, history_commit_p95_ms,
+    /// redis_cache_hit_rate, redis_cache_errors.
     #[param(value_type = Option<String>)]
     metric: Option<Metric>,
     /// Seconds per point (default: the resolution of the range).
@@ -178,6 +181,8 @@ pub struct TechniqueReport {
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub traffic: TechniqueRow,
+    /// The range's cost shared out by server time (see `busy_seconds`).
+    pub cost_per_request_usd: Option<f64>,
     pub satisfaction: Satisfaction,
     pub feedback_primary_agreement: Option<f64>,
 }
@@ -196,9 +201,21 @@ pub async fn techniques(
         .store()
         .feedback_stats(window.start_us(), window.end_us())
         .await?;
-    let rows = bp_metrics::per_technique(&snapshots, &filter)
+    let traffic = bp_metrics::per_technique(&snapshots, &filter);
+    let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
+    let busy: Vec<_> = traffic
+        .iter()
+        .map(|t| (t.requests, t.busy_seconds))
+        .collect();
+    let total_busy: f64 = bp_metrics::per_technique(&snapshots, &Filter::default())
+        .iter()
+        .map(|t| t.busy_seconds)
+        .sum();
+    let costs = bp_metrics::cost_per_request_by_busy_time(&cost, total_busy, &busy);
+    let rows = traffic
         .into_iter()
-        .map(|traffic| {
+        .zip(costs)
+        .map(|(traffic, cost_per_request_usd)| {
             let mine: Vec<_> = feedback
                 .iter()
                 .filter(|f| f.technique.map_or("none", |t| t.as_str()) == traffic.technique)
@@ -207,6 +224,7 @@ pub async fn techniques(
             let (satisfaction, accuracy) = from_feedback(&mine);
             TechniqueReport {
                 traffic,
+                cost_per_request_usd,
                 satisfaction,
                 feedback_primary_agreement: accuracy.feedback_primary_agreement,
             }
@@ -245,7 +263,7 @@ pub async fn load(state: &AppState, window: &Window) -> Result<Vec<WindowSnapsho
         .collect())
 }
 
-fn window_secs(state: &AppState) -> u32 {
+pub(crate) fn window_secs(state: &AppState) -> u32 {
     u32::try_from(state.telemetry().config().window.as_secs()).unwrap_or(5)
 }
 

@@ -1,13 +1,15 @@
 //! The window closer: once per window it closes what ended, attaches the process and
-//! storage gauges, publishes the window (memory ring, Prometheus totals, stream), stores it
-//! as a rollup, rolls minutes and hours up from it, and prunes by retention.
+//! storage gauges, publishes the window (anomaly detection, memory ring, Prometheus totals,
+//! stream), stores it as a rollup, rolls minutes and hours up from it, and prunes by
+//! retention. On start it feeds this instance's latest stored windows to the anomaly
+//! detector, so a restart does not blind it.
 
-use super::{LiveWindow, Telemetry};
+use super::{LiveWindow, Telemetry, now_us};
 use crate::process_stats::ProcessSampler;
 use bp_metrics::{DbPoolGauges, Gauges, Resolution, WindowSnapshot, downsample};
 use bp_store::{RollupRow, Store};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Wait this long past a window's end before closing it, so requests completing right at
 /// the boundary have recorded.
@@ -24,15 +26,10 @@ pub struct CloserInputs {
     pub writer_queue_depth: Box<dyn Fn() -> usize + Send + Sync>,
 }
 
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
 /// Runs until the runtime shuts down.
 pub fn spawn_closer(inputs: CloserInputs) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        warm_up_anomalies(&inputs).await;
         let mut sampler = ProcessSampler::default();
         sampler.sample(); // the first CPU reading is only a baseline
         loop {
@@ -62,6 +59,32 @@ pub fn spawn_closer(inputs: CloserInputs) -> tokio::task::JoinHandle<()> {
             roll_up(&inputs).await;
         }
     })
+}
+
+/// Feeds the detector the baseline's worth of this instance's windows stored before now.
+async fn warm_up_anomalies(inputs: &CloserInputs) {
+    let config = inputs.telemetry.config();
+    let window_secs = config.window.as_secs().max(1);
+    let span_us = window_secs * 1_000_000 * config.anomalies.baseline_windows as u64;
+    let now = now_us();
+    let (Ok(resolution), Ok(from), Ok(to)) = (
+        u32::try_from(window_secs),
+        i64::try_from(now.saturating_sub(span_us)),
+        i64::try_from(now),
+    ) else {
+        return;
+    };
+    match inputs.store.list_rollups(resolution, from, to).await {
+        Ok(rows) => {
+            let windows: Vec<WindowSnapshot> = rows
+                .iter()
+                .filter(|r| r.source == config.source)
+                .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
+                .collect();
+            inputs.telemetry.warm_up(&windows);
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read recent windows for anomaly detection"),
+    }
 }
 
 fn resolution_secs(window: &WindowSnapshot) -> u32 {

@@ -31,6 +31,15 @@ async fn users_never_see_each_others_rows(backend: Backend) {
     // Alice still has it.
     let r = s.get_as(&format!("/api/v1/history/{id}"), &alice).await;
     assert_eq!(r.status(), 200);
+    // Every user's rows are for admins only.
+    let r = s.get_as("/api/v1/history?scope=all", &bob).await;
+    assert_error(r, 403, "forbidden").await;
+    let admin = s.key("enterprise", "admin", None).await;
+    let all = json_ok(s.get_as("/api/v1/history?scope=all", &admin).await).await;
+    assert_eq!(all["pagination"]["total_records"], 1);
+    assert_eq!(all["data"][0]["id"], mine["id"]);
+    let r = s.get_as("/api/v1/history?scope=everyone", &admin).await;
+    assert_error(r, 400, "validation").await;
     s.stop().await;
 }
 

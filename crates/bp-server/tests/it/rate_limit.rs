@@ -71,3 +71,31 @@ async fn tiers_and_anonymous_callers_have_configured_budgets() {
     assert!(!r.headers().contains_key("x-ratelimit-limit"));
     s.stop().await;
 }
+
+/// A dashboard polls the metrics API; that must not spend (or be stopped by) the caller's
+/// product budget. Regression: anonymous dashboards hit the per-IP limit within a minute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn observability_reads_are_not_rate_limited() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.anonymous_per_min = 1).await;
+    for path in [
+        "/api/v1/metrics/summary",
+        "/api/v1/metrics/timeseries",
+        "/api/v1/metrics/techniques",
+        "/api/v1/load-runs",
+    ] {
+        for _ in 0..3 {
+            let r = s.get(path).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert!(r.headers().get("x-ratelimit-limit").is_none(), "{path}");
+        }
+    }
+    // The product API still counts: the one anonymous call of the minute is left.
+    let analyze = || {
+        s.post("/api/v1/analyze")
+            .json(&json!({"text": "hello"}))
+            .send()
+    };
+    assert_eq!(analyze().await.unwrap().status(), 200);
+    assert_error(analyze().await.unwrap(), 429, "rate_limited").await;
+    s.stop().await;
+}

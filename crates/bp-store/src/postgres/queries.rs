@@ -6,7 +6,7 @@ use crate::codec::{self, RawItem};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{self, Dialect, Param, item_columns};
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
+    ApiKeyRecord, FeedbackRecord, HistoryOwner, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
 };
 use bp_api::{HistoryItem, Technique};
 use deadpool_postgres::Object;
@@ -144,7 +144,7 @@ fn to_sql(p: &Param) -> &(dyn ToSql + Sync) {
 
 pub(super) async fn list_history(
     client: &mut Object,
-    owner: Uuid,
+    owner: HistoryOwner,
     query: &HistoryQuery,
 ) -> StoreResult<(Vec<HistoryItem>, u64)> {
     const OP: &str = "list history";

@@ -9,6 +9,7 @@
 use super::{Op, lock};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::ICONTAINS;
+use crate::observe::{DbOperation, Observer};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -110,6 +111,7 @@ pub(super) struct WriterThread {
     jobs: mpsc::Sender<Job>,
     /// Jobs sent and not finished: the first is running, the rest wait.
     pending: Arc<AtomicUsize>,
+    observer: Observer,
 }
 
 /// Counts a job as pending until it is dropped, whether it ran, panicked or never ran.
@@ -123,7 +125,7 @@ impl Drop for Pending {
 
 impl WriterThread {
     /// Starts the thread; it ends, closing the connection, when the `WriterThread` is dropped.
-    pub(super) fn spawn(mut conn: Connection) -> StoreResult<Self> {
+    pub(super) fn spawn(mut conn: Connection, observer: Observer) -> StoreResult<Self> {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("bp-sqlite-writer".to_owned())
@@ -136,11 +138,18 @@ impl WriterThread {
         Ok(WriterThread {
             jobs,
             pending: Arc::new(AtomicUsize::new(0)),
+            observer,
         })
     }
 
-    /// Runs `f` on the writer connection and waits for its outcome without blocking.
-    pub(super) async fn run<R, F>(&self, operation: &'static str, f: F) -> StoreResult<R>
+    /// Runs `f` on the writer connection and waits for its outcome without blocking. The
+    /// time the job queued for the writer counts as its connection wait.
+    pub(super) async fn run<R, F>(
+        &self,
+        op: DbOperation,
+        operation: &'static str,
+        f: F,
+    ) -> StoreResult<R>
     where
         F: FnOnce(&mut Connection) -> StoreResult<R> + Send + 'static,
         R: Send + 'static,
@@ -148,13 +157,17 @@ impl WriterThread {
         let (done, outcome) = oneshot::channel();
         self.pending.fetch_add(1, Ordering::Relaxed);
         let pending = Pending(Arc::clone(&self.pending));
+        let observer = Arc::clone(&self.observer);
+        let queued_at = Instant::now();
         let job: Job = Box::new(move |conn| {
+            let started = Instant::now();
             // A panicking job must not take the only writer down with it; its transaction,
             // if any, rolls back as the panic unwinds through it.
             let result = catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| {
                 tracing::error!(operation, "SQLite write job panicked");
                 Err(StoreError::Panicked { operation })
             });
+            observer.db_call(op, started - queued_at, started.elapsed());
             // No longer pending by the time the caller hears back, so pool stats taken after
             // an operation see it finished.
             drop(pending);
@@ -182,6 +195,7 @@ pub(super) struct ReaderPool {
     permits: Arc<Semaphore>,
     size: usize,
     waiting: Arc<AtomicUsize>,
+    observer: Observer,
 }
 
 /// A connection lent to one task; back in the pool when dropped, even after a panic.
@@ -217,22 +231,30 @@ impl Drop for Waiting {
 }
 
 impl ReaderPool {
-    pub(super) fn new(connections: Vec<Connection>) -> Self {
+    pub(super) fn new(connections: Vec<Connection>, observer: Observer) -> Self {
         let size = connections.len();
         ReaderPool {
             idle: Arc::new(Mutex::new(connections)),
             permits: Arc::new(Semaphore::new(size)),
             size,
             waiting: Arc::new(AtomicUsize::new(0)),
+            observer,
         }
     }
 
-    /// Runs `f` on a free read connection on the blocking pool.
-    pub(super) async fn run<R, F>(&self, operation: &'static str, f: F) -> StoreResult<R>
+    /// Runs `f` on a free read connection on the blocking pool. The wait for a connection
+    /// and for a blocking thread together count as the connection wait.
+    pub(super) async fn run<R, F>(
+        &self,
+        op: DbOperation,
+        operation: &'static str,
+        f: F,
+    ) -> StoreResult<R>
     where
         F: FnOnce(&mut Connection) -> StoreResult<R> + Send + 'static,
         R: Send + 'static,
     {
+        let called_at = Instant::now();
         let permit = {
             let _waiting = Waiting::new(&self.waiting);
             Arc::clone(&self.permits)
@@ -247,9 +269,15 @@ impl ReaderPool {
             idle: Arc::clone(&self.idle),
             _permit: permit,
         };
-        tokio::task::spawn_blocking(move || match checkout.conn.as_mut() {
-            Some(conn) => f(conn),
-            None => Err(StoreError::Closed),
+        let observer = Arc::clone(&self.observer);
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let result = match checkout.conn.as_mut() {
+                Some(conn) => f(conn),
+                None => Err(StoreError::Closed),
+            };
+            observer.db_call(op, started - called_at, started.elapsed());
+            result
         })
         .await
         .map_err(|e| {

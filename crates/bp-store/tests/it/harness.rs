@@ -5,7 +5,7 @@
 //! dropped when the test finishes.
 
 use bp_api::{Complexity, HistoryItem, Intent, Segment, Technique};
-use bp_store::{HistoryQuery, NewHistoryRow, Store, StoreConfig};
+use bp_store::{HistoryOwner, HistoryQuery, NewHistoryRow, Store, StoreConfig};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
@@ -151,7 +151,7 @@ pub fn ids(items: &[HistoryItem]) -> Vec<Uuid> {
 
 pub async fn list(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<HistoryItem>, u64) {
     db.store
-        .list_history(owner, &query)
+        .list_history(HistoryOwner::Key(owner), &query)
         .await
         .expect("listing works")
 }

@@ -2,7 +2,7 @@
 
 use crate::harness::{TestDb, item, list, row, rows};
 use bp_api::Technique;
-use bp_store::{HistoryQuery, StoreError};
+use bp_store::{HistoryOwner, HistoryQuery, StoreError};
 use uuid::Uuid;
 
 pub async fn migrations_are_idempotent(db: &TestDb) {
@@ -16,7 +16,7 @@ pub async fn migrations_are_idempotent(db: &TestDb) {
     let (a, b) = tokio::join!(bp_store::open(&db.config), bp_store::open(&db.config));
     for store in [a.expect("reopens"), b.expect("reopens")] {
         let (_, total) = store
-            .list_history(owner, &HistoryQuery::default())
+            .list_history(HistoryOwner::Key(owner), &HistoryQuery::default())
             .await
             .expect("list");
         assert_eq!(total, 3);
@@ -44,7 +44,7 @@ pub async fn first_opens_of_a_new_database_do_not_race(db: &TestDb) {
         .await
         .expect("schema is usable");
     let (_, total) = stores[3]
-        .list_history(owner, &HistoryQuery::default())
+        .list_history(HistoryOwner::Key(owner), &HistoryQuery::default())
         .await
         .expect("list");
     assert_eq!(total, 2);
@@ -124,6 +124,39 @@ pub async fn owners_are_isolated(db: &TestDb) {
         3,
         "bob deleted nothing"
     );
+}
+
+/// The admin-only listing reads every owner's rows (anonymous ones too) with the same filters.
+pub async fn everyone_listing_spans_owners_and_keeps_filters(db: &TestDb) {
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    db.store
+        .insert_history(&rows(alice, 3))
+        .await
+        .expect("insert");
+    db.store
+        .insert_history(&rows(bob, 2))
+        .await
+        .expect("insert");
+    db.store
+        .insert_history(&[row(None, item(9))])
+        .await
+        .expect("insert anonymous");
+    let (page, total) = db
+        .store
+        .list_history(HistoryOwner::Everyone, &HistoryQuery::default())
+        .await
+        .expect("list");
+    assert_eq!((page.len(), total), (6, 6));
+    let narrow = HistoryQuery {
+        limit: 2,
+        ..HistoryQuery::default()
+    };
+    let (page, total) = db
+        .store
+        .list_history(HistoryOwner::Everyone, &narrow)
+        .await
+        .expect("list");
+    assert_eq!((page.len(), total), (2, 6));
 }
 
 pub async fn delete_removes_only_the_owners_row(db: &TestDb) {

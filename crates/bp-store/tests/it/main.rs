@@ -9,6 +9,7 @@
 mod harness;
 mod history;
 mod listing;
+mod observe;
 mod open_errors;
 mod records;
 mod rollups;
@@ -41,6 +42,7 @@ conformance!(
     history::first_opens_of_a_new_database_do_not_race,
     history::history_round_trip_keeps_every_field,
     history::owners_are_isolated,
+    history::everyone_listing_spans_owners_and_keeps_filters,
     listing::pagination_counts_and_pages,
     listing::search_is_a_case_insensitive_substring,
     listing::search_treats_like_wildcards_literally,
@@ -50,6 +52,7 @@ conformance!(
     history::delete_removes_only_the_owners_row,
     history::a_batch_is_all_or_nothing,
     history::a_large_batch_is_one_call,
+    observe::every_call_reports_its_operation_and_timing,
     records::keys_round_trip_and_are_unique,
     records::feedback_rules,
     records::feedback_goes_with_its_history_row,

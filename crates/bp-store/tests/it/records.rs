@@ -2,7 +2,7 @@
 
 use crate::harness::{Backend, TestDb, at, item, row};
 use bp_api::{ErrorCode, RateLimit, Role, Technique, Tier};
-use bp_store::{ApiKeyRecord, FeedbackRecord, NewApiKey, NewFeedback, StoreError};
+use bp_store::{ApiKeyRecord, FeedbackRecord, HistoryOwner, NewApiKey, NewFeedback, StoreError};
 use uuid::Uuid;
 
 fn key(n: u32, tier: Tier, role: Role, rate_limit: Option<RateLimit>) -> NewApiKey {
@@ -213,7 +213,7 @@ pub async fn health_and_pool_stats_are_sane(db: &TestDb) {
                 .await
                 .expect("insert");
             store
-                .list_history(owner, &Default::default())
+                .list_history(HistoryOwner::Key(owner), &Default::default())
                 .await
                 .expect("list");
         });

@@ -6,8 +6,9 @@
 use crate::harness::{TestDb, item, row};
 use bp_api::HistoryItem;
 use bp_store::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryQuery, HistoryWriter, NewApiKey,
-    NewFeedback, NewHistoryRow, PoolStats, RollupRow, Store, StoreError, StoreResult, WriterConfig,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, HistoryWriter,
+    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, Store, StoreError, StoreResult,
+    WriterConfig,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,7 +66,7 @@ impl Store for GatedStore {
     }
     async fn list_history(
         &self,
-        owner: Uuid,
+        owner: HistoryOwner,
         query: &HistoryQuery,
     ) -> StoreResult<(Vec<HistoryItem>, u64)> {
         self.inner.list_history(owner, query).await
@@ -114,7 +115,7 @@ impl Store for GatedStore {
 
 async fn total(db: &TestDb, owner: Uuid) -> u64 {
     db.store
-        .list_history(owner, &HistoryQuery::default())
+        .list_history(HistoryOwner::Key(owner), &HistoryQuery::default())
         .await
         .expect("list")
         .1

@@ -2,8 +2,10 @@
 //! closes. `?since=SEQ` resumes after a reconnect (from memory, or from the stored rollups
 //! for older windows); a `{"type":"filter",...}` message narrows what the client gets. A
 //! client that cannot keep up is disconnected — it resumes with `since` — so it never
-//! slows the others or the API.
+//! slows the others or the API. A window the anomaly detector flagged carries an
+//! `anomalies` array (process-wide, whatever the client's filter).
 
+use super::anomalies::AnomalyEvent;
 use super::range::RangeParams;
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -15,11 +17,18 @@ use axum::response::Response;
 use bp_metrics::{Filter, SlaReport, SlaTargets, Summary, WindowSnapshot};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 
 /// A client that takes longer than this to accept one message is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A client is pinged once per window. One that has sent nothing, not even the pong a
+/// WebSocket stack sends by itself while it reads, for this many windows (and at least
+/// `MIN_SILENCE`) has stopped reading and is dropped: otherwise the kernel would buffer
+/// megabytes for it, over hours, before a send ever blocked.
+const SILENT_WINDOWS: u32 = 4;
+const MIN_SILENCE: Duration = Duration::from_secs(10);
 
 /// Read beside [`RangeParams`] (the initial filter) from the same query string.
 #[derive(Debug, Default, Deserialize)]
@@ -45,6 +54,8 @@ struct WindowMessage<'a> {
     #[serde(flatten)]
     summary: &'a Summary,
     sla: &'a SlaReport,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    anomalies: Vec<AnomalyEvent>,
 }
 
 #[utoipa::path(get, path = "/metrics/stream", tag = "metrics",
@@ -65,35 +76,59 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
     let mut live = state.telemetry().subscribe();
     let mut last_sent = params.since;
     for window in backlog(&state, params.since).await {
-        if !send(&mut socket, &window, &filter, &mut last_sent).await {
+        if !send(&mut socket, &state, &window, &filter, &mut last_sent).await {
             return;
         }
     }
+    let window_length = state.telemetry().config().window;
+    let max_silence = (window_length * SILENT_WINDOWS).max(MIN_SILENCE);
+    let mut ping =
+        tokio::time::interval_at(tokio::time::Instant::now() + window_length, window_length);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
     loop {
         tokio::select! {
+            _ = ping.tick() => {
+                if last_heard.elapsed() > max_silence {
+                    tracing::info!(silent = ?last_heard.elapsed(), "dropping a metrics stream client that stopped reading");
+                    return;
+                }
+                let sent = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Ping(Default::default()))).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    return;
+                }
+            }
             received = live.recv() => match received {
                 Ok(window) => {
-                    if !send(&mut socket, &window, &filter, &mut last_sent).await {
+                    if !send(&mut socket, &state, &window, &filter, &mut last_sent).await {
                         return;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let _ = socket.send(Message::Text(r#"{"type":"lagged","resume":"reconnect with ?since="}"#.into())).await;
+                    let notice = Message::Text(r#"{"type":"lagged","resume":"reconnect with ?since="}"#.into());
+                    // Bounded like every send: a lagging client may be a stalled one.
+                    let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(notice)).await;
                     return;
                 }
                 Err(RecvError::Closed) => return,
             },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(text))) => {
-                    if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text)
-                        && let Ok(f) = params.filter()
-                    {
-                        filter = f;
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else {
+                    return;
+                };
+                last_heard = Instant::now();
+                match message {
+                    Message::Text(text) => {
+                        if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text)
+                            && let Ok(f) = params.filter()
+                        {
+                            filter = f;
+                        }
                     }
+                    Message::Close(_) => return,
+                    _ => {}
                 }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
-            },
+            }
         }
     }
 }
@@ -131,6 +166,7 @@ async fn backlog(state: &AppState, since: Option<u64>) -> Vec<LiveWindow> {
 /// Sends one window (never one already sent); false when the client is gone or too slow.
 async fn send(
     socket: &mut WebSocket,
+    state: &AppState,
     window: &WindowSnapshot,
     filter: &Filter,
     last_sent: &mut Option<u64>,
@@ -148,6 +184,12 @@ async fn send(
         window_end: rfc3339(window.end_unix_us),
         summary: &summary,
         sla: &sla,
+        anomalies: state
+            .telemetry()
+            .anomalies_of(window.seq)
+            .iter()
+            .map(AnomalyEvent::from)
+            .collect(),
     };
     let Ok(text) = serde_json::to_string(&message) else {
         return false;

@@ -2,11 +2,11 @@
 # BENCHMARKS.md B4, B5, B6 and B10 for `betterprompts load`, against wrk on the same server.
 # Server pinned to CPU 0, load tools to CPU 1; CPU and peak memory from /usr/bin/time.
 #
-#   crates/bp-load/bench/load-generator.sh [pairs=5] [seconds=10]
+#   bench/load-generator.sh [pairs=5] [seconds=10]
 #   LONG=1 ...   also runs the 10-minute memory-flatness half of B6
 #   B10=1 ...    also runs the stress profile against wrk's max rate (~3 minutes)
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/.."
 pairs=${1:-5}; secs=${2:-10}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 cargo build --release -q -p betterprompts

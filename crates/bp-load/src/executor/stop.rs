@@ -1,0 +1,42 @@
+//! Why a run ended before its plan did, and what that makes of the run's state on the
+//! server.
+
+use bp_api::LoadRunState;
+use std::fmt;
+
+/// Why a run ended before its plan did.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum StopReason {
+    /// The stress profile found what it was looking for.
+    BreakingPoint,
+    /// `--abort-on-fail`, with the threshold that failed.
+    ThresholdFailed(String),
+    MaxRequests,
+    HardTimeBound,
+}
+
+impl StopReason {
+    /// The run's state as the server lists it: the breaking point and `--max-requests` are
+    /// ends the user asked for; the others cut the run short.
+    pub(super) fn state(reason: Option<&StopReason>) -> LoadRunState {
+        match reason {
+            Some(StopReason::ThresholdFailed(_) | StopReason::HardTimeBound) => {
+                LoadRunState::Aborted
+            }
+            _ => LoadRunState::Finished,
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::BreakingPoint => f.write_str("the SLA broke: breaking point found"),
+            StopReason::ThresholdFailed(t) => {
+                write!(f, "threshold `{t}` failed (--abort-on-fail)")
+            }
+            StopReason::MaxRequests => f.write_str("reached --max-requests"),
+            StopReason::HardTimeBound => f.write_str("hard time bound reached"),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! `GET /dashboard`: the performance dashboard's page and bundle, embedded in the binary
+//! (crate `bp-dashboard`). It reads everything from the metrics API and the live stream.
+
+use crate::error::ApiError;
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// The page. Revalidated on every load, so an upgraded binary shows its own dashboard.
+pub async fn page() -> Response {
+    file("").await
+}
+
+/// `/dashboard/{file}`: the bundle beside the page.
+pub async fn asset(Path(path): Path<String>) -> Response {
+    file(&path).await
+}
+
+/// `/` leads to the dashboard: it is what a person opening the server's address wants.
+pub async fn root() -> Redirect {
+    Redirect::to("/dashboard")
+}
+
+async fn file(path: &str) -> Response {
+    match bp_dashboard::asset(path) {
+        Some(asset) => (
+            [
+                (header::CONTENT_TYPE, asset.content_type),
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            asset.bytes,
+        )
+            .into_response(),
+        None => ApiError::not_found("dashboard file").into_response(),
+    }
+}
