@@ -93,8 +93,10 @@ test("dashboards stay live and responsive at 1000 req/s and recover from a serve
     `/api/v1/metrics/summary?from=${new Date(loadStart + 2000).toISOString()}&to=${new Date(loadEnd - 2000).toISOString()}`,
   );
   expect(summary.throughput_rps).toBeGreaterThan(RATE * 0.9);
+  const duringLags: number[] = [];
   for (const { received } of boards) {
     const during = received.filter((r) => r.windowEnd > loadStart && r.windowEnd <= loadEnd);
+    duringLags.push(...during.map((r) => r.lagMs));
     expect(during.length).toBeGreaterThanOrEqual(LOAD_SECONDS - 2);
     expectContiguous(during.map((r) => r.seq));
     expect(Math.max(...during.map((r) => r.lagMs))).toBeLessThan(FRESHNESS_BUDGET_MS);
@@ -120,9 +122,11 @@ test("dashboards stay live and responsive at 1000 req/s and recover from a serve
     expect(missing, "stored windows the page never got").toEqual([]);
   }
   await screenshot(first, info, "after-restart");
-  const lags = boards.flatMap((b) => b.received.map((r) => r.lagMs)).sort((a, b) => a - b);
-  console.log(`freshness: ${lags.length} windows, p50 ${lags[Math.floor(lags.length / 2)]} ms, `
-    + `max ${lags[lags.length - 1]} ms; sort click ${sortMs.toFixed(1)} ms; `
+  // B8's figure: how long after its close a window reached the browser, under load.
+  const lags = duringLags.sort((a, b) => a - b);
+  const at = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))];
+  console.log(`freshness at ${RATE} req/s: ${lags.length} windows on ${DASHBOARDS} pages, p50 ${at(0.5)} ms, `
+    + `p99 ${at(0.99)} ms, max ${lags[lags.length - 1]} ms; sort click ${sortMs.toFixed(1)} ms; `
     + `filter answered in ${acks.join(", ")} ms, panels reloaded in ${reloads.join(", ")} ms`);
 });
 
