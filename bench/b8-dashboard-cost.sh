@@ -14,17 +14,20 @@ cargo build --release -q -p betterprompts
 bin=${CARGO_TARGET_DIR:-target}/release
 data=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$data"' EXIT
 key=$("$bin/betterprompts" keys create --name bench --tier enterprise --rate-limit unlimited --data-dir "$data" | tail -n1)
-BP_LOG=warn taskset -c 0 "$bin/betterprompts" serve --addr 127.0.0.1:18080 --data-dir "$data" >/dev/null &
-for _ in $(seq 50); do curl -sf localhost:18080/health >/dev/null && break; sleep 0.1; done
+# A free port, so a server left running elsewhere is never measured by mistake.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+BP_LOG=warn taskset -c 0 "$bin/betterprompts" serve --addr "127.0.0.1:$port" --data-dir "$data" >/dev/null &
+for _ in $(seq 50); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
 
 rps() { sed -n 's/^Requests\/sec: *//p'; }
 ratios=()
 for i in $(seq "$pairs"); do
-    alone=$(BP_KEY=$key taskset -c 1 wrk -t1 -c50 -d"${secs}s" -s bench/enhance.lua http://127.0.0.1:18080 | rps)
-    taskset -c 1 node --experimental-websocket --no-warnings bench/b8-dashboards.mjs http://127.0.0.1:18080 "$boards" "$((secs + 2))" >"$data/lag.json" &
+    alone=$(BP_KEY=$key taskset -c 1 wrk -t1 -c50 -d"${secs}s" -s bench/enhance.lua "$url" | rps)
+    taskset -c 1 node --experimental-websocket --no-warnings bench/b8-dashboards.mjs "$url" "$boards" "$((secs + 2))" >"$data/lag.json" &
     watcher=$!
     sleep 1
-    watched=$(BP_KEY=$key taskset -c 1 wrk -t1 -c50 -d"${secs}s" -s bench/enhance.lua http://127.0.0.1:18080 | rps)
+    watched=$(BP_KEY=$key taskset -c 1 wrk -t1 -c50 -d"${secs}s" -s bench/enhance.lua "$url" | rps)
     wait "$watcher"
     ratio=$(python3 -c "print(f'{$watched/$alone:.3f}')")
     ratios+=("$ratio")

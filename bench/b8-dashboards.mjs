@@ -1,6 +1,7 @@
 // B8 helper: N emulated dashboards against a server — each one holds the live stream open
-// and polls the metrics API the way web/src/main.ts does (the summary every 5 s, the ten
-// panel queries every 30 s) — and reports how long after its close each window arrived.
+// and polls the metrics API the way web/src/main.ts does with 5 s windows (the summary every
+// window, the load-test state every 5 s, the ten panel queries every 15 s) — and reports
+// how long after its close each window arrived.
 // Usage: node --experimental-websocket bench/b8-dashboards.mjs BASE_URL N SECONDS
 const [base = "http://127.0.0.1:18080", n = "50", seconds = "30"] = process.argv.slice(2);
 const host = new URL(base);
@@ -25,8 +26,11 @@ for (let i = 0; i < Number(n); i++) {
   sockets.push(ws);
   // Staggered like real people opening pages, not in lock-step.
   const offset = (i * 5000) / Number(n);
-  timers.push(setTimeout(() => timers.push(setInterval(() => get("/api/v1/metrics/summary?from=-15m"), 5000)), offset));
-  timers.push(setTimeout(() => timers.push(setInterval(() => panels.forEach(get), 30000)), offset * 6));
+  timers.push(setTimeout(() => timers.push(setInterval(() => {
+    get("/api/v1/metrics/summary?from=-15m");
+    get("/api/v1/load-runs");
+  }, 5000)), offset));
+  timers.push(setTimeout(() => timers.push(setInterval(() => panels.forEach(get), 15000)), offset * 3));
 }
 await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
 for (const t of timers) clearInterval(t);

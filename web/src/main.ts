@@ -17,8 +17,8 @@ import { apiParams, FILTER_NAMES, isLive, readView, type View, writeView } from 
 
 /** Ranges up to this long are re-read as windows close; longer ones every minute. */
 const FAST_RANGE_SECONDS = 2 * 3600;
-const SUMMARY_EVERY_MS = 5_000;
-const PANELS_EVERY_MS = 30_000;
+const SUMMARY_EVERY_MS = 2_000;
+const PANELS_EVERY_MS = 15_000;
 const SLOW_PANELS_EVERY_MS = 60_000;
 const KEY_STORAGE = "betterprompts.api_key";
 
@@ -132,7 +132,10 @@ class Dashboard {
     this.lastWindow = w;
     const lagMs = receivedAtMs - Date.parse(w.window_end);
     this.live.push(w);
-    if (isLive(this.view)) this.cards.updateSla(w);
+    if (isLive(this.view)) {
+      this.cards.updateSla(w);
+      if (w.requests > 0) byId("empty").hidden = true;
+    }
     byId("last-window").textContent = `window ${f.time(Date.parse(w.window_end) * 1000)} · on screen ${(lagMs / 1000).toFixed(1)} s after close`;
     document.body.dataset.lastSeq = String(w.seq);
     document.body.dataset.lastLagMs = String(Math.round(lagMs));

@@ -6,6 +6,7 @@ use crate::faults::FaultSwitch;
 use crate::keys::hash_key;
 use crate::middleware::rate_limit::RateLimiter;
 use crate::routes::load_runs::LoadRuns;
+use crate::routes::metrics::cache::QueryCache;
 use crate::telemetry::Telemetry;
 use bp_engine::Engine;
 use bp_store::{ApiKeyRecord, HistoryWriter, Store, StoreResult};
@@ -31,6 +32,7 @@ struct Shared {
     telemetry: Arc<Telemetry>,
     load_runs: LoadRuns,
     faults: FaultSwitch,
+    query_cache: QueryCache,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
         AppState(Arc::new(Shared {
             cache: EnhanceCache::new(config.cache, shared_cache),
             faults: FaultSwitch::default(),
+            query_cache: QueryCache::default(),
             keys: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(KEY_CACHE_TTL)
@@ -97,6 +100,10 @@ impl AppState {
 
     pub fn faults(&self) -> &FaultSwitch {
         &self.0.faults
+    }
+
+    pub fn query_cache(&self) -> &QueryCache {
+        &self.0.query_cache
     }
 
     pub fn limiter(&self) -> &RateLimiter {

@@ -14,7 +14,7 @@ use bp_metrics::{
     RegionId, Sample, WindowSnapshot,
 };
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
@@ -70,6 +70,9 @@ pub struct Telemetry {
     in_flight: AtomicI64,
     live: Mutex<Live>,
     stream: broadcast::Sender<LiveWindow>,
+    /// The newest window whose rollups are in the store: metrics queries are cached until
+    /// it moves (see `routes::metrics::cache`).
+    stored_through: AtomicU64,
 }
 
 struct Live {
@@ -138,6 +141,7 @@ impl Telemetry {
                 anomalies: VecDeque::new(),
             }),
             stream: broadcast::channel(STREAM_BUFFER).0,
+            stored_through: AtomicU64::new(0),
             config,
         })
     }
@@ -177,6 +181,16 @@ impl Telemetry {
             .iter()
             .filter_map(|bytes| WindowSnapshot::from_bytes(bytes).ok().map(Arc::new))
             .collect()
+    }
+
+    /// Called by the closer once a window and the roll-ups it completes are stored.
+    pub fn mark_stored(&self, seq: u64) {
+        self.stored_through.fetch_max(seq, Ordering::Release);
+    }
+
+    /// The newest stored window's `seq` (0 before the first one).
+    pub fn stored_through(&self) -> u64 {
+        self.stored_through.load(Ordering::Acquire)
     }
 
     /// The oldest `seq` still in memory.

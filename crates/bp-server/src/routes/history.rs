@@ -222,6 +222,7 @@ pub async fn feedback(
             }
             other => other.into(),
         })?;
+    state.query_cache().feedback_changed();
     Ok((
         StatusCode::CREATED,
         axum::Json(FeedbackResponse {

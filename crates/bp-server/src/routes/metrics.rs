@@ -3,6 +3,7 @@
 //! the in-memory ring for the stream. Percentiles are always read from merged histograms.
 
 pub mod anomalies;
+pub mod cache;
 pub mod export;
 pub mod range;
 pub mod stream;
@@ -11,12 +12,12 @@ use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{Uri, header};
+use axum::response::{IntoResponse, Response};
 use bp_api::ErrorBody;
 use bp_metrics::{
-    CostReport, Filter, GroupBy, Heatmap, Metric, PriceTable, SlaReport, SlaTargets, Summary,
-    TechniqueRow, Timeseries, Usage, WindowSnapshot,
+    CostReport, Filter, GroupBy, Metric, PriceTable, SlaReport, SlaTargets, Summary, TechniqueRow,
+    Usage, WindowSnapshot,
 };
 use range::{RangeParams, Window};
 use serde::{Deserialize, Serialize};
@@ -66,8 +67,13 @@ pub struct TechniqueAccuracy {
               (status = 400, description = "Invalid range or filter", body = ErrorBody)))]
 pub async fn summary(
     State(state): State<AppState>,
+    uri: Uri,
     Query(params): Query<RangeParams>,
-) -> Result<axum::Json<SummaryResponse>, ApiError> {
+) -> Result<Response, ApiError> {
+    cache::answer(&state, &uri, summary_of(&state, params)).await
+}
+
+async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResponse, ApiError> {
     let window = params.window(window_secs(&state))?;
     let filter = params.filter()?;
     let snapshots = load(&state, &window).await?;
@@ -83,7 +89,7 @@ pub async fn summary(
     accuracy.labelled = state
         .load_runs()
         .labelled_accuracy(window.start(), window.end());
-    Ok(axum::Json(SummaryResponse {
+    Ok(SummaryResponse {
         summary,
         sla,
         cost_per_request_usd,
@@ -91,7 +97,7 @@ pub async fn summary(
         satisfaction,
         technique_accuracy: accuracy,
         resolution_seconds: window.resolution_secs,
-    }))
+    })
 }
 
 fn from_feedback(rows: &[bp_store::FeedbackStats]) -> (Satisfaction, TechniqueAccuracy) {
@@ -137,17 +143,20 @@ pub struct TimeseriesParams {
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn timeseries(
     State(state): State<AppState>,
+    uri: Uri,
     Query(range): Query<RangeParams>,
     Query(params): Query<TimeseriesParams>,
-) -> Result<axum::Json<Timeseries>, ApiError> {
-    let window = range.window(window_secs(&state))?;
-    let filter = range.filter()?;
-    let snapshots = load(&state, &window).await?;
-    let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
-    let metric = params.metric.unwrap_or(Metric::ThroughputRps);
-    bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter)
-        .map(axum::Json)
-        .map_err(|e| ApiError::validation(e.to_string()))
+) -> Result<Response, ApiError> {
+    cache::answer(&state, &uri, async {
+        let window = range.window(window_secs(&state))?;
+        let filter = range.filter()?;
+        let snapshots = load(&state, &window).await?;
+        let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+        let metric = params.metric.unwrap_or(Metric::ThroughputRps);
+        bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter)
+            .map_err(|e| ApiError::validation(e.to_string()))
+    })
+    .await
 }
 
 /// Read beside [`RangeParams`] from the same query string.
@@ -163,16 +172,19 @@ pub struct HeatmapParams {
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn heatmap(
     State(state): State<AppState>,
+    uri: Uri,
     Query(range): Query<RangeParams>,
     Query(params): Query<HeatmapParams>,
-) -> Result<axum::Json<Heatmap>, ApiError> {
-    let window = range.window(window_secs(&state))?;
-    let filter = range.filter()?;
-    let snapshots = load(&state, &window).await?;
-    let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
-    bp_metrics::heatmap(&snapshots, step, &filter)
-        .map(axum::Json)
-        .map_err(|e| ApiError::validation(e.to_string()))
+) -> Result<Response, ApiError> {
+    cache::answer(&state, &uri, async {
+        let window = range.window(window_secs(&state))?;
+        let filter = range.filter()?;
+        let snapshots = load(&state, &window).await?;
+        let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+        bp_metrics::heatmap(&snapshots, step, &filter)
+            .map_err(|e| ApiError::validation(e.to_string()))
+    })
+    .await
 }
 
 /// One row of the technique comparison.
@@ -192,8 +204,16 @@ pub struct TechniqueReport {
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn techniques(
     State(state): State<AppState>,
+    uri: Uri,
     Query(params): Query<RangeParams>,
-) -> Result<axum::Json<Vec<TechniqueReport>>, ApiError> {
+) -> Result<Response, ApiError> {
+    cache::answer(&state, &uri, techniques_of(&state, params)).await
+}
+
+async fn techniques_of(
+    state: &AppState,
+    params: RangeParams,
+) -> Result<Vec<TechniqueReport>, ApiError> {
     let window = params.window(window_secs(&state))?;
     let filter = params.filter()?;
     let snapshots = load(&state, &window).await?;
@@ -230,7 +250,7 @@ pub async fn techniques(
             }
         })
         .collect();
-    Ok(axum::Json(rows))
+    Ok(rows)
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "ops",

@@ -42,6 +42,7 @@ pub fn spawn_closer(inputs: CloserInputs) -> tokio::task::JoinHandle<()> {
             }
             let gauges = read_gauges(&inputs, &mut sampler);
             let mut rows = Vec::with_capacity(closed.len());
+            let newest = closed.iter().map(|w| w.seq).max().unwrap_or_default();
             for mut window in closed {
                 window.attach_gauges(&gauges);
                 match rollup_row(&inputs.telemetry, &window, resolution_secs(&window)) {
@@ -57,6 +58,7 @@ pub fn spawn_closer(inputs: CloserInputs) -> tokio::task::JoinHandle<()> {
                 tracing::warn!(error = %e, "could not store metric windows");
             }
             roll_up(&inputs).await;
+            inputs.telemetry.mark_stored(newest);
         }
     })
 }

@@ -13,6 +13,7 @@ mod bad_input;
 mod dashboard;
 mod faults;
 mod metrics;
+mod metrics_cache;
 mod metrics_live;
 mod openapi;
 mod overload;
