@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "rollups_and_feedback_stats",
         sql: include_str!("../migrations/sqlite/0002_rollups_and_feedback_stats.sql"),
     },
+    Migration {
+        version: 3,
+        name: "history_listing_index",
+        sql: include_str!("../migrations/sqlite/0003_history_listing_index.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -35,6 +40,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "rollups_and_feedback_stats",
         sql: include_str!("../migrations/postgres/0002_rollups_and_feedback_stats.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "history_listing_index",
+        sql: include_str!("../migrations/postgres/0003_history_listing_index.sql"),
     },
 ];
 
@@ -111,10 +121,10 @@ mod tests {
                 .iter()
                 .map(|m| m.version)
                 .collect::<Vec<_>>(),
-            [2],
+            [2, 3],
             "a 0001 database gets only what came after"
         );
-        assert!(pending(SQLITE, &[1, 2]).is_empty());
-        assert!(pending(SQLITE, &[1, 2, 999]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 3]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 3, 999]).is_empty());
     }
 }

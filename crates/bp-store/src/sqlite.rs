@@ -294,3 +294,82 @@ impl Store for SqliteStore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listing::{self, Dialect};
+    use bp_api::HistorySort;
+
+    fn strings(
+        conn: &Connection,
+        sql: &str,
+        params: impl rusqlite::Params,
+        column: usize,
+    ) -> Vec<String> {
+        conn.prepare(sql)
+            .expect("prepares")
+            .query_map(params, |row| row.get(column))
+            .expect("runs")
+            .collect::<rusqlite::Result<_>>()
+            .expect("reads")
+    }
+
+    /// Every index on `history` is one more B-tree each acknowledged row writes before its
+    /// 200, so the table keeps one listing index; a new one needs a reason at least as good
+    /// as B1 (see migration 0003).
+    #[test]
+    fn history_has_one_listing_index_and_every_order_uses_it() {
+        let mut conn = Connection::open_in_memory().expect("opens");
+        migrate(&mut conn).expect("migrates");
+        let indexes = strings(
+            &conn,
+            "SELECT name FROM pragma_index_list('history') ORDER BY name",
+            [],
+            0,
+        );
+        assert_eq!(
+            indexes,
+            ["history_owner_created", "sqlite_autoindex_history_1"]
+        );
+        let columns = strings(
+            &conn,
+            "SELECT name FROM pragma_index_info('history_owner_created') ORDER BY seqno",
+            [],
+            0,
+        );
+        assert_eq!(columns, ["owner", "created_at_us", "id", "confidence"]);
+
+        for sort in [
+            HistorySort::CreatedAtDesc,
+            HistorySort::CreatedAtAsc,
+            HistorySort::ConfidenceDesc,
+            HistorySort::ConfidenceAsc,
+        ] {
+            let query = HistoryQuery {
+                sort,
+                ..HistoryQuery::default()
+            };
+            let sql = listing::build(Dialect::Sqlite, HistoryOwner::Key(Uuid::nil()), &query);
+            let plan = strings(
+                &conn,
+                &format!("EXPLAIN QUERY PLAN {}", sql.page),
+                params![Uuid::nil(), sql.limit, sql.offset],
+                3,
+            );
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX history_owner_created (owner=?)")),
+                "{sort:?}: {plan:?}"
+            );
+            // The creation orders walk the index and stop after the page; the confidence
+            // orders sort the owner's index entries, reading only the page's rows.
+            let sorts = plan.iter().any(|step| step.contains("TEMP B-TREE"));
+            let by_confidence = matches!(
+                sort,
+                HistorySort::ConfidenceDesc | HistorySort::ConfidenceAsc
+            );
+            assert_eq!(sorts, by_confidence, "{sort:?}: {plan:?}");
+        }
+    }
+}

@@ -5,8 +5,8 @@
 //! is never edited), with rows inserted by plain SQL rather than through today's store.
 
 use crate::harness::{Backend, TestDb, at, database_url};
-use bp_api::{Complexity, HistoryItem, Intent, Technique};
-use bp_store::{FeedbackStats, RollupRow, StoreConfig};
+use bp_api::{Complexity, HistoryItem, HistorySort, Intent, Technique};
+use bp_store::{FeedbackStats, HistoryOwner, HistoryQuery, RollupRow, StoreConfig};
 use uuid::Uuid;
 
 const SQLITE_0001: &str = include_str!("../../migrations/sqlite/0001_initial.sql");
@@ -94,7 +94,11 @@ pub async fn a_0001_database_upgrades_to_the_current_schema(db: &TestDb) {
     assert_eq!(raw(&config, &format!("{schema} {data}")).await, [1]);
 
     let store = bp_store::open(&config).await.expect("upgrades");
-    assert_eq!(raw(&config, "").await, [1, 2], "0002 applied and recorded");
+    assert_eq!(
+        raw(&config, "").await,
+        [1, 2, 3],
+        "0002 and 0003 applied and recorded"
+    );
 
     let expected = HistoryItem {
         id: history_id,
@@ -112,6 +116,18 @@ pub async fn a_0001_database_upgrades_to_the_current_schema(db: &TestDb) {
         Some(expected)
     );
     assert_eq!(store.count_history().await.expect("count"), 1);
+    // 0003 rebuilt the SQLite listing index; both orders still find the old row.
+    for sort in [HistorySort::CreatedAtDesc, HistorySort::ConfidenceDesc] {
+        let query = HistoryQuery {
+            sort,
+            ..HistoryQuery::default()
+        };
+        let (items, total) = store
+            .list_history(HistoryOwner::Key(owner), &query)
+            .await
+            .expect("list");
+        assert_eq!((items.len(), total), (1, 1), "{sort:?}");
+    }
     assert_eq!(
         store
             .feedback_stats(i64::MIN, i64::MAX)
@@ -144,6 +160,6 @@ pub async fn a_0001_database_upgrades_to_the_current_schema(db: &TestDb) {
     // Opening the upgraded database again changes nothing.
     drop(store);
     let again = bp_store::open(&config).await.expect("reopens");
-    assert_eq!(raw(&config, "").await, [1, 2]);
+    assert_eq!(raw(&config, "").await, [1, 2, 3]);
     assert_eq!(again.list_rollups(60, 0, 1).await.expect("list"), [rollup]);
 }

@@ -1,0 +1,8 @@
+-- SQLite only: its history index on (owner, confidence, ...) was replaced by a covered
+-- `confidence` column in the (owner, created_at_us, id) index, because the random-position
+-- inserts into it were most of the pages each durable commit wrote.
+--
+-- PostgreSQL keeps both indexes: the same change measured no difference in B1 there
+-- (~7-11 k req/s either way, bound by the server round trips, not by index pages; see
+-- bench/runs/2026-11-27-b1-write-path.md), so nothing changes. The version exists so both
+-- backends keep one numbering.
