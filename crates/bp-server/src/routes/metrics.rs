@@ -74,9 +74,9 @@ pub async fn summary(
 }
 
 async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResponse, ApiError> {
-    let window = params.window(window_secs(&state))?;
+    let window = params.window(window_secs(state))?;
     let filter = params.filter()?;
-    let snapshots = load(&state, &window).await?;
+    let snapshots = load(state, &window).await?;
     let summary = bp_metrics::summary(&snapshots, &filter);
     let sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
     let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
@@ -214,9 +214,9 @@ async fn techniques_of(
     state: &AppState,
     params: RangeParams,
 ) -> Result<Vec<TechniqueReport>, ApiError> {
-    let window = params.window(window_secs(&state))?;
+    let window = params.window(window_secs(state))?;
     let filter = params.filter()?;
-    let snapshots = load(&state, &window).await?;
+    let snapshots = load(state, &window).await?;
     let feedback = state
         .store()
         .feedback_stats(window.start_us(), window.end_us())
