@@ -74,9 +74,11 @@ pub async fn summary(
 }
 
 async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResponse, ApiError> {
-    let window = params.window(window_secs(state))?;
-    let filter = params.filter()?;
-    let snapshots = load(state, &window).await?;
+    let Loaded {
+        window,
+        filter,
+        snapshots,
+    } = Loaded::read(state, &params).await?;
     let summary = bp_metrics::summary(&snapshots, &filter);
     let sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
     let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
@@ -148,10 +150,12 @@ pub async fn timeseries(
     Query(params): Query<TimeseriesParams>,
 ) -> Result<Response, ApiError> {
     cache::answer(&state, &uri, async {
-        let window = range.window(window_secs(&state))?;
-        let filter = range.filter()?;
-        let snapshots = load(&state, &window).await?;
-        let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+        let Loaded {
+            window,
+            filter,
+            snapshots,
+        } = Loaded::read(&state, &range).await?;
+        let step = window.step(params.step);
         let metric = params.metric.unwrap_or(Metric::ThroughputRps);
         bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter)
             .map_err(|e| ApiError::validation(e.to_string()))
@@ -177,10 +181,12 @@ pub async fn heatmap(
     Query(params): Query<HeatmapParams>,
 ) -> Result<Response, ApiError> {
     cache::answer(&state, &uri, async {
-        let window = range.window(window_secs(&state))?;
-        let filter = range.filter()?;
-        let snapshots = load(&state, &window).await?;
-        let step = Duration::from_secs(params.step.unwrap_or(u64::from(window.resolution_secs)));
+        let Loaded {
+            window,
+            filter,
+            snapshots,
+        } = Loaded::read(&state, &range).await?;
+        let step = window.step(params.step);
         bp_metrics::heatmap(&snapshots, step, &filter)
             .map_err(|e| ApiError::validation(e.to_string()))
     })
@@ -214,9 +220,11 @@ async fn techniques_of(
     state: &AppState,
     params: RangeParams,
 ) -> Result<Vec<TechniqueReport>, ApiError> {
-    let window = params.window(window_secs(state))?;
-    let filter = params.filter()?;
-    let snapshots = load(state, &window).await?;
+    let Loaded {
+        window,
+        filter,
+        snapshots,
+    } = Loaded::read(state, &params).await?;
     let feedback = state
         .store()
         .feedback_stats(window.start_us(), window.end_us())
@@ -263,6 +271,26 @@ pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.telemetry().prometheus_text(),
     )
+}
+
+/// What every range query starts from: the validated range, its filter and its windows.
+struct Loaded {
+    window: Window,
+    filter: Filter,
+    snapshots: Vec<WindowSnapshot>,
+}
+
+impl Loaded {
+    async fn read(state: &AppState, params: &RangeParams) -> Result<Loaded, ApiError> {
+        let window = params.window(window_secs(state))?;
+        let filter = params.filter()?;
+        let snapshots = load(state, &window).await?;
+        Ok(Loaded {
+            window,
+            filter,
+            snapshots,
+        })
+    }
 }
 
 /// The closed windows of a range at its resolution, from the store.
