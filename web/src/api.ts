@@ -83,7 +83,7 @@ export interface LoadRun {
   id: string;
   updated_at: string;
   profile: string;
-  state: "running" | "finished" | "aborted";
+  state: "running" | "finished" | "failed" | "aborted";
   started_at: string;
   users: number;
   target_rps: number | null;

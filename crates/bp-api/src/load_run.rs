@@ -9,7 +9,11 @@ use utoipa::ToSchema;
 #[serde(rename_all = "snake_case")]
 pub enum LoadRunState {
     Running,
+    /// Ran its plan (or stopped where the user asked) and every threshold held.
     Finished,
+    /// Ran its plan, but a threshold failed: the run's exit code is 99.
+    Failed,
+    /// Cut short: `--abort-on-fail` or the hard time bound.
     Aborted,
 }
 

@@ -2,13 +2,9 @@
 //! need a key made by hand (and never shares one with real users).
 
 use crate::Error;
-use crate::client::Connection;
+use crate::client::{Body, Connection, Method, encode_request};
 use crate::target::Target;
 use bp_api::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Tier};
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
-use hyper::{Method, Request};
 
 /// Creates an enterprise key without a rate limit named `name`; returns its secret.
 pub async fn create_key(target: &Target, admin_key: &str, name: &str) -> Result<String, Error> {
@@ -19,19 +15,18 @@ pub async fn create_key(target: &Target, admin_key: &str, name: &str) -> Result<
         rate_limit: Some(RateLimit::Unlimited),
     })
     .map_err(|e| Error::AuthSetup(e.to_string()))?;
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(target.path("/api/v1/admin/keys"))
-        .header(HOST, target.authority.as_str())
-        .header(CONTENT_TYPE, "application/json")
-        .header(AUTHORIZATION, format!("Bearer {admin_key}"))
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| Error::AuthSetup(e.to_string()))?;
+    let request = encode_request(
+        Method::Post,
+        target,
+        "/api/v1/admin/keys",
+        Some(admin_key),
+        Some(&body),
+    )?;
     let mut conn = Connection::open(target.addr)
         .await
         .map_err(|e| Error::AuthSetup(format!("cannot connect to {}: {e}", target.addr)))?;
     let (status, body) = conn
-        .send(request)
+        .send(&request, Body::Keep)
         .await
         .map_err(|_| Error::AuthSetup("the connection failed".to_owned()))?;
     if status != 201 {

@@ -1,37 +1,118 @@
-//! The HTTP side of a virtual user: one keep-alive HTTP/1.1 connection over hyper's
-//! connection-level client (no pool, no shared state: the cheapest per request), the
-//! requests of each endpoint, and reading just enough of a response to check the technique.
+//! The HTTP side of a virtual user: one keep-alive HTTP/1.1 connection of our own
+//! ([`Connection`]), the requests of each endpoint written straight into bytes, and reading
+//! just enough of a response to check the technique.
 
 use crate::mix::Endpoint;
 use crate::prompts::{Prompt, PromptPool};
 use crate::target::Target;
 use bp_api::Technique;
-use bytes::{Bytes, BytesMut};
-use http_body_util::Full;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
-use hyper::{Method, Request};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::net::SocketAddr;
 
-/// Everything needed to build requests, built once per run.
-pub struct RequestParts {
-    addr: SocketAddr,
-    host: HeaderValue,
-    authorization: Option<HeaderValue>,
-    json: HeaderValue,
-    /// Parsed once: parsing a URI per request costs an allocation and a scan.
-    uris: [hyper::Uri; 5],
-    batch_size: usize,
-}
-
 mod connection;
 mod control;
 
-pub use connection::Connection;
+pub use connection::{Body, Connection};
 pub use control::ControlClient;
 
-static X_REGION: HeaderName = HeaderName::from_static("x-region");
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// Whether `value` can be sent as a header value as it is: visible ASCII, spaces and tabs,
+/// so nothing a user passes (a key, a region) can end a header line or inject another.
+pub fn is_header_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+}
+
+/// The request line and the headers every request to the target carries, up to (not
+/// including) the framing headers and the blank line.
+fn request_head(
+    method: Method,
+    path: &str,
+    host: &str,
+    bearer: Option<&str>,
+) -> Result<Vec<u8>, crate::Error> {
+    if !is_header_value(host) || !bearer.is_none_or(is_header_value) {
+        return Err(crate::Error::Usage(
+            "the key or host is not a valid header value".to_owned(),
+        ));
+    }
+    if path.bytes().any(|b| !b.is_ascii_graphic()) {
+        return Err(crate::Error::Usage(format!(
+            "`{path}` is not a valid request path"
+        )));
+    }
+    let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", method.as_str());
+    if let Some(key) = bearer {
+        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    }
+    Ok(head.into_bytes())
+}
+
+/// Ends the head started by [`request_head`] (and any extra header lines): the framing
+/// headers of a JSON body of `body_len` bytes, if any, and the blank line.
+fn end_head(out: &mut Vec<u8>, body_len: Option<usize>) {
+    if let Some(len) = body_len {
+        out.extend_from_slice(b"Content-Type: application/json\r\nContent-Length: ");
+        out.extend_from_slice(itoa::Buffer::new().format(len).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// One complete request, for calls off the hot path (the control client, auth set-up).
+pub fn encode_request(
+    method: Method,
+    target: &Target,
+    route: &str,
+    bearer: Option<&str>,
+    body: Option<&[u8]>,
+) -> Result<Vec<u8>, crate::Error> {
+    let mut out = request_head(
+        method,
+        &target.path(route),
+        target.authority.as_str(),
+        bearer,
+    )?;
+    end_head(&mut out, body.map(<[u8]>::len));
+    out.extend_from_slice(body.unwrap_or_default());
+    Ok(out)
+}
+
+/// A validated `X-Region` header line, built once per scenario.
+pub fn region_header(region: &str) -> Result<Box<[u8]>, crate::Error> {
+    if !is_header_value(region) {
+        return Err(crate::Error::Usage(
+            "a region is not a valid header value".to_owned(),
+        ));
+    }
+    Ok(format!("X-Region: {region}\r\n").into_bytes().into())
+}
+
+/// Everything needed to write the load's requests, built once per run.
+pub struct RequestParts {
+    addr: SocketAddr,
+    /// Per endpoint: request line, `Host` and `Authorization`.
+    heads: [Vec<u8>; 5],
+    batch_size: usize,
+}
 
 impl RequestParts {
     pub fn new(
@@ -39,30 +120,21 @@ impl RequestParts {
         key: Option<&str>,
         batch_size: usize,
     ) -> Result<Self, crate::Error> {
-        let header = |v: String| {
-            HeaderValue::try_from(v).map_err(|_| {
-                crate::Error::Usage("the key or host is not a valid header value".to_owned())
-            })
+        let host = target.authority.as_str();
+        let head = |endpoint: Endpoint| {
+            let (method, route) = match endpoint {
+                Endpoint::Enhance => (Method::Post, "/api/v1/enhance"),
+                Endpoint::Batch => (Method::Post, "/api/v1/batch"),
+                Endpoint::History => (Method::Get, "/api/v1/history?limit=10"),
+                Endpoint::Analyze => (Method::Post, "/api/v1/analyze"),
+                Endpoint::Health => (Method::Get, "/health"),
+            };
+            request_head(method, &target.path(route), host, key)
         };
-        let paths = Endpoint::ALL.map(|e| match e {
-            Endpoint::Enhance => target.path("/api/v1/enhance"),
-            Endpoint::Batch => target.path("/api/v1/batch"),
-            Endpoint::History => target.path("/api/v1/history?limit=10"),
-            Endpoint::Analyze => target.path("/api/v1/analyze"),
-            Endpoint::Health => target.path("/health"),
-        });
-        let mut uris: [hyper::Uri; 5] = Default::default();
-        for (uri, path) in uris.iter_mut().zip(paths) {
-            *uri = path.parse().map_err(|_| {
-                crate::Error::Usage(format!("`{path}` is not a valid request path"))
-            })?;
-        }
+        let [a, b, c, d, e] = Endpoint::ALL.map(head);
         Ok(RequestParts {
             addr: target.addr,
-            host: header(target.authority.to_string())?,
-            authorization: key.map(|k| header(format!("Bearer {k}"))).transpose()?,
-            json: HeaderValue::from_static("application/json"),
-            uris,
+            heads: [a?, b?, c?, d?, e?],
             batch_size: batch_size.clamp(1, bp_api::limits::MAX_BATCH_ITEMS),
         })
     }
@@ -71,48 +143,44 @@ impl RequestParts {
         self.addr
     }
 
-    /// The request for `endpoint`, using prompts from `cursor` on.
-    pub fn build(
+    /// Writes the request for `endpoint`, using prompts from `cursor` on, into `out`
+    /// (cleared first; a virtual user reuses one buffer for all its requests).
+    pub fn write(
         &self,
+        out: &mut Vec<u8>,
         endpoint: Endpoint,
-        region: Option<&HeaderValue>,
+        region: Option<&[u8]>,
         prompts: &PromptPool,
         cursor: usize,
-    ) -> Request<Full<Bytes>> {
-        let body = match endpoint {
-            Endpoint::Enhance | Endpoint::Analyze => prompts.get(cursor).body.clone(),
-            Endpoint::Batch => {
-                let mut body = BytesMut::with_capacity(self.batch_size * 320 + 16);
-                body.extend_from_slice(b"{\"prompts\":[");
-                for i in 0..self.batch_size {
-                    if i > 0 {
-                        body.extend_from_slice(b",");
-                    }
-                    body.extend_from_slice(&prompts.get(cursor + i).body);
-                }
-                body.extend_from_slice(b"]}");
-                body.freeze()
-            }
-            Endpoint::History | Endpoint::Health => Bytes::new(),
-        };
-        let is_post = !body.is_empty();
-        let mut request = Request::new(Full::new(body));
-        if is_post {
-            *request.method_mut() = Method::POST;
-        }
-        *request.uri_mut() = self.uris[endpoint.index()].clone();
-        let headers = request.headers_mut();
-        headers.insert(HOST, self.host.clone());
-        if is_post {
-            headers.insert(CONTENT_TYPE, self.json.clone());
-        }
-        if let Some(auth) = &self.authorization {
-            headers.insert(AUTHORIZATION, auth.clone());
-        }
+    ) {
+        out.clear();
+        out.extend_from_slice(&self.heads[endpoint.index()]);
         if let Some(region) = region {
-            headers.insert(X_REGION.clone(), region.clone());
+            out.extend_from_slice(region);
         }
-        request
+        match endpoint {
+            Endpoint::Enhance | Endpoint::Analyze => {
+                let body = &prompts.get(cursor).body;
+                end_head(out, Some(body.len()));
+                out.extend_from_slice(body);
+            }
+            Endpoint::Batch => {
+                // `{"prompts":[` + bodies joined by `,` + `]}`, written in place.
+                let items = (0..self.batch_size).map(|i| &prompts.get(cursor + i).body);
+                let len =
+                    14 + (self.batch_size - 1) + items.clone().map(|b| b.len()).sum::<usize>();
+                end_head(out, Some(len));
+                out.extend_from_slice(b"{\"prompts\":[");
+                for (i, body) in items.enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(body);
+                }
+                out.extend_from_slice(b"]}");
+            }
+            Endpoint::History | Endpoint::Health => end_head(out, None),
+        }
     }
 }
 

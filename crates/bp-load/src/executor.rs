@@ -7,7 +7,7 @@ mod pacer;
 mod stop;
 mod virtual_user;
 
-use crate::client::RequestParts;
+use crate::client::{RequestParts, region_header};
 use crate::live::{LiveConfig, LivePush};
 use crate::mix::Mix;
 use crate::profile::{Analysis, Plan};
@@ -21,7 +21,6 @@ use crate::target::Target;
 use crate::threshold::Threshold;
 use crate::{Error, analysis, live, selfcheck};
 use bp_metrics::Precision;
-use hyper::header::HeaderValue;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -75,7 +74,8 @@ pub(crate) struct Shared {
     mix: Mix,
     prompts: PromptPool,
     parts: RequestParts,
-    regions: Vec<Option<HeaderValue>>,
+    /// Per scenario, its `X-Region` header line.
+    regions: Vec<Option<Box<[u8]>>>,
     recorder: Recorder,
     started: Instant,
     max_lateness: Duration,
@@ -131,9 +131,8 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
     let regions = plan
         .scenarios
         .iter()
-        .map(|s| s.region.as_deref().map(HeaderValue::from_str).transpose())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| Error::Usage("a region is not a valid header value".to_owned()))?;
+        .map(|s| s.region.as_deref().map(region_header).transpose())
+        .collect::<Result<Vec<_>, _>>()?;
     let n_shards = config.threads.max(1) * 4;
     let (stop_tx, stop_rx) = watch::channel(false);
     let started_at = chrono::Utc::now();
@@ -300,7 +299,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
         Some(sampler) => sampler.finish().await,
         None => Vec::new(),
     };
-    let state = StopReason::state(stopped.as_ref());
+    let reason = stopped.clone();
     let report = crate::report::build(RunFacts {
         plan: &plan,
         target: &config.target,
@@ -317,6 +316,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
         vus: vu_id,
     });
     if let Some(live) = live {
+        let state = StopReason::state(reason.as_ref(), report.thresholds_ok);
         live.finish(live::final_state(&report, started_at, state))
             .await;
     }

@@ -7,7 +7,7 @@
 //! PUT bounded by [`PUSH_TIMEOUT`]. A failure is logged once; a 4xx (not an admin key, or
 //! not our server) ends the pushing quietly, since repeating the same request cannot help.
 
-use crate::client::ControlClient;
+use crate::client::{ControlClient, Method};
 use crate::progress::Progress;
 use crate::recorder::Stats;
 use crate::report::Report;
@@ -15,7 +15,6 @@ use crate::target::Target;
 use bp_api::{LoadRunReport, LoadRunState};
 use bp_report::model::quantile_ms;
 use chrono::{DateTime, Utc};
-use hyper::Method;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -153,7 +152,7 @@ async fn push_loop(mut client: ControlClient, config: LiveConfig, mut rx: watch:
             Err(_) => return,
         };
         let result = client
-            .send(Method::PUT, &route, Some(&config.admin_key), Some(body))
+            .send(Method::Put, &route, Some(&config.admin_key), Some(body))
             .await;
         match result {
             Ok((status, _)) if (200..300).contains(&status) => {}

@@ -9,10 +9,9 @@
 //! the longest window; a target without `/metrics` (4xx) is not a BetterPrompts server and
 //! is not asked again.
 
-use crate::client::ControlClient;
+use crate::client::{ControlClient, Method};
 use crate::report::MemoryPoint;
 use crate::target::Target;
-use hyper::Method;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -65,7 +64,7 @@ async fn sample_loop(
         let at = Instant::now();
         let reading = tokio::select! {
             _ = &mut stopped => return points,
-            r = client.send(Method::GET, "/metrics", None, None) => r,
+            r = client.send(Method::Get, "/metrics", None, None) => r,
         };
         match reading {
             Ok((200, body)) => match resident_bytes(&String::from_utf8_lossy(&body)) {

@@ -3,8 +3,8 @@
 //! test into traffic towards another machine.
 
 use crate::Error;
-use hyper::http::Uri;
-use hyper::http::uri::Authority;
+use http::Uri;
+use http::uri::Authority;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// A validated `http://` loopback base URL.

@@ -79,9 +79,7 @@ impl Server {
         };
         let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer);
         let addr = config.addr;
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| ServerError::Io { addr, source })?;
+        let listener = listen(addr).map_err(|source| ServerError::Io { addr, source })?;
         let state = AppState::new(config, engine, store, writer, telemetry, shared_cache);
         Ok(Server {
             listener,
@@ -126,10 +124,52 @@ impl Server {
     }
 }
 
+/// Connections a burst may queue before `accept`. The usual default (128, what
+/// `TcpListener::bind` uses) overflowed when a load test opened a few hundred connections
+/// at once: the kernel dropped SYNs and each of those clients waited a second for its
+/// retransmission, a latency the server never saw. The kernel caps this at
+/// `net.core.somaxconn` (4096 on current Linux).
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As `TcpListener::bind` does: a restart may rebind while old connections linger.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 async fn prune_rate_limits(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         state.limiter().prune();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A burst of connections far beyond the usual 128 all complete their handshake while
+    /// the server has not accepted one of them: none waits a second for a dropped SYN.
+    #[tokio::test]
+    async fn a_connection_burst_fits_the_listen_backlog() {
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connects = (0..600).map(|_| {
+            tokio::time::timeout(
+                Duration::from_millis(800),
+                tokio::net::TcpStream::connect(addr),
+            )
+        });
+        let results = futures_util::future::join_all(connects).await;
+        let connected = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
+        assert_eq!(connected, 600);
+        drop(listener);
     }
 }

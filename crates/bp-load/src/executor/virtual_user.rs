@@ -4,7 +4,8 @@
 
 use super::Shared;
 use super::pacer::Pacer;
-use crate::client::{Connection, technique_check};
+use crate::client::{Body, Connection, technique_check};
+use crate::mix::Endpoint;
 use crate::recorder::{Outcome, Sample};
 use crate::schedule::Model;
 use rand::rngs::SmallRng;
@@ -28,7 +29,9 @@ pub(super) async fn virtual_user(
         Model::Closed { think_time } => Some(think_time),
         Model::Open { .. } => None,
     };
-    let region = shared.regions[scenario].as_ref();
+    let region = shared.regions[scenario].as_deref();
+    // The user's request buffer, reused: it grows to its largest request and stays there.
+    let mut request = Vec::new();
     // One timer per user, moved only when less than one timeout is left: arming a fresh
     // timer per request was a measurable share of the CPU per request, and a timeout only
     // has to bound a request, not time it. So a request is cut after between one and two
@@ -45,12 +48,17 @@ pub(super) async fn virtual_user(
         }
         let endpoint = shared.mix.pick(&mut rng);
         let cursor = rng.random_range(0..shared.prompts.len());
-        let request = shared
+        shared
             .parts
-            .build(endpoint, region, &shared.prompts, cursor);
+            .write(&mut request, endpoint, region, &shared.prompts, cursor);
+        // Only enhance and batch responses are checked against the labels.
+        let body = match endpoint {
+            Endpoint::Enhance | Endpoint::Batch => Body::Keep,
+            _ => Body::Discard,
+        };
         let exchange = async {
             let reusable = match connection.take() {
-                Some(mut c) => c.ready().await.then_some(c),
+                Some(mut c) => c.ready().then_some(c),
                 None => None,
             };
             let mut conn = match reusable {
@@ -59,8 +67,9 @@ pub(super) async fn virtual_user(
                     .await
                     .map_err(|_| Outcome::Connect)?,
             };
-            let result = conn.send(request).await;
-            if result.is_ok() {
+            let result = conn.send(&request, body).await;
+            // A connection the response closed goes now, not at the next request.
+            if result.is_ok() && !conn.is_closed() {
                 connection = Some(conn);
             }
             result
