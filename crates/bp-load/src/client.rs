@@ -223,3 +223,51 @@ pub fn technique_check(
         _ => (0, 0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every endpoint's request is one well-formed HTTP/1.1 message whose Content-Length is
+    /// its body's, with the key and region headers in place.
+    #[test]
+    fn requests_are_well_formed_http() {
+        let target = Target::parse("http://127.0.0.1:8080/base").unwrap();
+        let parts = RequestParts::new(&target, Some("bp_key"), 3).unwrap();
+        let prompts = PromptPool::generated(7, 10).unwrap();
+        let region = region_header("eu-west").unwrap();
+        let mut out = Vec::new();
+        for endpoint in Endpoint::ALL {
+            parts.write(&mut out, endpoint, Some(&region), &prompts, 4);
+            let mut headers = [httparse::EMPTY_HEADER; 16];
+            let mut request = httparse::Request::new(&mut headers);
+            let head_len = match request.parse(&out).unwrap() {
+                httparse::Status::Complete(n) => n,
+                httparse::Status::Partial => panic!("{endpoint}: incomplete head"),
+            };
+            assert!(request.path.unwrap().starts_with("/base/"), "{endpoint}");
+            let header = |name: &str| {
+                request
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case(name))
+                    .map(|h| std::str::from_utf8(h.value).unwrap().to_owned())
+            };
+            assert_eq!(header("authorization").as_deref(), Some("Bearer bp_key"));
+            assert_eq!(header("x-region").as_deref(), Some("eu-west"));
+            let body = &out[head_len..];
+            match header("content-length") {
+                Some(len) => {
+                    assert_eq!(len.parse::<usize>().unwrap(), body.len(), "{endpoint}");
+                    let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+                    if endpoint == Endpoint::Batch {
+                        assert_eq!(json["prompts"].as_array().unwrap().len(), 3);
+                    }
+                }
+                None => assert!(body.is_empty(), "{endpoint}"),
+            }
+        }
+        assert!(RequestParts::new(&target, Some("bad\r\nX-Evil: 1"), 1).is_err());
+        assert!(region_header("eu\nwest").is_err());
+    }
+}
