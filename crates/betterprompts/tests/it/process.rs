@@ -5,6 +5,17 @@ use std::process::{Child, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_betterprompts");
 
+/// Held by the tests that saturate the machine (the durability floods) and by those whose
+/// latency thresholds a saturated machine would break (the k6 suite): on two cores, a flood
+/// beside a k6 run pushed its p95 past 200 ms. Everything else still runs in parallel.
+pub static MACHINE_LOAD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Takes [`MACHINE_LOAD`] for the rest of the caller's scope (a failed holder does not
+/// block the others).
+pub fn exclusive_machine() -> std::sync::MutexGuard<'static, ()> {
+    MACHINE_LOAD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Where a test's data lives: a SQLite dir or a PostgreSQL schema of its own.
 #[derive(Debug, Clone)]
 pub enum Storage {
