@@ -2,7 +2,7 @@
 //! live server, exit codes 0 / 99 / 2, refusal of non-loopback targets, auth setup through
 //! the admin API, prompts from a dataset file, and merging reports.
 
-use crate::process::{BIN, ServerProcess, Storage, create_key, run};
+use crate::process::{BIN, ServerProcess, Storage, create_key, exclusive_machine, run};
 use std::path::Path;
 use std::process::Command;
 
@@ -83,6 +83,8 @@ fn assert_well_formed(report: &serde_json::Value, what: &str) {
 
 #[test]
 fn every_profile_runs_time_scaled_and_reports() {
+    // The stress profile drives the server to its breaking point: the machine is saturated.
+    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
