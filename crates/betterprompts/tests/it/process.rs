@@ -5,9 +5,9 @@ use std::process::{Child, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_betterprompts");
 
-/// Held by the tests that saturate the machine (the durability floods, the stress profile)
-/// and by those whose latency thresholds a saturated machine would break (the k6 suite): on
-/// two cores, a flood beside a k6 run pushed its p95 past 200 ms. The rest run in parallel.
+/// Held by every test that puts load on a server (durability floods, `load` runs, the k6
+/// suite): on two cores, one beside a k6 run pushed the k6 thresholds' p95 past 200 ms.
+/// The other tests run in parallel.
 pub static MACHINE_LOAD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Takes [`MACHINE_LOAD`] for the rest of the caller's scope (a failed holder does not
