@@ -5,7 +5,7 @@
 //! on the same storage, and every acknowledged id is looked up. A 200 promises a committed
 //! row, so none may be missing.
 
-use crate::process::{ServerProcess, Storage, create_key, exclusive_machine};
+use crate::process::{ServerProcess, Storage, create_key};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, Semaphore};
@@ -40,7 +40,6 @@ fn sigterm_drains_cleanly_and_loses_nothing() {
 }
 
 fn survives(storage: &Storage, stop: Stop) {
-    let _alone = exclusive_machine();
     let key = create_key(storage, &["--rate-limit", "unlimited"]);
     let server = ServerProcess::start(storage);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

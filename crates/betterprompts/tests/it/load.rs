@@ -2,7 +2,7 @@
 //! live server, exit codes 0 / 99 / 2, refusal of non-loopback targets, auth setup through
 //! the admin API, prompts from a dataset file, and merging reports.
 
-use crate::process::{BIN, ServerProcess, Storage, create_key, exclusive_machine, run};
+use crate::process::{BIN, ServerProcess, Storage, create_key, run};
 use std::path::Path;
 use std::process::Command;
 
@@ -83,9 +83,6 @@ fn assert_well_formed(report: &serde_json::Value, what: &str) {
 
 #[test]
 fn every_profile_runs_time_scaled_and_reports() {
-    let _alone = exclusive_machine();
-    // The stress profile drives the server to its breaking point: the machine is saturated.
-    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
@@ -169,7 +166,6 @@ fn every_profile_runs_time_scaled_and_reports() {
 
 #[test]
 fn thresholds_decide_the_exit_code_and_usage_errors_exit_2() {
-    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let server = ServerProcess::start(&storage);
@@ -245,7 +241,6 @@ fn thresholds_decide_the_exit_code_and_usage_errors_exit_2() {
 
 #[test]
 fn non_loopback_targets_are_refused_before_any_traffic() {
-    let _alone = exclusive_machine();
     for target in [
         "http://10.0.0.1:8080",
         "http://192.168.1.10",
@@ -274,7 +269,6 @@ fn non_loopback_targets_are_refused_before_any_traffic() {
 
 #[test]
 fn dataset_prompts_reports_and_merge_round_trip() {
-    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let key = create_key(&storage, &["--rate-limit", "unlimited"]);

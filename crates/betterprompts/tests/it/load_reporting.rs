@@ -3,7 +3,7 @@
 //! the report's request count), the HTML report, the chat webhook (a tiny receiver on
 //! 127.0.0.1), and the sustained profile's server-memory trend.
 
-use crate::process::{BIN, ServerProcess, Storage, create_key, exclusive_machine};
+use crate::process::{BIN, ServerProcess, Storage, create_key};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -64,10 +64,7 @@ async fn load_runs(client: &reqwest::Client, base: &str, key: &str) -> Vec<serde
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-// The guard only orders whole tests, each on its own runtime.
-#[allow(clippy::await_holding_lock)]
 async fn the_run_state_reaches_the_server_and_the_html_report_and_webhook_are_written() {
-    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
@@ -167,7 +164,6 @@ async fn the_run_state_reaches_the_server_and_the_html_report_and_webhook_are_wr
 
 #[test]
 fn the_sustained_profile_reports_the_server_memory_trend() {
-    let _alone = exclusive_machine();
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     // One-second metrics windows: the memory gauge moves once a second.

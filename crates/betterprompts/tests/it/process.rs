@@ -5,17 +5,6 @@ use std::process::{Child, Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_betterprompts");
 
-/// Held by every test that puts load on a server (durability floods, `load` runs, the k6
-/// suite): on two cores, one beside a k6 run pushed the k6 thresholds' p95 past 200 ms.
-/// The other tests run in parallel.
-pub static MACHINE_LOAD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Takes [`MACHINE_LOAD`] for the rest of the caller's scope (a failed holder does not
-/// block the others).
-pub fn exclusive_machine() -> std::sync::MutexGuard<'static, ()> {
-    MACHINE_LOAD.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Where a test's data lives: a SQLite dir or a PostgreSQL schema of its own.
 #[derive(Debug, Clone)]
 pub enum Storage {
