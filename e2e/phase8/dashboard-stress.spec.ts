@@ -62,15 +62,22 @@ test("dashboards stay live and responsive at 1000 req/s and recover from a serve
   });
   expect(sortMs).toBeLessThan(200);
   // A filter is answered at once (the view changes, the panels show they are loading); the
-  // data of every panel follows from the API under load.
+  // data of every panel follows from the API under load. The acknowledgement is timed inside
+  // the page, from the select's change event to the busy mark, so the test driver's own
+  // round trips to the browser (hundreds of ms on two loaded cores) are not counted.
   await first.evaluate(() => {
     const main = document.querySelector("main")!;
-    const busyAt: number[] = ((window as unknown as { busyAt: number[] }).busyAt = []);
+    const marks: { changeAt: number; acks: number[] } = { changeAt: 0, acks: [] };
+    (window as unknown as { ackMarks: typeof marks }).ackMarks = marks;
+    document.querySelector('select[name="segment"]')!.addEventListener(
+      "change",
+      () => (marks.changeAt = performance.now()),
+      { capture: true },
+    );
     new MutationObserver(() => {
-      if (main.getAttribute("aria-busy") === "true") busyAt.push(Date.now());
+      if (main.getAttribute("aria-busy") === "true") marks.acks.push(performance.now() - marks.changeAt);
     }).observe(main, { attributes: true, attributeFilter: ["aria-busy"] });
   });
-  const acks: number[] = [];
   const reloads: number[] = [];
   for (const segment of ["enterprise", ""]) {
     const before = await first.locator("body").getAttribute("data-loaded");
@@ -78,11 +85,14 @@ test("dashboards stay live and responsive at 1000 req/s and recover from a serve
     await first.selectOption('select[name="segment"]', segment);
     await expect(first.locator("body")).not.toHaveAttribute("data-loaded", before ?? "");
     reloads.push(Date.now() - t0);
-    const busyAt = await first.evaluate(() => (window as unknown as { busyAt: number[] }).busyAt.at(-1) ?? 0);
-    acks.push(busyAt - t0);
   }
+  const acks = await first.evaluate(
+    () => (window as unknown as { ackMarks: { acks: number[] } }).ackMarks.acks,
+  );
+  expect(acks).toHaveLength(2);
   expect(Math.max(...acks)).toBeLessThan(200);
-  expect(Math.max(...reloads)).toBeLessThan(2000);
+  // Panels reload within the dashboard's own refresh period, even under load.
+  expect(Math.max(...reloads)).toBeLessThan(FRESHNESS_BUDGET_MS);
   // Export during load.
   const [download] = await Promise.all([first.waitForEvent("download"), first.click("#export-csv")]);
   const csv = (await streamText(await download.createReadStream())).trim().split("\n");
@@ -133,7 +143,7 @@ test("dashboards stay live and responsive at 1000 req/s and recover from a serve
   const at = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))];
   console.log(`freshness at ${RATE} req/s: ${lags.length} windows on ${DASHBOARDS} pages, p50 ${at(0.5)} ms, `
     + `p99 ${at(0.99)} ms, max ${lags[lags.length - 1]} ms; sort click ${sortMs.toFixed(1)} ms; `
-    + `filter answered in ${acks.join(", ")} ms, panels reloaded in ${reloads.join(", ")} ms`);
+    + `filter answered in ${acks.map((ms) => ms.toFixed(1)).join(", ")} ms, panels reloaded in ${reloads.join(", ")} ms`);
 });
 
 /** Window seqs the server stored in [first, last] (1-second windows: seq = start second). */

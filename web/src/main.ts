@@ -85,12 +85,9 @@ class Dashboard {
   private async reload(): Promise<void> {
     this.showView();
     this.lastPanelsAt = Date.now();
-    // The click is answered at once: the controls show the new view and the panels say
-    // they are loading (dimmed, same size) until the numbers arrive.
-    const main = document.querySelector("main");
-    main?.setAttribute("aria-busy", "true");
+    setBusy(true);
     await Promise.allSettled([this.refreshSummary(), this.refreshPanels(), this.drill.show(this.view, this.key)]);
-    main?.setAttribute("aria-busy", "false");
+    setBusy(false);
     document.body.dataset.loaded = String(Date.now());
   }
 
@@ -168,6 +165,9 @@ class Dashboard {
   }
 
   private setView(view: View): void {
+    // The click is answered before any other work: the panels say they are loading (dimmed,
+    // same size) until the numbers of the new view arrive.
+    setBusy(true);
     const filtersChanged = FILTER_NAMES.some((n) => view.filters[n] !== this.view.filters[n]);
     this.view = view;
     history.pushState(null, "", `${location.pathname}${writeView(view)}`);
@@ -332,6 +332,11 @@ function rangeSeconds(view: View): number {
   const units: Record<string, number> = { m: 60, h: 3600, d: 86400 };
   const n = parseInt(view.range, 10);
   return n * (units[view.range.slice(-1)] ?? 60);
+}
+
+/** Marks the panels as loading (dimmed by the stylesheet) or loaded. */
+function setBusy(busy: boolean): void {
+  document.querySelector("main")?.setAttribute("aria-busy", String(busy));
 }
 
 function setConnection(state: ConnectionState): void {
