@@ -16,7 +16,7 @@ pub async fn create_key(target: &Target, admin_key: &str, name: &str) -> Result<
     })
     .map_err(|e| Error::AuthSetup(e.to_string()))?;
     let request = encode_request(
-        Method::Post,
+        &Method::POST,
         target,
         "/api/v1/admin/keys",
         Some(admin_key),

@@ -16,35 +16,19 @@ mod control;
 pub use connection::{Body, Connection};
 pub use control::ControlClient;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-}
+pub use http::Method;
 
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-        }
-    }
-}
-
-/// Whether `value` can be sent as a header value as it is: visible ASCII, spaces and tabs,
-/// so nothing a user passes (a key, a region) can end a header line or inject another.
-pub fn is_header_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+/// Whether `value` can be sent as a header value as it is (visible ASCII, spaces and tabs:
+/// `http`'s rule), so nothing a user passes (a key, a region) can end a header line or
+/// inject another.
+fn is_header_value(value: &str) -> bool {
+    http::HeaderValue::from_str(value).is_ok()
 }
 
 /// The request line and the headers every request to the target carries, up to (not
 /// including) the framing headers and the blank line.
 fn request_head(
-    method: Method,
+    method: &Method,
     path: &str,
     host: &str,
     bearer: Option<&str>,
@@ -59,7 +43,7 @@ fn request_head(
             "`{path}` is not a valid request path"
         )));
     }
-    let mut head = format!("{} {path} HTTP/1.1\r\nHost: {host}\r\n", method.as_str());
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
     if let Some(key) = bearer {
         head.push_str(&format!("Authorization: Bearer {key}\r\n"));
     }
@@ -79,7 +63,7 @@ fn end_head(out: &mut Vec<u8>, body_len: Option<usize>) {
 
 /// One complete request, for calls off the hot path (the control client, auth set-up).
 pub fn encode_request(
-    method: Method,
+    method: &Method,
     target: &Target,
     route: &str,
     bearer: Option<&str>,
@@ -123,13 +107,13 @@ impl RequestParts {
         let host = target.authority.as_str();
         let head = |endpoint: Endpoint| {
             let (method, route) = match endpoint {
-                Endpoint::Enhance => (Method::Post, "/api/v1/enhance"),
-                Endpoint::Batch => (Method::Post, "/api/v1/batch"),
-                Endpoint::History => (Method::Get, "/api/v1/history?limit=10"),
-                Endpoint::Analyze => (Method::Post, "/api/v1/analyze"),
-                Endpoint::Health => (Method::Get, "/health"),
+                Endpoint::Enhance => (Method::POST, "/api/v1/enhance"),
+                Endpoint::Batch => (Method::POST, "/api/v1/batch"),
+                Endpoint::History => (Method::GET, "/api/v1/history?limit=10"),
+                Endpoint::Analyze => (Method::POST, "/api/v1/analyze"),
+                Endpoint::Health => (Method::GET, "/health"),
             };
-            request_head(method, &target.path(route), host, key)
+            request_head(&method, &target.path(route), host, key)
         };
         let [a, b, c, d, e] = Endpoint::ALL.map(head);
         Ok(RequestParts {

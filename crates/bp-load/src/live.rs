@@ -152,7 +152,7 @@ async fn push_loop(mut client: ControlClient, config: LiveConfig, mut rx: watch:
             Err(_) => return,
         };
         let result = client
-            .send(Method::Put, &route, Some(&config.admin_key), Some(body))
+            .send(&Method::PUT, &route, Some(&config.admin_key), Some(body))
             .await;
         match result {
             Ok((status, _)) if (200..300).contains(&status) => {}

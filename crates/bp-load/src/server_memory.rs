@@ -64,7 +64,7 @@ async fn sample_loop(
         let at = Instant::now();
         let reading = tokio::select! {
             _ = &mut stopped => return points,
-            r = client.send(Method::Get, "/metrics", None, None) => r,
+            r = client.send(&Method::GET, "/metrics", None, None) => r,
         };
         match reading {
             Ok((200, body)) => match resident_bytes(&String::from_utf8_lossy(&body)) {

@@ -25,7 +25,7 @@ impl ControlClient {
     /// `(status, body)`, or why there is none, in words for a log line.
     pub async fn send(
         &mut self,
-        method: Method,
+        method: &Method,
         route: &str,
         key: Option<&str>,
         json: Option<Vec<u8>>,
