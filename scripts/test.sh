@@ -72,7 +72,7 @@ log "tests"
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 status=0
-cargo test --workspace --locked 2>&1 | tee "$results" || status=1
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$results" || status=1
 
 log "dashboard: type check and browser specs"
 # The cargo build above ran web/'s npm ci and bundle (crates/bp-dashboard/build.rs).
