@@ -161,6 +161,7 @@ fn every_k6_script_passes_its_thresholds_against_a_live_server() {
         } else {
             ("API_KEY", user.as_str())
         };
+        let started = std::time::SystemTime::now();
         let run = k6_run(
             script,
             &[
@@ -172,9 +173,13 @@ fn every_k6_script_passes_its_thresholds_against_a_live_server() {
             ],
         );
         assert_eq!(
-            run.code, 0,
-            "{script}: k6 exit {}\n{}\n{}",
-            run.code, run.stdout, run.stderr
+            run.code,
+            0,
+            "{script}: k6 exit {}\n{}\n{}\nthe server's own view of the run: {}",
+            run.code,
+            run.stdout,
+            run.stderr,
+            server_side_view(&server.base, &admin, started)
         );
         let summary = run
             .summary
@@ -204,6 +209,34 @@ fn every_k6_script_passes_its_thresholds_against_a_live_server() {
             "{script}: {}",
             run.stdout
         );
+    }
+}
+
+/// The server's latency, group-commit and CPU figures since `from`, so a failed latency
+/// threshold shows whether the server was slow or the client side (k6, the machine) was.
+fn server_side_view(base: &str, admin: &str, from: std::time::SystemTime) -> String {
+    // Let the run's last one-second window close.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let ago = from.elapsed().map_or(60, |d| d.as_secs() + 1);
+    let url = format!("{base}/api/v1/metrics/summary?from=-{ago}s");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let summary = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth(admin)
+            .send()
+            .await?;
+        response.json::<serde_json::Value>().await
+    });
+    match summary {
+        Ok(s) => format!(
+            "requests {}, latency_ms {}, history_commit_ms {}, cpu_percent {}",
+            s["requests"], s["latency_ms"], s["history_commit_ms"], s["cpu_percent"]
+        ),
+        Err(e) => format!("unavailable ({e})"),
     }
 }
 
