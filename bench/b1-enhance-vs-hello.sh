@@ -3,6 +3,8 @@
 # same core, same run. Server(s) pinned to CPU 0, wrk to CPU 1; A B A B ... pairs and the
 # median ratio, plus each server's CPU time per request (from /proc, so a server that is not
 # saturated still shows what a request costs).
+# Each pair also measures the hello-world's JSON echo of the enhance contract (same requests,
+# a response of the same shape and size, nothing else): the floor of any implementation.
 # Usage: bench/b1-enhance-vs-hello.sh [pairs=5] [seconds=10]
 # B1_BASELINE=/path/to/an/older/betterprompts adds that build as a third server in every
 # pair (with its own data dir), for before/after comparisons in one run.
@@ -73,14 +75,17 @@ measure() { # pid wrk-args...
     python3 -c "print(f'{$rps:.0f} {($after - $before) * $tick_us / ($rps * $secs):.1f}')"
 }
 
-ratios=(); base_ratios=()
+ratios=(); base_ratios=(); floor_ratios=()
 for i in $(seq "$pairs"); do
     quiet
     read -r hello hello_us < <(measure "$pid_hello" "http://127.0.0.1:$p_hello/")
+    # The same requests to the hello-world's JSON echo: HTTP + JSON of the contract's size.
+    read -r floor floor_us < <(measure "$pid_hello" -s bench/enhance.lua "http://127.0.0.1:$p_hello")
+    floor_ratios+=("$(python3 -c "print(f'{$floor/$hello:.3f}')")")
     read -r enh enh_us < <(BP_KEY=$key_enh measure "$pid_enh" -s bench/enhance.lua "http://127.0.0.1:$p_enh")
     ratio=$(python3 -c "print(f'{$enh/$hello:.3f}')")
     ratios+=("$ratio")
-    line="pair $i: hello $hello req/s (${hello_us} µs CPU), enhance $enh req/s (${enh_us} µs CPU), ratio $ratio"
+    line="pair $i: hello $hello req/s (${hello_us} µs CPU), JSON echo $floor req/s (${floor_us} µs CPU), enhance $enh req/s (${enh_us} µs CPU), ratio $ratio"
     if [[ -n $baseline ]]; then
         read -r base base_us < <(BP_KEY=$key_base measure "$pid_base" -s bench/enhance.lua "http://127.0.0.1:$p_base")
         base_ratio=$(python3 -c "print(f'{$base/$hello:.3f}')")
@@ -92,6 +97,7 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rows=$(sqlite3 "$work/enh/betterprompts.sqlite3" 'select count(*) from history' 2>/dev/null || echo "?")
 echo "B1 median ratio enhance/hello = $(median "${ratios[@]}") (budget >= 0.50); history rows written: ${rows}"
+echo "floor: JSON echo/hello = $(median "${floor_ratios[@]}") (HTTP + JSON of the enhance contract, nothing else)"
 if [[ -n $baseline ]]; then
     echo "baseline median ratio = $(median "${base_ratios[@]}")"
 fi
