@@ -45,7 +45,9 @@
 //! [`Recorder::close_until`] returns every window that ended at or before `now`, oldest
 //! first, empty ones included, with `seq` increasing by one (from
 //! [`RecorderConfig::first_seq`]). A sample for a window already closed is counted in the
-//! oldest open window and in its `late_samples`.
+//! oldest open window and in its `late_samples`. [`Recorder::close_all`] also closes the
+//! open window, cut at `now`, for a process that stops; a window observed in part (the
+//! first after a start, the last before a stop) says so in `covered_us`.
 //!
 //! # Snapshots and rollups
 //!

@@ -82,6 +82,8 @@ pub struct Recorder {
     regions: RegionTable,
     /// Index of the oldest window still open; a sample for an older one is late.
     open_from: CachePadded<AtomicU64>,
+    /// When recording began: the first window is observed only from here on.
+    started_at_us: u64,
     closer: Mutex<close::CloseState>,
 }
 
@@ -99,6 +101,7 @@ impl Recorder {
                 .collect(),
             regions: RegionTable::new(config.max_regions),
             open_from: CachePadded::new(AtomicU64::new(first_index)),
+            started_at_us: start_unix_us,
             closer: Mutex::new(close::CloseState {
                 next_index: first_index,
                 next_seq: config.first_seq,

@@ -225,8 +225,10 @@ impl WindowSnapshot {
         serde_json::from_value(stored.snapshot).map_err(Error::Decode)
     }
 
-    /// Folds `other` (a window inside this snapshot's span) into this one.
-    pub(crate) fn absorb(&mut self, other: &WindowSnapshot, max_series: usize) {
+    /// Folds `other` (a window inside this snapshot's span, or another part of the same
+    /// window, e.g. what a process stopped during this window had stored) into this one:
+    /// counters and `covered_us` add, histograms merge exactly, users unite.
+    pub fn absorb(&mut self, other: &WindowSnapshot, max_series: usize) {
         self.seq = self.seq.max(other.seq);
         self.covered_us += other.covered_us;
         let mut by_key: FxHashMap<SeriesKey, SeriesStats> = std::mem::take(&mut self.series)

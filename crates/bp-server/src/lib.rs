@@ -99,7 +99,8 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then drains: in-flight requests finish, the history
-    /// queue is flushed and committed, and only then does this return.
+    /// queue is flushed and committed, the open metrics window is stored, and only then
+    /// does this return.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -117,9 +118,10 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         pruner.abort();
-        closer.abort();
         tracing::info!("draining the history writer");
         self.writer.shutdown().await;
+        // Last, so the window still open holds every request answered.
+        closer.stop().await;
         served.map_err(|source| ServerError::Io { addr, source })
     }
 }

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast;
 
-pub use closer::{CloserInputs, spawn_closer};
+pub use closer::{Closer, CloserInputs, spawn_closer};
 
 /// How metrics are kept.
 #[derive(Debug, Clone)]

@@ -50,6 +50,8 @@ impl Recorder {
         for index in state.next_index..end_index {
             let start = index * self.window_us;
             let mut snapshot = WindowSnapshot::empty(state.next_seq, start, start + self.window_us);
+            // The first window is observed from the recorder's start only.
+            snapshot.covered_us = snapshot.end_unix_us - start.max(self.started_at_us);
             if let Some(accs) = by_window.remove(&index) {
                 self.fill(&mut snapshot, accs);
             }
@@ -57,6 +59,20 @@ impl Recorder {
             state.next_seq += 1;
         }
         state.next_index = end_index;
+        closed
+    }
+
+    /// Closes every window up to and including the one containing `now_unix_us`, for a
+    /// process that stops recording: the open window is cut at `now_unix_us` (its
+    /// `covered_us` is the part observed) instead of being lost. A sample recorded after
+    /// this goes to a window that is never closed.
+    pub fn close_all(&self, now_unix_us: u64) -> Vec<WindowSnapshot> {
+        let open_end = (now_unix_us / self.window_us + 1) * self.window_us;
+        let mut closed = self.close_until(open_end);
+        if let Some(open) = closed.last_mut().filter(|w| w.end_unix_us == open_end) {
+            let observed_from = open.start_unix_us.max(self.started_at_us);
+            open.covered_us = now_unix_us.saturating_sub(observed_from);
+        }
         closed
     }
 

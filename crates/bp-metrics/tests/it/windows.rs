@@ -95,3 +95,34 @@ fn late_samples_count_in_the_oldest_open_window_and_are_reported() {
     assert_eq!(next[0].late_samples, 1);
     assert_eq!(closed[0].late_samples, 0);
 }
+
+#[test]
+fn a_recorder_started_mid_window_covers_only_what_it_observed() {
+    let start = 1_700_000_003 * SECOND_US + 250_000;
+    let rec = recorder(5, start);
+    let windows = rec.close_until(1_700_000_010 * SECOND_US);
+    assert_eq!(windows.len(), 2);
+    // Window [1_700_000_000, 1_700_000_005): observed from 3.25 s in.
+    assert_eq!(windows[0].covered_us, 1_750_000);
+    assert_eq!(windows[1].covered_us, 5 * SECOND_US);
+}
+
+#[test]
+fn close_all_cuts_the_open_window_at_now_and_keeps_its_samples() {
+    let rec = recorder(5, 0);
+    rec.record(&sample(3 * SECOND_US, 100));
+    rec.record(&sample(6 * SECOND_US, 200));
+    rec.record(&sample(7 * SECOND_US, 300));
+    let windows = rec.close_all(7 * SECOND_US + 500_000);
+    assert_eq!(windows.len(), 2, "the ended window and the open one");
+    assert_eq!(windows[0].total.requests(), 1);
+    assert_eq!(windows[0].covered_us, 5 * SECOND_US);
+    assert_eq!(windows[1].total.requests(), 2);
+    assert_eq!(windows[1].end_unix_us, 10 * SECOND_US, "still aligned");
+    assert_eq!(windows[1].covered_us, 2_500_000, "observed up to now only");
+    assert_eq!(windows[1].seq, windows[0].seq + 1);
+    assert!(
+        rec.close_all(8 * SECOND_US).is_empty(),
+        "nothing left to close"
+    );
+}

@@ -26,41 +26,122 @@ pub struct CloserInputs {
     pub writer_queue_depth: Box<dyn Fn() -> usize + Send + Sync>,
 }
 
-/// Runs until the runtime shuts down.
-pub fn spawn_closer(inputs: CloserInputs) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+/// The running closer; [`Closer::stop`] stores the window still open and ends it.
+pub struct Closer {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Closer {
+    /// Closes the open window (cut at now), stores it with everything not yet stored, and
+    /// waits for that, so a stopped server leaves no gap in its metrics. Call it after the
+    /// last request was answered.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Err(e) = self.task.await {
+            tracing::error!(error = %e, "the metrics window closer failed");
+        }
+    }
+}
+
+/// Closes each window as it ends until [`Closer::stop`].
+pub fn spawn_closer(inputs: CloserInputs) -> Closer {
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
         warm_up_anomalies(&inputs).await;
         let mut sampler = ProcessSampler::default();
         sampler.sample(); // the first CPU reading is only a baseline
+        let mut first = true;
         loop {
             let wake_at = inputs.telemetry.recorder().next_close_at_us();
             let wait = Duration::from_micros(wake_at.saturating_sub(now_us())) + CLOSE_GRACE;
-            tokio::time::sleep(wait).await;
-            let closed = inputs.telemetry.recorder().close_until(now_us());
-            if closed.is_empty() {
-                continue;
-            }
-            let gauges = read_gauges(&inputs, &mut sampler);
-            let mut rows = Vec::with_capacity(closed.len());
-            let newest = closed.iter().map(|w| w.seq).max().unwrap_or_default();
-            for mut window in closed {
-                window.attach_gauges(&gauges);
-                match rollup_row(&inputs.telemetry, &window, resolution_secs(&window)) {
-                    Some(row) => rows.push(row),
-                    None => {
-                        tracing::warn!(seq = window.seq, "could not serialise a metrics window")
-                    }
+            let stopping = tokio::select! {
+                _ = tokio::time::sleep(wait) => false,
+                _ = &mut stopped => true,
+            };
+            let recorder = inputs.telemetry.recorder();
+            let closed = if stopping {
+                recorder.close_all(now_us())
+            } else {
+                recorder.close_until(now_us())
+            };
+            if !closed.is_empty() {
+                store_windows(&inputs, &mut sampler, closed, std::mem::take(&mut first)).await;
+                if !stopping {
+                    roll_up(&inputs).await;
                 }
-                let window: LiveWindow = Arc::new(window);
-                inputs.telemetry.publish(window);
             }
-            if let Err(e) = inputs.store.upsert_rollups(&rows).await {
-                tracing::warn!(error = %e, "could not store metric windows");
+            if stopping {
+                return;
             }
-            roll_up(&inputs).await;
-            inputs.telemetry.mark_stored(newest);
         }
-    })
+    });
+    Closer { stop, task }
+}
+
+/// Attaches the gauges to `closed`, publishes and stores it. The first windows of a
+/// process may already be stored in part by one stopped during them (a restart within a
+/// window): that part is merged in, not overwritten.
+async fn store_windows(
+    inputs: &CloserInputs,
+    sampler: &mut ProcessSampler,
+    closed: Vec<WindowSnapshot>,
+    first: bool,
+) {
+    let gauges = read_gauges(inputs, sampler);
+    let earlier = if first {
+        earlier_parts(inputs, &closed).await
+    } else {
+        Vec::new()
+    };
+    let mut rows = Vec::with_capacity(closed.len());
+    let newest = closed.iter().map(|w| w.seq).max().unwrap_or_default();
+    for mut window in closed {
+        window.attach_gauges(&gauges);
+        let start = window.start_unix_us;
+        for part in earlier.iter().filter(|p| p.start_unix_us == start) {
+            window.absorb(part, MAX_ROLLUP_SERIES);
+        }
+        match rollup_row(&inputs.telemetry, &window, resolution_secs(&window)) {
+            Some(row) => rows.push(row),
+            None => tracing::warn!(seq = window.seq, "could not serialise a metrics window"),
+        }
+        let window: LiveWindow = Arc::new(window);
+        inputs.telemetry.publish(window);
+    }
+    if let Err(e) = inputs.store.upsert_rollups(&rows).await {
+        tracing::warn!(error = %e, "could not store metric windows");
+    }
+    inputs.telemetry.mark_stored(newest);
+}
+
+/// This instance's stored windows among `closed` (by start): only a window that was
+/// observed in part, the first one, can have an earlier part.
+async fn earlier_parts(inputs: &CloserInputs, closed: &[WindowSnapshot]) -> Vec<WindowSnapshot> {
+    let Some(window) = closed
+        .iter()
+        .find(|w| w.covered_us < w.length().as_micros() as u64)
+    else {
+        return Vec::new();
+    };
+    let (Ok(resolution), Ok(from)) = (
+        u32::try_from(window.length().as_secs()),
+        i64::try_from(window.start_unix_us),
+    ) else {
+        return Vec::new();
+    };
+    let source = &inputs.telemetry.config().source;
+    match inputs.store.list_rollups(resolution, from, from + 1).await {
+        Ok(rows) => rows
+            .iter()
+            .filter(|r| &r.source == source)
+            .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the window a previous run stored");
+            Vec::new()
+        }
+    }
 }
 
 /// Feeds the detector the baseline's worth of this instance's windows stored before now.

@@ -4,6 +4,7 @@
 use crate::both_backends;
 use crate::harness::{Backend, TestServer, database_url, json_ok};
 use bp_store::StoreConfig;
+use chrono::Timelike;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -143,8 +144,77 @@ async fn a_stalled_stream_client_delays_neither_other_clients_nor_the_api() {
 
 both_backends!(
     a_restart_keeps_the_metrics_history,
+    a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it,
     database_timings_are_recorded
 );
+
+/// A deploy stops and restarts a server mid-window: what the stopped one answered in its
+/// last, still open window is stored at stop, and the restarted one adds its own part of
+/// that window instead of overwriting it.
+async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backend: Backend) {
+    const WINDOW_SECS: u64 = 60;
+    let dir = tempfile::tempdir().unwrap();
+    let store = match backend {
+        Backend::Sqlite => StoreConfig::Sqlite {
+            path: dir.path().join("bp.sqlite3"),
+        },
+        Backend::Postgres => StoreConfig::Postgres {
+            url: database_url(),
+            pool_size: 4,
+            schema: Some(format!("it_window_{}", uuid::Uuid::now_v7().simple())),
+        },
+    };
+    let start = |store: StoreConfig| {
+        TestServer::start_with(backend, move |c| {
+            c.telemetry.window = Duration::from_secs(WINDOW_SECS);
+            c.store = store;
+        })
+    };
+    // Three servers in one window: leave them 20 s of it.
+    let into_window = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        % WINDOW_SECS;
+    if into_window > WINDOW_SECS - 20 {
+        tokio::time::sleep(Duration::from_secs(WINDOW_SECS - into_window)).await;
+    }
+    let window_start = chrono::Utc::now()
+        .with_second(0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let path = format!("/api/v1/metrics/summary?from={window_start}&endpoint=enhance");
+
+    let first = start(store.clone()).await;
+    for i in 0..4 {
+        let text = format!("Summarise the meeting notes, part {i}");
+        first
+            .enhance(Some(&first.admin_key), json!({"text": text}))
+            .await;
+    }
+    first.stop().await;
+    let second = start(store.clone()).await;
+    let body = json_ok(second.get(&path).send().await.unwrap()).await;
+    assert_eq!(
+        body["requests"], 4,
+        "stored when the first server stopped: {body}"
+    );
+    let text = "Summarise the meeting notes, once more";
+    second
+        .enhance(Some(&second.admin_key), json!({"text": text}))
+        .await;
+    second.stop().await;
+
+    let third = start(store).await;
+    let body = json_ok(third.get(&path).send().await.unwrap()).await;
+    assert_eq!(body["requests"], 5, "both parts of the window: {body}");
+    let covered = body["covered_seconds"].as_f64().unwrap();
+    assert!(
+        covered > 0.0 && covered < 20.0,
+        "covered is what the two servers observed, not two windows: {body}"
+    );
+    third.stop().await;
+}
 
 async fn a_restart_keeps_the_metrics_history(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
