@@ -34,7 +34,7 @@ export class DrillPanel {
     };
     const [summary, rows] = await Promise.allSettled([
       getJson<Summary>("/api/v1/metrics/summary", params),
-      this.history(drill, params.technique, key),
+      this.history(drill, params, key),
     ]);
     if (generation !== this.generation) return;
     this.renderSummary(summary.status === "fulfilled" ? summary.value : null);
@@ -42,12 +42,20 @@ export class DrillPanel {
     else this.rows.innerHTML = `<p class="muted">${f.escapeHtml(String(rows.reason?.message ?? rows.reason))}</p>`;
   }
 
-  private async history(drill: Drill, technique: string | undefined, key: string | null): Promise<HistoryItem[] | string> {
+  /** The slice's history rows: its time span, and the technique, segment and region the
+   *  metrics counted it under (a request counts under its first technique). */
+  private async history(
+    drill: Drill,
+    slice: { technique?: string; segment?: string; region?: string },
+    key: string | null,
+  ): Promise<HistoryItem[] | string> {
     if (!key) return "Sign in with an API key (top right) to see the sample requests of this slice.";
     const params = {
       date_from: drill.from,
       date_to: drill.to,
-      technique,
+      primary_technique: slice.technique,
+      segment: slice.segment,
+      region: slice.region,
       limit: String(SAMPLE_ROWS),
       sort: "-created_at",
     };

@@ -104,6 +104,29 @@ pub(crate) fn build(dialect: Dialect, owner: HistoryOwner, query: &HistoryQuery)
         };
         conditions.push(condition);
     }
+    if let Some(technique) = query.primary_technique {
+        let condition = match dialect {
+            // The stored list starts with its first technique's needle.
+            Dialect::Sqlite => {
+                let p = b.bind(Param::Text(codec::technique_needle(technique)));
+                format!("instr(techniques, {p}) = 1")
+            }
+            Dialect::Postgres => {
+                let p = b.bind(Param::Text(technique.as_str().to_owned()));
+                format!("techniques[1] = {p}")
+            }
+        };
+        conditions.push(condition);
+    }
+    if let Some(segment) = query.segment {
+        conditions.push(format!(
+            "segment = {}",
+            b.bind(Param::Text(segment.as_str().to_owned()))
+        ));
+    }
+    if let Some(region) = &query.region {
+        conditions.push(format!("region = {}", b.bind(Param::Text(region.clone()))));
+    }
     if let Some(intent) = query.intent {
         conditions.push(format!(
             "intent = {}",
@@ -176,7 +199,7 @@ fn escape_like(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bp_api::{Intent, Technique};
+    use bp_api::{Intent, Segment, Technique};
     use chrono::DateTime;
 
     #[test]
@@ -220,7 +243,10 @@ mod tests {
             limit: 10,
             search: Some("50%".into()),
             technique: Some(Technique::FewShot),
+            primary_technique: Some(Technique::ChainOfThought),
             intent: Some(Intent::Reasoning),
+            segment: Some(Segment::Pro),
+            region: Some("eu-west".into()),
             date_from: DateTime::from_timestamp(1, 0),
             date_to: DateTime::from_timestamp(2, 0),
             sort: HistorySort::ConfidenceAsc,
@@ -232,13 +258,21 @@ mod tests {
                 Param::Uuid(Uuid::nil()),
                 Param::Text("50%".into()),
                 Param::Text(",few_shot,".into()),
+                Param::Text(",chain_of_thought,".into()),
+                Param::Text("pro".into()),
+                Param::Text("eu-west".into()),
                 Param::Text("reasoning".into()),
                 Param::Int(1_000_000),
                 Param::Int(2_000_000),
             ]
         );
         assert!(
-            sqlite.page.contains("LIMIT ?7 OFFSET ?8"),
+            sqlite.count.contains("instr(techniques, ?4) = 1"),
+            "{}",
+            sqlite.count
+        );
+        assert!(
+            sqlite.page.contains("LIMIT ?10 OFFSET ?11"),
             "{}",
             sqlite.page
         );
@@ -248,6 +282,7 @@ mod tests {
         assert_eq!(pg.params[1], Param::Text(r"%50\%%".into()));
         assert_eq!(pg.params[2], Param::Text("few_shot".into()));
         assert!(pg.count.contains("$3 = ANY(techniques)"), "{}", pg.count);
+        assert!(pg.count.contains("techniques[1] = $4"), "{}", pg.count);
     }
 
     #[test]

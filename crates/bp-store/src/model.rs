@@ -102,7 +102,14 @@ pub struct HistoryQuery {
     pub search: Option<String>,
     /// Rows whose techniques contain this one.
     pub technique: Option<Technique>,
+    /// Rows whose first technique is this one: the technique the metrics count the
+    /// request under, so a drill-down's rows match its heat-map cell.
+    pub primary_technique: Option<Technique>,
     pub intent: Option<Intent>,
+    /// Rows of requests from this user segment (the key's tier when it was made).
+    pub segment: Option<Segment>,
+    /// Rows of requests tagged with this region (`X-Region`), compared exactly.
+    pub region: Option<String>,
     /// Inclusive lower bound on `created_at`.
     pub date_from: Option<DateTime<Utc>>,
     /// Exclusive upper bound on `created_at`.
@@ -117,7 +124,10 @@ impl Default for HistoryQuery {
             limit: 20,
             search: None,
             technique: None,
+            primary_technique: None,
             intent: None,
+            segment: None,
+            region: None,
             date_from: None,
             date_to: None,
             sort: HistorySort::default(),

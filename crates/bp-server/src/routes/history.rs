@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use bp_api::limits::{MAX_COMMENT_CHARS, MAX_PAGE_LIMIT};
 use bp_api::{
     ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort,
-    Intent, Pagination, Technique,
+    Intent, Pagination, Segment, Technique,
 };
 use bp_store::{HistoryOwner, HistoryQuery, NewFeedback, StoreError};
 use chrono::{DateTime, Utc};
@@ -33,8 +33,16 @@ pub struct HistoryParams {
     limit: Option<u32>,
     /// Case-insensitive substring of the original or enhanced text.
     search: Option<String>,
+    /// Rows whose techniques include this one.
     technique: Option<Technique>,
+    /// Rows whose first technique is this one: the technique the metrics count the
+    /// request under (a heat-map cell's rows).
+    primary_technique: Option<Technique>,
     intent: Option<Intent>,
+    /// `anonymous`, `free`, `pro` or `enterprise`: the segment the request came from.
+    segment: Option<Segment>,
+    /// The request's `X-Region` tag, exactly.
+    region: Option<String>,
     /// Inclusive lower bound on `created_at` (RFC 3339).
     date_from: Option<DateTime<Utc>>,
     /// Exclusive upper bound on `created_at` (RFC 3339).
@@ -97,6 +105,10 @@ pub async fn list(
             "search is limited to {MAX_SEARCH_CHARS} characters"
         )));
     }
+    // Regions are `X-Region` tokens of at most 32 characters; no longer one can match.
+    if params.region.as_ref().is_some_and(|r| r.len() > 32) {
+        return Err(ApiError::validation("region is at most 32 characters"));
+    }
     if let (Some(from), Some(to)) = (params.date_from, params.date_to)
         && from > to
     {
@@ -107,7 +119,10 @@ pub async fn list(
         limit,
         search: params.search.filter(|s| !s.is_empty()),
         technique: params.technique,
+        primary_technique: params.primary_technique,
         intent: params.intent,
+        segment: params.segment,
+        region: params.region.filter(|r| !r.is_empty()),
         date_from: params.date_from,
         date_to: params.date_to,
         sort: params.sort.unwrap_or_default(),

@@ -159,6 +159,26 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
             .iter()
             .any(|t| t == technique.as_str())
     }));
+    let by_primary = page(&format!("primary_technique={technique}")).await;
+    let primaries = by_primary["data"].as_array().unwrap();
+    assert!(
+        !primaries.is_empty()
+            && primaries
+                .iter()
+                .all(|i| i["techniques_used"][0] == technique.as_str())
+    );
+    // The key's tier is the segment; requests without X-Region are the server's default region.
+    let pro = page("segment=pro").await;
+    assert_eq!(pro["pagination"]["total_records"], 5);
+    assert_eq!(
+        page("segment=enterprise").await["pagination"]["total_records"],
+        0
+    );
+    assert_eq!(page("region=local").await["pagination"]["total_records"], 5);
+    assert_eq!(
+        page("region=nowhere").await["pagination"]["total_records"],
+        0
+    );
     let future = page("date_from=2999-01-01T00:00:00Z").await;
     assert_eq!(future["pagination"]["total_records"], 0);
     let past = page("date_to=2000-01-01T00:00:00Z").await;

@@ -131,6 +131,9 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
         "page=x",
         "sort=sideways",
         "technique=nope",
+        "primary_technique=nope",
+        "segment=platinum",
+        "region=a-region-name-longer-than-thirty-two",
         "date_from=yesterday",
         "unknown=1",
     ] {

@@ -1,8 +1,8 @@
 //! Conformance cases for history listings: pages, search, filters, date ranges, sorts.
 
 use crate::harness::{TestDb, at, ids, item, list, matches, row, rows};
-use bp_api::{HistoryItem, HistorySort, Intent, Technique};
-use bp_store::HistoryQuery;
+use bp_api::{HistoryItem, HistorySort, Intent, Segment, Technique};
+use bp_store::{HistoryQuery, NewHistoryRow};
 use uuid::Uuid;
 
 pub async fn pagination_counts_and_pages(db: &TestDb) {
@@ -201,6 +201,75 @@ pub async fn technique_and_intent_filters_are_exact(db: &TestDb) {
         .await,
         (vec![id[1]], 1)
     );
+}
+
+pub async fn primary_technique_segment_and_region_filters_are_exact(db: &TestDb) {
+    use Technique::{ChainOfThought, FewShot};
+    let owner = Uuid::now_v7();
+    let shapes = [
+        (vec![FewShot, ChainOfThought], Segment::Pro, "eu-west"),
+        (
+            vec![ChainOfThought, FewShot],
+            Segment::Enterprise,
+            "eu-west",
+        ),
+        (vec![ChainOfThought], Segment::Enterprise, "us-east"),
+        (vec![], Segment::Free, "eu-west-2"),
+    ];
+    let new_rows: Vec<_> = shapes
+        .iter()
+        .enumerate()
+        .map(|(n, (techniques, segment, region))| {
+            let mut i = item(n as i64);
+            i.techniques_used = techniques.clone();
+            NewHistoryRow {
+                segment: *segment,
+                region: (*region).to_owned(),
+                ..row(Some(owner), i)
+            }
+        })
+        .collect();
+    db.store.insert_history(&new_rows).await.expect("insert");
+    let id: Vec<Uuid> = new_rows.iter().map(|r| r.item.id).collect();
+    let base = HistoryQuery {
+        sort: HistorySort::CreatedAtAsc,
+        ..Default::default()
+    };
+
+    let primary = |t| HistoryQuery {
+        primary_technique: Some(t),
+        ..base.clone()
+    };
+    assert_eq!(matches(db, owner, primary(FewShot)).await, (vec![id[0]], 1));
+    assert_eq!(
+        matches(db, owner, primary(ChainOfThought)).await,
+        (vec![id[1], id[2]], 2)
+    );
+    let segment = |s| HistoryQuery {
+        segment: Some(s),
+        ..base.clone()
+    };
+    assert_eq!(
+        matches(db, owner, segment(Segment::Enterprise)).await,
+        (vec![id[1], id[2]], 2)
+    );
+    assert_eq!(matches(db, owner, segment(Segment::Anonymous)).await.1, 0);
+    // A region is a whole token, not a prefix.
+    let region = |r: &str| HistoryQuery {
+        region: Some(r.to_owned()),
+        ..base.clone()
+    };
+    assert_eq!(
+        matches(db, owner, region("eu-west")).await,
+        (vec![id[0], id[1]], 2)
+    );
+    let all = HistoryQuery {
+        primary_technique: Some(ChainOfThought),
+        segment: Some(Segment::Enterprise),
+        region: Some("us-east".to_owned()),
+        ..base.clone()
+    };
+    assert_eq!(matches(db, owner, all).await, (vec![id[2]], 1));
 }
 
 pub async fn date_range_is_inclusive_from_and_exclusive_to(db: &TestDb) {

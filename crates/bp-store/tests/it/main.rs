@@ -47,6 +47,7 @@ conformance!(
     listing::search_is_a_case_insensitive_substring,
     listing::search_treats_like_wildcards_literally,
     listing::technique_and_intent_filters_are_exact,
+    listing::primary_technique_segment_and_region_filters_are_exact,
     listing::date_range_is_inclusive_from_and_exclusive_to,
     listing::every_sort_orders_and_breaks_ties,
     history::delete_removes_only_the_owners_row,
