@@ -90,6 +90,21 @@ pub struct ServeArgs {
     /// Days of one-hour rollups to keep.
     #[arg(long, env = "BP_METRICS_KEEP_HOURS_DAYS", default_value_t = 365)]
     pub metrics_keep_hours_days: u64,
+    /// Name of this instance in the stored metrics. Instances sharing one database need
+    /// names of their own, or they overwrite each other's windows.
+    #[arg(long, env = "BP_METRICS_SOURCE", default_value = "local", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub metrics_source: String,
+    /// Anomaly detection: windows in the rolling baseline (5 minutes of 5 s windows by
+    /// default).
+    #[arg(long, env = "BP_ANOMALY_BASELINE_WINDOWS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=100_000))]
+    pub anomaly_baseline_windows: u64,
+    /// Anomaly detection: the robust z-score from which a window's p95 latency or error
+    /// rate is flagged (lower flags more).
+    #[arg(long, env = "BP_ANOMALY_THRESHOLD", default_value_t = 6.0, value_parser = parse_positive)]
+    pub anomaly_threshold: f64,
+    /// Anomaly detection: windows with fewer requests are not judged.
+    #[arg(long, env = "BP_ANOMALY_MIN_REQUESTS", default_value_t = 20)]
+    pub anomaly_min_requests: u64,
     /// `off` only to measure what recording costs (benchmark B7).
     #[arg(long, env = "BP_METRICS_RECORDING", default_value = "on", value_parser = ["on", "off"])]
     pub metrics_recording: String,
@@ -293,4 +308,11 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
     s.parse()
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("expected a positive number, got {s:?}")),
+    }
 }

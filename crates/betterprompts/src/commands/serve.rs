@@ -29,6 +29,15 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     config.telemetry.keep_windows = Duration::from_secs(args.metrics_keep_windows_hours * HOUR);
     config.telemetry.keep_minutes = Duration::from_secs(args.metrics_keep_minutes_days * 24 * HOUR);
     config.telemetry.keep_hours = Duration::from_secs(args.metrics_keep_hours_days * 24 * HOUR);
+    config.telemetry.source = args.metrics_source;
+    let anomalies = &mut config.telemetry.anomalies;
+    anomalies.baseline_windows = usize::try_from(args.anomaly_baseline_windows)?;
+    // A shorter baseline than the default warm-up judges as soon as it is full.
+    anomalies.min_baseline_windows = anomalies
+        .min_baseline_windows
+        .min(anomalies.baseline_windows);
+    anomalies.threshold = args.anomaly_threshold;
+    anomalies.min_requests = args.anomaly_min_requests;
     config.telemetry.recording = match args.metrics_recording.as_str() {
         "off" => Recording::Off,
         _ => Recording::On,

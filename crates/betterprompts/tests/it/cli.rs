@@ -103,6 +103,58 @@ fn every_subcommand_has_help() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected free, pro or enterprise"));
 }
 
+#[test]
+fn serve_checks_and_takes_the_anomaly_and_metrics_source_flags() {
+    for bad in [
+        &["--anomaly-threshold", "0"][..],
+        &["--anomaly-threshold", "NaN"],
+        &["--anomaly-baseline-windows", "2"],
+        &["--anomaly-min-requests", "-1"],
+        &["--metrics-source", ""],
+    ] {
+        let mut child = std::process::Command::new(BIN)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(bad)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // A flag that slipped through would leave a server running: give up after 10 s.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        assert_eq!(status.and_then(|s| s.code()), Some(2), "{bad:?}");
+    }
+    // All of them at once serve; a baseline shorter than the default warm-up (12 windows)
+    // is valid too.
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::sqlite(&dir);
+    let server = ServerProcess::start_with(
+        &storage,
+        &[
+            "--metrics-source",
+            "edge-1",
+            "--anomaly-baseline-windows",
+            "5",
+            "--anomaly-threshold",
+            "3.5",
+            "--anomaly-min-requests",
+            "1",
+        ],
+    );
+    let key = create_key(&storage, &[]);
+    assert_eq!(get_status(&format!("{}/ready", server.base), &key), 200);
+    assert!(server.terminate(), "drained and exited cleanly");
+}
+
 fn get_status(url: &str, key: &str) -> u16 {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
