@@ -245,7 +245,8 @@ pub struct LoadArgs {
     /// Stop after this many requests.
     #[arg(long, env = "BP_LOAD_MAX_REQUESTS")]
     pub max_requests: Option<u64>,
-    /// With --rate: connections (in-flight requests) at most; default rate / 10, 10..5000.
+    /// Open model: connections (in-flight requests) at most. With --rate the default is
+    /// rate / 10 (10..5000); it also caps a profile's open phases (stress: 100).
     #[arg(long, env = "BP_LOAD_MAX_VUS")]
     pub max_vus: Option<u32>,
     /// Open model: an arrival that cannot start within this is dropped (and counted).

@@ -166,6 +166,16 @@ impl Plan {
             .unwrap_or_default()
     }
 
+    /// The same plan with every open-model scenario capped at `max_vus` in-flight requests.
+    pub fn with_open_max_vus(mut self, max_vus: u32) -> Plan {
+        for scenario in &mut self.scenarios {
+            if let Model::Open { max_vus: cap } = &mut scenario.schedule.model {
+                *cap = max_vus;
+            }
+        }
+        self
+    }
+
     /// Virtual users the run may need at most (closed peak users + open `max_vus`).
     pub fn max_vus(&self) -> u64 {
         self.scenarios
@@ -292,5 +302,16 @@ mod tests {
             Model::Open { .. }
         ));
         assert_eq!(stress.scenarios[0].schedule.peak(), 2000.0);
+        assert_eq!(stress.max_vus(), 2000 + 100, "users, then 100 connections");
+        // `--max-vus` caps the open phase only.
+        let capped = stress.with_open_max_vus(7);
+        assert!(matches!(
+            capped.scenarios[1].schedule.model,
+            Model::Open { max_vus: 7 }
+        ));
+        assert!(matches!(
+            capped.scenarios[0].schedule.model,
+            Model::Closed { .. }
+        ));
     }
 }

@@ -161,6 +161,9 @@ fn plan(args: &LoadArgs, think_time: Duration) -> Result<Plan, bp_load::Error> {
             .ok_or_else(|| usage("--vus and --rate need --duration"))
             .and_then(duration::parse)
     };
+    if args.max_vus == Some(0) {
+        return Err(usage("--max-vus must be at least 1"));
+    }
     let plan = if let Some(name) = &args.profile {
         profile::builtin(name, think_time)?
     } else if let Some(path) = &args.profile_file {
@@ -189,6 +192,11 @@ fn plan(args: &LoadArgs, think_time: Duration) -> Result<Plan, bp_load::Error> {
         Plan::open(rate, ad_hoc_duration()?, max_vus)
     } else {
         return Err(usage("give --profile, --profile-file, --vus or --rate"));
+    };
+    // A profile's open phases (stress, or `model = "open"` in a file) take the cap too.
+    let plan = match args.max_vus {
+        Some(max_vus) if args.rate.is_none() => plan.with_open_max_vus(max_vus),
+        _ => plan,
     };
     Ok(if args.time_scale == 1.0 {
         plan

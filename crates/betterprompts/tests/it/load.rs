@@ -230,6 +230,10 @@ fn thresholds_decide_the_exit_code_and_usage_errors_exit_2() {
             vec!["--vus", "1", "--duration", "48h", "--mix", "health=1"],
             "a run lasts",
         ),
+        (
+            vec!["--profile", "stress", "--max-vus", "0"],
+            "--max-vus must be at least 1",
+        ),
     ] {
         let mut full = vec!["--target", server.base.as_str()];
         full.extend(args.iter().copied());
