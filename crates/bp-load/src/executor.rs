@@ -16,10 +16,11 @@ use crate::prompts::PromptPool;
 use crate::recorder::{Recorder, Stats};
 use crate::report::{Report, RunFacts, WindowPoint, observed, window_point};
 use crate::schedule::Model;
+use crate::selfcheck::CpuScope;
 use crate::server_memory::MemorySampler;
 use crate::target::Target;
 use crate::threshold::Threshold;
-use crate::{Error, analysis, live, selfcheck};
+use crate::{Error, analysis, live};
 use bp_metrics::Precision;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -53,6 +54,8 @@ pub struct RunConfig {
     pub seed: u64,
     /// Worker threads of the runtime the caller runs us on (for the CPU verdict).
     pub threads: usize,
+    /// Whose CPU the report's generator figures count.
+    pub cpu_scope: CpuScope,
     pub progress: Option<ProgressSink>,
     /// Push the run's state to the target (a BetterPrompts server) with this admin key.
     pub live: Option<LiveConfig>,
@@ -136,7 +139,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
     let n_shards = config.threads.max(1) * 4;
     let (stop_tx, stop_rx) = watch::channel(false);
     let started_at = chrono::Utc::now();
-    let cpu_before = selfcheck::sample();
+    let cpu_before = config.cpu_scope.sample();
     let shared = Arc::new(Shared {
         parts: RequestParts::new(&config.target, config.key.as_deref(), config.batch_size)?,
         plan: plan.clone(),
@@ -283,7 +286,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
     if let Some(window) = close_window(&shared, &mut series, &mut running, ended) {
         since_print.merge(&window);
     }
-    let cpu = selfcheck::sample().since(&cpu_before);
+    let cpu = config.cpu_scope.sample().since(&cpu_before);
     if let Some(sink) = progress.as_mut() {
         let since = ended.duration_since(last_print);
         sink(&progress_of(

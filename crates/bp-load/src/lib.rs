@@ -44,6 +44,7 @@ pub use progress::ProgressSink;
 pub use prompts::PromptPool;
 pub use report::{Report, exit_code};
 pub use schedule::{Model, Schedule, Stage};
+pub use selfcheck::CpuScope;
 pub use target::Target;
 pub use threshold::Threshold;
 

@@ -6,7 +6,7 @@ use crate::cli::{LoadArgs, MergeArgs};
 use anyhow::Context;
 use bp_load::profile::{self, Plan};
 use bp_load::{
-    LiveConfig, Mix, PromptPool, Report, RunConfig, Target, Threshold, Webhook, duration,
+    CpuScope, LiveConfig, Mix, PromptPool, Report, RunConfig, Target, Threshold, Webhook, duration,
 };
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -19,22 +19,37 @@ const MAX_RUN: Duration = Duration::from_secs(24 * 3600);
 const MAX_RATE: f64 = 200_000.0;
 
 pub fn run(args: LoadArgs) -> anyhow::Result<ExitCode> {
+    run_with(args, CpuScope::process())
+}
+
+/// `run` for a generator sharing its process with a server (`demo`): its report counts the
+/// CPU of its own threads only, not the server's.
+pub fn run_beside_a_server(args: LoadArgs) -> anyhow::Result<ExitCode> {
+    run_with(args, CpuScope::threads())
+}
+
+fn run_with(args: LoadArgs, cpu_scope: CpuScope) -> anyhow::Result<ExitCode> {
     let (config, webhook) = match prepare(&args).and_then(|c| Ok((c, webhook(&args)?))) {
         Ok(prepared) => prepared,
         Err(e) => return Ok(usage_error(&e)),
     };
-    let runtime = if args.threads <= 1 {
+    let mut builder = if args.threads <= 1 {
         tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?
     } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(args.threads)
-            .enable_all()
-            .build()?
+        let mut multi = tokio::runtime::Builder::new_multi_thread();
+        multi.worker_threads(args.threads);
+        multi
     };
+    let on_start = cpu_scope.clone();
+    let runtime = builder
+        .enable_all()
+        .on_thread_start(move || on_start.register_current_thread())
+        .build()?;
+    // A current-thread runtime runs on this one.
+    cpu_scope.register_current_thread();
     let result = runtime.block_on(async {
         let mut config = config;
+        config.cpu_scope = cpu_scope;
         if let Some(admin_key) = &args.admin_key {
             let name = format!("load-test {}", config.plan.name);
             config.key = Some(bp_load::auth::create_key(&config.target, admin_key, &name).await?);
@@ -148,6 +163,7 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
         max_lateness: duration::parse(&args.max_lateness)?,
         seed: args.seed,
         threads: args.threads,
+        cpu_scope: CpuScope::process(),
         progress,
         live: None,
     })

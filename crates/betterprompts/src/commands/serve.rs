@@ -107,7 +107,7 @@ fn start_demo_load(base: &str, key: &str) -> anyhow::Result<()> {
         // Let the banner print first.
         std::thread::sleep(std::time::Duration::from_millis(500));
         println!("\nRunning a 20 s demo load (enhance 70 % / batch 20 % / history 10 %, 200 req/s) ...");
-        match super::load::run(*args) {
+        match super::load::run_beside_a_server(*args) {
             Ok(_) => println!("Demo load done; the server keeps running. Dashboard: {dashboard}"),
             Err(e) => eprintln!("demo load failed: {e:#}"),
         }

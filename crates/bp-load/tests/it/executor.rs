@@ -22,6 +22,7 @@ fn config(server: &TestServer, plan: Plan, mix: &str) -> RunConfig {
         max_lateness: Duration::from_secs(5),
         seed: 7,
         threads: 1,
+        cpu_scope: bp_load::CpuScope::process(),
         progress: None,
         live: None,
     }

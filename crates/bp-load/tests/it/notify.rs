@@ -56,6 +56,7 @@ async fn short_run() -> bp_load::Report {
         max_lateness: Duration::from_secs(5),
         seed: 1,
         threads: 1,
+        cpu_scope: bp_load::CpuScope::process(),
         progress: None,
         live: None,
     })

@@ -23,6 +23,7 @@ fn open_run(server: &TestServer, rate: f64, max_vus: u32) -> RunConfig {
         max_lateness: Duration::from_millis(200),
         seed: 3,
         threads: 1,
+        cpu_scope: bp_load::CpuScope::process(),
         progress: None,
         live: None,
     }
