@@ -51,8 +51,12 @@ proptest! {
         }
         // Template artefacts: outside the user's own text and context, no doubled spaces
         // and no unfilled placeholders.
-        let mut rest = e.enhanced_text.replacen(&text, "", 1);
-        if let Some(c) = &opts_context(&opts) { rest = rest.replacen(c.as_str(), "", 1); }
+        // The longer of the two goes first: the shorter may be a part of it ("Ⱥ" in "Ⱥ{").
+        let mut user_parts = vec![text.clone()];
+        user_parts.extend(opts_context(&opts));
+        user_parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut rest = e.enhanced_text.clone();
+        for part in &user_parts { rest = rest.replacen(part.as_str(), "", 1); }
         prop_assert!(!rest.contains("  ") && !rest.contains("{") && !rest.contains("}"), "{rest}");
         // Deterministic.
         prop_assert_eq!(&engine().enhance(&prompt, &opts), &e);
