@@ -7,7 +7,7 @@
 
 use crate::codec;
 use crate::model::{HistoryOwner, HistoryQuery};
-use bp_api::HistorySort;
+use bp_api::{HistorySort, Technique};
 use uuid::Uuid;
 
 /// The SQL dialect differences that matter here.
@@ -52,6 +52,27 @@ struct Builder {
 }
 
 impl Builder {
+    /// The condition for rows with `technique` at `position` of their technique list.
+    fn technique_condition(&mut self, technique: Technique, position: Position) -> String {
+        match self.dialect {
+            // A `,a,b,` column: the needle `,t,` anywhere, or at its start for the first.
+            Dialect::Sqlite => {
+                let p = self.bind(Param::Text(codec::technique_needle(technique)));
+                match position {
+                    Position::Any => format!("instr(techniques, {p}) > 0"),
+                    Position::First => format!("instr(techniques, {p}) = 1"),
+                }
+            }
+            Dialect::Postgres => {
+                let p = self.bind(Param::Text(technique.as_str().to_owned()));
+                match position {
+                    Position::Any => format!("{p} = ANY(techniques)"),
+                    Position::First => format!("techniques[1] = {p}"),
+                }
+            }
+        }
+    }
+
     /// Binds `value` and returns its placeholder (`?N` in SQLite, `$N` in PostgreSQL).
     fn bind(&mut self, value: Param) -> String {
         self.params.push(value);
@@ -61,6 +82,14 @@ impl Builder {
             Dialect::Postgres => format!("${n}"),
         }
     }
+}
+
+/// Where in a row's technique list a technique filter looks.
+#[derive(Clone, Copy)]
+enum Position {
+    Any,
+    /// The primary technique, the one the metrics count the request under.
+    First,
 }
 
 pub(crate) fn build(dialect: Dialect, owner: HistoryOwner, query: &HistoryQuery) -> ListingSql {
@@ -92,31 +121,10 @@ pub(crate) fn build(dialect: Dialect, owner: HistoryOwner, query: &HistoryQuery)
         conditions.push(condition);
     }
     if let Some(technique) = query.technique {
-        let condition = match dialect {
-            Dialect::Sqlite => {
-                let p = b.bind(Param::Text(codec::technique_needle(technique)));
-                format!("instr(techniques, {p}) > 0")
-            }
-            Dialect::Postgres => {
-                let p = b.bind(Param::Text(technique.as_str().to_owned()));
-                format!("{p} = ANY(techniques)")
-            }
-        };
-        conditions.push(condition);
+        conditions.push(b.technique_condition(technique, Position::Any));
     }
     if let Some(technique) = query.primary_technique {
-        let condition = match dialect {
-            // The stored list starts with its first technique's needle.
-            Dialect::Sqlite => {
-                let p = b.bind(Param::Text(codec::technique_needle(technique)));
-                format!("instr(techniques, {p}) = 1")
-            }
-            Dialect::Postgres => {
-                let p = b.bind(Param::Text(technique.as_str().to_owned()));
-                format!("techniques[1] = {p}")
-            }
-        };
-        conditions.push(condition);
+        conditions.push(b.technique_condition(technique, Position::First));
     }
     if let Some(segment) = query.segment {
         conditions.push(format!(

@@ -34,6 +34,21 @@ pub fn database_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
+/// A fresh store of `backend`: a SQLite file in `dir`, or a PostgreSQL schema of its own.
+/// Servers started on the same config one after the other share their data.
+pub fn store_config(backend: Backend, dir: &tempfile::TempDir) -> StoreConfig {
+    match backend {
+        Backend::Sqlite => StoreConfig::Sqlite {
+            path: dir.path().join("test.sqlite3"),
+        },
+        Backend::Postgres => StoreConfig::Postgres {
+            url: database_url(),
+            pool_size: 4,
+            schema: Some(format!("it_{}", uuid::Uuid::now_v7().simple())),
+        },
+    }
+}
+
 pub struct TestServer {
     pub base: String,
     pub client: Client,
@@ -50,16 +65,7 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = match backend {
-            Backend::Sqlite => StoreConfig::Sqlite {
-                path: dir.path().join("test.sqlite3"),
-            },
-            Backend::Postgres => StoreConfig::Postgres {
-                url: database_url(),
-                pool_size: 4,
-                schema: Some(format!("it_{}", uuid::Uuid::now_v7().simple())),
-            },
-        };
+        let store = store_config(backend, &dir);
         let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), store);
         tweak(&mut config);
         let server = Server::bind(config).await.expect("server starts");

@@ -2,7 +2,7 @@
 //! restart, database timings on both backends, and anomalies flagged end to end.
 
 use crate::both_backends;
-use crate::harness::{Backend, TestServer, database_url, json_ok};
+use crate::harness::{Backend, TestServer, json_ok, store_config};
 use bp_store::StoreConfig;
 use chrono::Timelike;
 use futures_util::StreamExt;
@@ -154,16 +154,7 @@ both_backends!(
 async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backend: Backend) {
     const WINDOW_SECS: u64 = 60;
     let dir = tempfile::tempdir().unwrap();
-    let store = match backend {
-        Backend::Sqlite => StoreConfig::Sqlite {
-            path: dir.path().join("bp.sqlite3"),
-        },
-        Backend::Postgres => StoreConfig::Postgres {
-            url: database_url(),
-            pool_size: 4,
-            schema: Some(format!("it_window_{}", uuid::Uuid::now_v7().simple())),
-        },
-    };
+    let store = store_config(backend, &dir);
     let start = |store: StoreConfig| {
         TestServer::start_with(backend, move |c| {
             c.telemetry.window = Duration::from_secs(WINDOW_SECS);
@@ -218,16 +209,7 @@ async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backen
 
 async fn a_restart_keeps_the_metrics_history(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let store = match backend {
-        Backend::Sqlite => StoreConfig::Sqlite {
-            path: dir.path().join("bp.sqlite3"),
-        },
-        Backend::Postgres => StoreConfig::Postgres {
-            url: database_url(),
-            pool_size: 4,
-            schema: Some(format!("it_restart_{}", uuid::Uuid::now_v7().simple())),
-        },
-    };
+    let store = store_config(backend, &dir);
     let before = (chrono::Utc::now() - chrono::Duration::seconds(2))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let path = format!("/api/v1/metrics/summary?from={before}&endpoint=enhance");
