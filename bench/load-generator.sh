@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 pairs=${1:-5}; secs=${2:-10}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 cargo build --release -q -p betterprompts
-cargo build --release -q -p bp-load --example paced_floor
+cargo build --release -q -p bp-load --example paced_floor --example paced_one_wake
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 bin="$work/betterprompts"; cp "${CARGO_TARGET_DIR:-target}/release/betterprompts" "$bin"
 
@@ -66,11 +66,14 @@ b5() { # binary label
 b5 "$bin" load
 if [[ -n $baseline ]]; then b5 "$baseline" baseline; fi
 # Same-run references: the floor of a paced client on the generator's runtime (tokio, one
-# connection, nothing but the requests), the kernel floor of a blocking client (its system
-# time), and k6.
+# connection, nothing but the requests), the least any client can spend (one wake-up per
+# request, answers not timed), the kernel floor of a blocking client (its system time), and k6.
 /usr/bin/time -f "%U %S %e" -o "$work/t.t" taskset -c 1 \
     "${CARGO_TARGET_DIR:-target}/release/examples/paced_floor" 18181 60 >/dev/null
 python3 -c "u,s,e=open('$work/t.t').read().split(); print(f'B5 reference: a minimal paced tokio client (bp-load example paced_floor) {(float(u)+float(s))/float(e)*100:.1f} % of one core')"
+/usr/bin/time -f "%U %S %e" -o "$work/o.t" taskset -c 1 \
+    "${CARGO_TARGET_DIR:-target}/release/examples/paced_one_wake" 18181 60 >/dev/null
+python3 -c "u,s,e=open('$work/o.t').read().split(); print(f'B5 reference: the least any client can spend, one wake-up per request (bp-load example paced_one_wake) {(float(u)+float(s))/float(e)*100:.1f} % of one core')"
 /usr/bin/time -f "%U %S %e" -o "$work/f.t" taskset -c 1 python3 bench/paced-floor.py 18181 60 >/dev/null
 python3 -c "u,s,e=open('$work/f.t').read().split(); print(f'B5 reference: a blocking one-socket client spends {float(s)/float(e)*100:.1f} % of a core in the kernel alone, {(float(u)+float(s))/float(e)*100:.1f} % in all')"
 k6=${BP_K6:-$(command -v k6 || true)}
