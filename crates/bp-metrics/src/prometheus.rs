@@ -101,23 +101,21 @@ pub fn render(cumulative: &Cumulative) -> String {
         out.family(name, "histogram", timing_help(name));
         out.histogram(name, &[], buckets);
     }
-    if !cumulative.db_query.is_empty() {
-        let name = "bp_db_query_duration_seconds";
-        out.family(name, "histogram", timing_help(name));
-        for (op, buckets) in &cumulative.db_query {
-            out.histogram(name, &[("operation", op.as_str())], buckets);
-        }
+    // Declared even before their first sample, so rules and dashboards over them resolve
+    // from a server's first scrape (deploy/ checks its names against a live exposition).
+    let name = "bp_db_query_duration_seconds";
+    out.family(name, "histogram", timing_help(name));
+    for (op, buckets) in &cumulative.db_query {
+        out.histogram(name, &[("operation", op.as_str())], buckets);
     }
-    if !cumulative.anomalies.is_empty() {
-        let name = "bp_anomalies_total";
-        out.family(
-            name,
-            "counter",
-            "Windows flagged as anomalous, by the metric that deviated.",
-        );
-        for (metric, n) in &cumulative.anomalies {
-            out.sample(name, &[("metric", metric)], *n as f64);
-        }
+    let name = "bp_anomalies_total";
+    out.family(
+        name,
+        "counter",
+        "Windows flagged as anomalous, by the metric that deviated.",
+    );
+    for (metric, n) in &cumulative.anomalies {
+        out.sample(name, &[("metric", metric)], *n as f64);
     }
 
     for (name, help, value) in [

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod deploy;
 mod durability;
 mod k6;
 mod load;

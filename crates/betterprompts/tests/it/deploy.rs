@@ -1,0 +1,388 @@
+//! `deploy/` and the runbook stay true to the server: the Prometheus rules pass promtool and
+//! their unit tests; every metric the rules and the Grafana dashboard read is one a live
+//! server exposes; every dashboard query parses; every alert has its runbook section; the
+//! Kubernetes manifests name real flags, probes that answer, and consistent ports and labels.
+
+use crate::process::{BIN, ServerProcess, Storage, create_key};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(relative: &str) -> String {
+    let path = root().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn yaml_documents(relative: &str) -> Vec<Yaml> {
+    YamlLoader::load_from_str(&read(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+fn promtool(args: &[&str]) {
+    let promtool = Path::new("/usr/bin/promtool");
+    assert!(
+        promtool.exists(),
+        "/usr/bin/promtool is missing: apt-get install prometheus"
+    );
+    let out = Command::new(promtool)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run promtool");
+    assert!(
+        out.status.success(),
+        "promtool {args:?}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every rule of the rules file, as (record or alert name, expr, the rule itself).
+fn rules() -> Vec<(String, String, Yaml)> {
+    let docs = yaml_documents("deploy/prometheus/betterprompts.rules.yml");
+    let groups = docs[0]["groups"].as_vec().expect("groups");
+    groups
+        .iter()
+        .flat_map(|g| g["rules"].as_vec().expect("rules").clone())
+        .map(|rule| {
+            let name = rule["record"]
+                .as_str()
+                .or(rule["alert"].as_str())
+                .expect("record or alert")
+                .to_owned();
+            let expr = rule["expr"].as_str().expect("expr").to_owned();
+            (name, expr, rule)
+        })
+        .collect()
+}
+
+/// The Grafana dashboard's queries: panel targets and template variables.
+fn dashboard_queries() -> Vec<String> {
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&read("deploy/grafana/betterprompts-dashboard.json")).unwrap();
+    let mut queries = Vec::new();
+    let mut ids = BTreeSet::new();
+    for panel in dashboard["panels"].as_array().expect("panels") {
+        assert!(
+            ids.insert(panel["id"].as_u64().expect("panel id")),
+            "ids unique"
+        );
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            queries.push(target["expr"].as_str().expect("expr").to_owned());
+        }
+    }
+    for variable in dashboard["templating"]["list"]
+        .as_array()
+        .expect("templating")
+    {
+        if let Some(query) = variable["query"]["query"].as_str() {
+            queries.push(query.to_owned());
+        }
+    }
+    assert!(queries.len() > 20, "the dashboard has its panels");
+    queries
+}
+
+/// Identifiers that start with `prefix` and are not part of a longer name (so `bp_x` inside
+/// the recorded `endpoint:bp_x:rate5m` is not taken for the metric `bp_x`).
+fn names_with_prefix(expr: &str, prefix: &str, extra: fn(char) -> bool) -> BTreeSet<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    let mut found = BTreeSet::new();
+    for (at, _) in expr.match_indices(prefix) {
+        if expr[..at].chars().next_back().is_some_and(is_name) {
+            continue;
+        }
+        let end = expr[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || extra(c)))
+            .map_or(expr.len(), |n| at + n);
+        found.insert(expr[at..end].to_owned());
+    }
+    found
+}
+
+/// Metric names an expression reads (recorded series are named `…:…` and not taken).
+fn metrics_read(expr: &str) -> BTreeSet<String> {
+    names_with_prefix(expr, "bp_", |_| false)
+}
+
+/// Recorded series an expression reads: `bp:...` and `<labels>:bp_...:...`.
+fn recorded_read(expr: &str) -> BTreeSet<String> {
+    let mut names = names_with_prefix(expr, "bp:", |c| c == ':');
+    for level in ["endpoint:", "technique:", "region:"] {
+        names.extend(names_with_prefix(expr, level, |c| c == ':'));
+    }
+    names
+}
+
+#[test]
+fn prometheus_config_and_rules_pass_promtool_and_their_unit_tests() {
+    promtool(&["check", "config", "deploy/prometheus/prometheus.yml"]);
+    promtool(&[
+        "test",
+        "rules",
+        "deploy/prometheus/betterprompts.rules.test.yml",
+    ]);
+}
+
+#[test]
+fn every_alert_is_unit_tested_and_recorded_series_are_defined() {
+    let rules = rules();
+    let recorded: BTreeSet<String> = rules
+        .iter()
+        .filter(|(_, _, r)| r["record"].as_str().is_some())
+        .map(|(name, _, _)| name.clone())
+        .collect();
+    let tests = read("deploy/prometheus/betterprompts.rules.test.yml");
+    for (name, expr, rule) in &rules {
+        // A misspelt recorded series is not an error to Prometheus: the alert would just
+        // never fire.
+        for used in recorded_read(expr) {
+            assert!(recorded.contains(&used), "{name} reads undefined {used}");
+        }
+        if rule["alert"].as_str().is_some() {
+            assert!(
+                tests.contains(&format!("alertname: {name}\n")),
+                "{name} has no promtool unit test"
+            );
+        }
+    }
+}
+
+#[test]
+fn dashboard_queries_parse_as_promql() {
+    // promtool parses rule expressions; Grafana's variables become what they select.
+    let queries = dashboard_queries();
+    let mut rules = String::from("groups:\n  - name: dashboard\n    rules:\n");
+    for (i, query) in queries.iter().enumerate() {
+        let promql = if let Some(inner) = query
+            .strip_prefix("label_values(")
+            .and_then(|q| q.strip_suffix(')'))
+        {
+            // label_values(metric, label) is Grafana's, not PromQL: check the metric part.
+            inner.split(',').next().unwrap().to_owned()
+        } else {
+            query.clone()
+        };
+        let promql = promql
+            .replace("$__rate_interval", "1m")
+            .replace("$instance", ".*")
+            .replace("$endpoint", ".*")
+            .replace("$technique", ".*")
+            .replace("$segment", ".*")
+            .replace("$region", ".*");
+        assert!(!promql.contains('$'), "unknown variable in {query}");
+        let quoted = serde_json::to_string(&promql).unwrap();
+        rules.push_str(&format!(
+            "      - record: dashboard:query_{i}\n        expr: {quoted}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dashboard.rules.yml");
+    std::fs::write(&file, rules).unwrap();
+    promtool(&["check", "rules", file.to_str().unwrap()]);
+}
+
+#[test]
+fn rules_and_dashboard_read_only_metrics_a_live_server_exposes() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::sqlite(&dir);
+    let key = create_key(&storage, &[]);
+    let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let exposition = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        for i in 0..5 {
+            let response = client
+                .post(format!("{}/api/v1/enhance", server.base))
+                .bearer_auth(&key)
+                .json(&serde_json::json!({ "text": format!("Explain recursion to a child, take {i}") }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+        }
+        // Cumulative series are built from closed windows: wait for one that holds them.
+        for _ in 0..100 {
+            let text = client
+                .get(format!("{}/metrics", server.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.contains("endpoint=\"enhance\"") && text.contains("bp_history_commit") {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no closed window with the enhances reached /metrics");
+    });
+    let mut exposed = BTreeSet::new();
+    for line in exposition.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let mut parts = rest.split(' ');
+            let (name, kind) = (parts.next().unwrap(), parts.next().unwrap());
+            exposed.insert(name.to_owned());
+            if kind == "histogram" {
+                for suffix in ["_bucket", "_sum", "_count"] {
+                    exposed.insert(format!("{name}{suffix}"));
+                }
+            }
+        }
+    }
+    let exprs = rules()
+        .into_iter()
+        .map(|(_, expr, _)| expr)
+        .chain(dashboard_queries());
+    let mut read = BTreeSet::new();
+    for expr in exprs {
+        read.extend(metrics_read(&expr));
+    }
+    assert!(read.len() >= 15, "the names were found: {read:?}");
+    let missing: Vec<_> = read.difference(&exposed).collect();
+    assert!(missing.is_empty(), "not exposed by the server: {missing:?}");
+}
+
+#[test]
+fn every_alert_has_its_runbook_section() {
+    let runbook = read("docs/runbook.md");
+    let anchors: BTreeSet<String> = runbook
+        .lines()
+        .filter_map(|l| l.strip_prefix("### "))
+        .map(str::to_lowercase)
+        .collect();
+    for (name, _, rule) in rules() {
+        if rule["alert"].as_str().is_none() {
+            continue;
+        }
+        let url = rule["annotations"]["runbook_url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} has no runbook_url"));
+        let anchor = url
+            .strip_prefix("docs/runbook.md#")
+            .unwrap_or_else(|| panic!("{name}: {url}"));
+        assert!(anchors.contains(anchor), "{name}: no section for #{anchor}");
+        assert!(runbook.contains(&name), "the runbook names {name}");
+        let severity = rule["labels"]["severity"].as_str();
+        assert!(
+            matches!(severity, Some("critical" | "warning" | "info")),
+            "{name}: severity {severity:?}"
+        );
+    }
+}
+
+#[test]
+fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
+    let kustomization = &yaml_documents("deploy/kubernetes/kustomization.yaml")[0];
+    let mut by_kind = std::collections::BTreeMap::new();
+    for file in kustomization["resources"].as_vec().expect("resources") {
+        let file = file.as_str().unwrap();
+        for doc in yaml_documents(&format!("deploy/kubernetes/{file}")) {
+            let kind = doc["kind"].as_str().expect("kind").to_owned();
+            by_kind.insert(kind, doc);
+        }
+    }
+    for kind in [
+        "Namespace",
+        "ConfigMap",
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+    ] {
+        assert!(by_kind.contains_key(kind), "no {kind}");
+    }
+    let deployment = &by_kind["Deployment"];
+    let pod = &deployment["spec"]["template"];
+    let container = &pod["spec"]["containers"][0];
+
+    // Every BP_* variable set is one the binary reads.
+    let help = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let mut variables: Vec<String> = by_kind["ConfigMap"]["data"]
+        .as_hash()
+        .expect("data")
+        .keys()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    for env in container["env"].as_vec().expect("env") {
+        variables.push(env["name"].as_str().unwrap().to_owned());
+    }
+    for variable in &variables {
+        // BP_LOG is the log filter, read by main rather than a flag.
+        let known = variable == "BP_LOG" || help.contains(&format!("[env: {variable}"));
+        assert!(known, "{variable} is not a `serve` setting");
+    }
+    assert!(variables.iter().any(|v| v == "BP_DATABASE_URL"));
+    assert!(variables.iter().any(|v| v == "BP_METRICS_SOURCE"));
+
+    // Ports: the listening address, the container port, the Service and Prometheus agree.
+    let addr = by_kind["ConfigMap"]["data"]["BP_ADDR"].as_str().unwrap();
+    let port = addr.rsplit(':').next().unwrap();
+    let container_port = &container["ports"][0];
+    assert_eq!(
+        container_port["containerPort"]
+            .as_i64()
+            .unwrap()
+            .to_string(),
+        port
+    );
+    let service = &by_kind["Service"];
+    assert_eq!(
+        service["spec"]["ports"][0]["targetPort"].as_str(),
+        container_port["name"].as_str()
+    );
+    assert_eq!(
+        service["metadata"]["annotations"]["prometheus.io/port"].as_str(),
+        Some(port)
+    );
+
+    // Selectors select the pods.
+    let labels = &pod["metadata"]["labels"];
+    for selector in [
+        &deployment["spec"]["selector"]["matchLabels"],
+        &service["spec"]["selector"],
+        &by_kind["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"],
+    ] {
+        for (k, v) in selector.as_hash().expect("selector") {
+            assert_eq!(&labels[k.as_str().unwrap()], v, "selector {k:?}");
+        }
+    }
+    assert_eq!(
+        by_kind["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"].as_str(),
+        deployment["metadata"]["name"].as_str()
+    );
+    assert!(
+        container["securityContext"]["readOnlyRootFilesystem"]
+            .as_bool()
+            .unwrap()
+    );
+    assert!(
+        pod["spec"]["securityContext"]["runAsNonRoot"]
+            .as_bool()
+            .unwrap()
+    );
+
+    // The probes' paths answer 200 on a real server.
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&Storage::sqlite(&dir));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for probe in ["readinessProbe", "livenessProbe"] {
+        let path = container[probe]["httpGet"]["path"].as_str().expect(probe);
+        let status = runtime.block_on(async {
+            reqwest::get(format!("{}{path}", server.base))
+                .await
+                .unwrap()
+                .status()
+        });
+        assert_eq!(status, 200, "{probe} {path}");
+    }
+}
