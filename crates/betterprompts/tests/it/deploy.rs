@@ -205,8 +205,9 @@ fn rules_and_dashboard_read_only_metrics_a_live_server_exposes() {
                 .unwrap();
             assert_eq!(response.status(), 200);
         }
-        // Cumulative series are built from closed windows: wait for one that holds them.
-        for _ in 0..100 {
+        // Cumulative series are built from closed windows: wait for one that holds them
+        // (1 s windows; up to 30 s on a machine busy with the rest of the suite).
+        for _ in 0..300 {
             let text = client
                 .get(format!("{}/metrics", server.base))
                 .send()
