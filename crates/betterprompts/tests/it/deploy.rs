@@ -1,7 +1,8 @@
 //! `deploy/` and the runbook stay true to the server: the Prometheus rules pass promtool and
 //! their unit tests; every metric the rules and the Grafana dashboard read is one a live
 //! server exposes; every dashboard query parses; every alert has its runbook section; the
-//! Kubernetes manifests name real flags, probes that answer, and consistent ports and labels.
+//! Kubernetes manifests name real flags, probes that answer, and consistent ports and labels;
+//! and a real Prometheus scraping a real server evaluates every rule without error.
 
 use crate::process::{BIN, ServerProcess, Storage, create_key};
 use std::collections::BTreeSet;
@@ -152,29 +153,34 @@ fn every_alert_is_unit_tested_and_recorded_series_are_defined() {
     }
 }
 
+/// A dashboard query as plain PromQL: Grafana's variables become what they select, and
+/// `label_values(metric, label)` (Grafana's, not PromQL) its metric part.
+fn as_promql(query: &str) -> String {
+    let promql = match query
+        .strip_prefix("label_values(")
+        .and_then(|q| q.strip_suffix(')'))
+    {
+        Some(inner) => inner.split(',').next().unwrap(),
+        None => query,
+    };
+    let promql = promql
+        .replace("$__rate_interval", "1m")
+        .replace("$instance", ".*")
+        .replace("$endpoint", ".*")
+        .replace("$technique", ".*")
+        .replace("$segment", ".*")
+        .replace("$region", ".*");
+    assert!(!promql.contains('$'), "unknown variable in {query}");
+    promql
+}
+
 #[test]
 fn dashboard_queries_parse_as_promql() {
     // promtool parses rule expressions; Grafana's variables become what they select.
     let queries = dashboard_queries();
     let mut rules = String::from("groups:\n  - name: dashboard\n    rules:\n");
     for (i, query) in queries.iter().enumerate() {
-        let promql = if let Some(inner) = query
-            .strip_prefix("label_values(")
-            .and_then(|q| q.strip_suffix(')'))
-        {
-            // label_values(metric, label) is Grafana's, not PromQL: check the metric part.
-            inner.split(',').next().unwrap().to_owned()
-        } else {
-            query.clone()
-        };
-        let promql = promql
-            .replace("$__rate_interval", "1m")
-            .replace("$instance", ".*")
-            .replace("$endpoint", ".*")
-            .replace("$technique", ".*")
-            .replace("$segment", ".*")
-            .replace("$region", ".*");
-        assert!(!promql.contains('$'), "unknown variable in {query}");
+        let promql = as_promql(query);
         let quoted = serde_json::to_string(&promql).unwrap();
         rules.push_str(&format!(
             "      - record: dashboard:query_{i}\n        expr: {quoted}\n"
@@ -386,4 +392,167 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
         });
         assert_eq!(status, 200, "{probe} {path}");
     }
+}
+
+/// A Prometheus process, killed on drop.
+struct PrometheusProcess(std::process::Child);
+
+impl Drop for PrometheusProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
+    let prometheus = Path::new("/usr/bin/prometheus");
+    assert!(
+        prometheus.exists(),
+        "/usr/bin/prometheus is missing: apt-get install prometheus"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Storage::sqlite(&dir);
+    let key = create_key(&storage, &[]);
+    let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    let target = server.base.trim_start_matches("http://").to_owned();
+
+    // The shipped rules, evaluated every second instead of every 30 s.
+    let fast_rules =
+        read("deploy/prometheus/betterprompts.rules.yml").replace("interval: 30s", "interval: 1s");
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config_dir.path().join("betterprompts.rules.yml"),
+        fast_rules,
+    )
+    .unwrap();
+    let config = read("deploy/prometheus/prometheus.yml")
+        .replace("scrape_interval: 15s", "scrape_interval: 1s")
+        .replace("evaluation_interval: 30s", "evaluation_interval: 1s")
+        .replace("127.0.0.1:8080", &target);
+    assert!(config.contains(&target), "the config names its target");
+    let config_file = config_dir.path().join("prometheus.yml");
+    std::fs::write(&config_file, config).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _prometheus = PrometheusProcess(
+        Command::new(prometheus)
+            .arg(format!("--config.file={}", config_file.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                config_dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start prometheus"),
+    );
+    let api = format!("http://127.0.0.1:{port}/api/v1");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        // Traffic all along, so rates have increases between scrapes: enhances, and empty
+        // prompts (400) for the error ratio.
+        let traffic = {
+            let (client, base, key) = (client.clone(), server.base.clone(), key.clone());
+            tokio::spawn(async move {
+                for i in 0u64.. {
+                    let text = if i % 10 == 9 {
+                        String::new()
+                    } else {
+                        format!("Summarise this report, part {i}")
+                    };
+                    let _ = client
+                        .post(format!("{base}/api/v1/enhance"))
+                        .bearer_auth(&key)
+                        .json(&serde_json::json!({ "text": text }))
+                        .send()
+                        .await;
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            })
+        };
+        let query = |q: &'static str| {
+            let client = client.clone();
+            let api = api.clone();
+            async move {
+                let body: serde_json::Value = client
+                    .get(format!("{api}/query"))
+                    .query(&[("query", q)])
+                    .send()
+                    .await
+                    .ok()?
+                    .json()
+                    .await
+                    .ok()?;
+                body["data"]["result"][0]["value"][1]
+                    .as_str()?
+                    .parse::<f64>()
+                    .ok()
+            }
+        };
+        // Recorded series appear once two scrapes and a rule evaluation have happened.
+        let mut figures = None;
+        for _ in 0..120 {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let (rate, errors, p95, within) = (
+                query("bp:http_requests:rate5m").await,
+                query("bp:http_errors:ratio_rate5m").await,
+                query("bp:http_request_duration_seconds:p95_5m").await,
+                query("bp:http_requests_within_200ms:ratio_rate5m").await,
+            );
+            if let (Some(rate), Some(errors), Some(p95), Some(within)) = (rate, errors, p95, within)
+                && rate > 0.0
+                && errors > 0.0
+            {
+                figures = Some((rate, errors, p95, within));
+                break;
+            }
+        }
+        traffic.abort();
+        let (rate, errors, p95, within) = figures.expect("Prometheus recorded the SLA series");
+        assert!(rate < 1000.0, "rate {rate}");
+        // One prompt in ten is empty: the error ratio is near 0.1, whatever the timing.
+        assert!((0.02..0.3).contains(&errors), "error ratio {errors}");
+        assert!(p95 > 0.0 && p95 < 0.2, "p95 {p95} s");
+        assert!(within > 0.9 && within <= 1.0, "within 200 ms {within}");
+
+        // Every rule evaluated, none with an error (a bad vector match only shows here).
+        let loaded: serde_json::Value = client
+            .get(format!("{api}/rules"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut evaluated = 0;
+        for group in loaded["data"]["groups"].as_array().unwrap() {
+            for rule in group["rules"].as_array().unwrap() {
+                let name = rule["name"].as_str().unwrap();
+                assert_eq!(rule["health"], "ok", "{name}: {}", rule["lastError"]);
+                evaluated += 1;
+            }
+        }
+        assert_eq!(evaluated, rules().len());
+
+        // Every dashboard query runs on real data without error (vector matches included).
+        for query in dashboard_queries() {
+            let answer: serde_json::Value = client
+                .get(format!("{api}/query"))
+                .query(&[("query", as_promql(&query))])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(answer["status"], "success", "{query}: {answer}");
+        }
+    });
 }
