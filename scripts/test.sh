@@ -22,6 +22,7 @@ need_pkg psql postgresql postgresql-client
 need_pkg redis-server redis-server redis-tools
 need_pkg curl curl
 need_pkg promtool prometheus
+need_pkg amtool prometheus-alertmanager
 # Node.js and npm build the dashboard (web/) and run the browser specs in Debian's chromium;
 # Playwright never downloads a browser of its own.
 need_pkg node nodejs

@@ -2,7 +2,8 @@
 //! their unit tests; every metric the rules and the Grafana dashboard read is one a live
 //! server exposes; every dashboard query parses; every alert has its runbook section; the
 //! Kubernetes manifests name real flags, probes that answer, and consistent ports and labels;
-//! and a real Prometheus scraping a real server evaluates every rule without error.
+//! a real Prometheus scraping a real server evaluates every rule without error; and
+//! Alertmanager routes every alert by its severity and delivers a page to a webhook.
 
 use crate::process::{BIN, ServerProcess, Storage, create_key};
 use std::collections::BTreeSet;
@@ -23,23 +24,31 @@ fn yaml_documents(relative: &str) -> Vec<Yaml> {
     YamlLoader::load_from_str(&read(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
 }
 
-fn promtool(args: &[&str]) {
-    let promtool = Path::new("/usr/bin/promtool");
+/// Runs a Debian-packaged tool from the repository root; panics with its output on failure.
+fn tool(path: &str, package: &str, args: &[&str]) {
     assert!(
-        promtool.exists(),
-        "/usr/bin/promtool is missing: apt-get install prometheus"
+        Path::new(path).exists(),
+        "{path} is missing: apt-get install {package}"
     );
-    let out = Command::new(promtool)
+    let out = Command::new(path)
         .args(args)
         .current_dir(root())
         .output()
-        .expect("run promtool");
+        .unwrap_or_else(|e| panic!("run {path}: {e}"));
     assert!(
         out.status.success(),
-        "promtool {args:?}:\n{}{}",
+        "{path} {args:?}:\n{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+fn promtool(args: &[&str]) {
+    tool("/usr/bin/promtool", "prometheus", args);
+}
+
+fn amtool(args: &[&str]) {
+    tool("/usr/bin/amtool", "prometheus-alertmanager", args);
 }
 
 /// Every rule of the rules file, as (record or alert name, expr, the rule itself).
@@ -394,7 +403,7 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
     }
 }
 
-/// A Prometheus process, killed on drop.
+/// A Prometheus or Alertmanager process, killed on drop.
 struct PrometheusProcess(std::process::Child);
 
 impl Drop for PrometheusProcess {
@@ -433,11 +442,7 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
     assert!(config.contains(&target), "the config names its target");
     let config_file = config_dir.path().join("prometheus.yml");
     std::fs::write(&config_file, config).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let _prometheus = PrometheusProcess(
         Command::new(prometheus)
             .arg(format!("--config.file={}", config_file.display()))
@@ -556,4 +561,142 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
             assert_eq!(answer["status"], "success", "{query}: {answer}");
         }
     });
+}
+
+const ALERTMANAGER_CONFIG: &str = "deploy/alertmanager/alertmanager.yml";
+
+#[test]
+fn alertmanager_config_passes_amtool_and_routes_every_alert_by_severity() {
+    amtool(&["check-config", ALERTMANAGER_CONFIG]);
+    for (name, _, rule) in rules() {
+        let Some(severity) = rule["labels"]["severity"].as_str() else {
+            continue;
+        };
+        let receiver = match severity {
+            "critical" => "page",
+            "warning" => "ticket",
+            _ => "quiet",
+        };
+        amtool(&[
+            "config",
+            "routes",
+            "test",
+            &format!("--config.file={ALERTMANAGER_CONFIG}"),
+            &format!("--verify.receivers={receiver}"),
+            &format!("alertname={name}"),
+            &format!("severity={severity}"),
+        ]);
+    }
+}
+
+/// A free port on 127.0.0.1 (closed again, for a process to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook() {
+    let alertmanager = Path::new("/usr/bin/prometheus-alertmanager");
+    assert!(
+        alertmanager.exists(),
+        "{} is missing: apt-get install prometheus-alertmanager",
+        alertmanager.display()
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // The page channel: a Slack-compatible webhook on 127.0.0.1 that hands over each body.
+    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+    let webhook = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = axum::Router::new().route(
+            "/page",
+            axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+                let sender = sender.clone();
+                async move {
+                    let _ = sender.send(body);
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}/page")
+    });
+
+    // The shipped config, its secret files in a temporary directory, sent without waiting.
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("secrets");
+    std::fs::create_dir(&secrets).unwrap();
+    std::fs::write(secrets.join("page-webhook-url"), &webhook).unwrap();
+    std::fs::write(secrets.join("ticket-webhook-url"), &webhook).unwrap();
+    let config = read(ALERTMANAGER_CONFIG)
+        .replace("/etc/alertmanager/secrets", secrets.to_str().unwrap())
+        .replace("group_wait: 10s", "group_wait: 0s");
+    assert!(!config.contains("/etc/alertmanager"), "every path replaced");
+    let config_file = dir.path().join("alertmanager.yml");
+    std::fs::write(&config_file, config).unwrap();
+    let port = free_port();
+    let _alertmanager = PrometheusProcess(
+        Command::new(alertmanager)
+            .arg(format!("--config.file={}", config_file.display()))
+            .arg(format!(
+                "--storage.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            // No gossip: a single instance, and nothing listening beyond 127.0.0.1.
+            .arg("--cluster.listen-address=")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start alertmanager"),
+    );
+
+    // The alert as Prometheus would send it, from the shipped rule's own annotations.
+    let rule = rules()
+        .into_iter()
+        .find(|(name, _, _)| name == "BPErrorBudgetBurnFast")
+        .expect("the rule")
+        .2;
+    let runbook = rule["annotations"]["runbook_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let alert = serde_json::json!([{
+        "labels": { "alertname": "BPErrorBudgetBurnFast", "severity": "critical" },
+        "annotations": {
+            "summary": "5xx at 2% over 1 h: the 30-day error budget goes in about 2 days",
+            "runbook_url": runbook,
+        },
+    }]);
+    let body = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut accepted = false;
+        for _ in 0..100 {
+            let posted = client
+                .post(format!("http://127.0.0.1:{port}/api/v2/alerts"))
+                .json(&alert)
+                .send()
+                .await;
+            if posted.is_ok_and(|r| r.status().is_success()) {
+                accepted = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(accepted, "Alertmanager took the alert");
+        tokio::time::timeout(std::time::Duration::from_secs(30), received.recv())
+            .await
+            .expect("the page arrives within 30 s")
+            .expect("a body")
+    });
+    let text = body.to_string();
+    assert!(text.contains("FIRING: BPErrorBudgetBurnFast"), "{text}");
+    assert!(
+        text.contains(&runbook),
+        "the page links the runbook: {text}"
+    );
+    assert!(text.contains("error budget goes in about 2 days"), "{text}");
 }
