@@ -403,23 +403,53 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
     }
 }
 
-/// A Prometheus or Alertmanager process, killed on drop.
-struct PrometheusProcess(std::process::Child);
+/// A Prometheus or Alertmanager on a free 127.0.0.1 port, with its data in `dir`; killed
+/// on drop.
+struct ServiceProcess {
+    child: std::process::Child,
+    port: u16,
+}
 
-impl Drop for PrometheusProcess {
+impl ServiceProcess {
+    fn start(
+        path: &str,
+        package: &str,
+        config: &Path,
+        dir: &Path,
+        storage_flag: &str,
+        extra: &[&str],
+    ) -> Self {
+        assert!(
+            Path::new(path).exists(),
+            "{path} is missing: apt-get install {package}"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(path)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("{storage_flag}={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .args(extra)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {path}: {e}"));
+        ServiceProcess { child, port }
+    }
+}
+
+impl Drop for ServiceProcess {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 #[test]
 fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
-    let prometheus = Path::new("/usr/bin/prometheus");
-    assert!(
-        prometheus.exists(),
-        "/usr/bin/prometheus is missing: apt-get install prometheus"
-    );
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let key = create_key(&storage, &[]);
@@ -442,21 +472,15 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
     assert!(config.contains(&target), "the config names its target");
     let config_file = config_dir.path().join("prometheus.yml");
     std::fs::write(&config_file, config).unwrap();
-    let port = free_port();
-    let _prometheus = PrometheusProcess(
-        Command::new(prometheus)
-            .arg(format!("--config.file={}", config_file.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                config_dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start prometheus"),
+    let prometheus = ServiceProcess::start(
+        "/usr/bin/prometheus",
+        "prometheus",
+        &config_file,
+        config_dir.path(),
+        "--storage.tsdb.path",
+        &[],
     );
-    let api = format!("http://127.0.0.1:{port}/api/v1");
+    let api = format!("http://127.0.0.1:{}/api/v1", prometheus.port);
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -589,23 +613,8 @@ fn alertmanager_config_passes_amtool_and_routes_every_alert_by_severity() {
     }
 }
 
-/// A free port on 127.0.0.1 (closed again, for a process to take).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook() {
-    let alertmanager = Path::new("/usr/bin/prometheus-alertmanager");
-    assert!(
-        alertmanager.exists(),
-        "{} is missing: apt-get install prometheus-alertmanager",
-        alertmanager.display()
-    );
     let runtime = tokio::runtime::Runtime::new().unwrap();
     // The page channel: a Slack-compatible webhook on 127.0.0.1 that hands over each body.
     let (sender, mut received) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
@@ -637,21 +646,14 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
     assert!(!config.contains("/etc/alertmanager"), "every path replaced");
     let config_file = dir.path().join("alertmanager.yml");
     std::fs::write(&config_file, config).unwrap();
-    let port = free_port();
-    let _alertmanager = PrometheusProcess(
-        Command::new(alertmanager)
-            .arg(format!("--config.file={}", config_file.display()))
-            .arg(format!(
-                "--storage.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            // No gossip: a single instance, and nothing listening beyond 127.0.0.1.
-            .arg("--cluster.listen-address=")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start alertmanager"),
+    let alertmanager = ServiceProcess::start(
+        "/usr/bin/prometheus-alertmanager",
+        "prometheus-alertmanager",
+        &config_file,
+        dir.path(),
+        "--storage.path",
+        // No gossip: a single instance, and nothing listening beyond 127.0.0.1.
+        &["--cluster.listen-address="],
     );
 
     // The alert as Prometheus would send it, from the shipped rule's own annotations.
@@ -676,7 +678,10 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
         let mut accepted = false;
         for _ in 0..100 {
             let posted = client
-                .post(format!("http://127.0.0.1:{port}/api/v2/alerts"))
+                .post(format!(
+                    "http://127.0.0.1:{}/api/v2/alerts",
+                    alertmanager.port
+                ))
                 .json(&alert)
                 .send()
                 .await;
