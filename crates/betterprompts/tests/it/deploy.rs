@@ -403,8 +403,8 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
     }
 }
 
-/// A Prometheus or Alertmanager on a free 127.0.0.1 port, with its data in `dir`; killed
-/// on drop.
+/// A Prometheus or Alertmanager on a free 127.0.0.1 port, with its config (written as
+/// `config_name`) and data in `dir`; killed on drop.
 struct ServiceProcess {
     child: std::process::Child,
     port: u16,
@@ -414,8 +414,8 @@ impl ServiceProcess {
     fn start(
         path: &str,
         package: &str,
-        config: &Path,
         dir: &Path,
+        (config_name, config): (&str, &str),
         storage_flag: &str,
         extra: &[&str],
     ) -> Self {
@@ -428,8 +428,10 @@ impl ServiceProcess {
             .local_addr()
             .unwrap()
             .port();
+        let config_file = dir.join(config_name);
+        std::fs::write(&config_file, config).unwrap();
         let child = Command::new(path)
-            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--config.file={}", config_file.display()))
             .arg(format!("{storage_flag}={}", dir.join("data").display()))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .stdout(std::process::Stdio::null())
@@ -470,13 +472,11 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
         .replace("evaluation_interval: 30s", "evaluation_interval: 1s")
         .replace("127.0.0.1:8080", &target);
     assert!(config.contains(&target), "the config names its target");
-    let config_file = config_dir.path().join("prometheus.yml");
-    std::fs::write(&config_file, config).unwrap();
     let prometheus = ServiceProcess::start(
         "/usr/bin/prometheus",
         "prometheus",
-        &config_file,
         config_dir.path(),
+        ("prometheus.yml", &config),
         "--storage.tsdb.path",
         &[],
     );
@@ -644,13 +644,11 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
         .replace("/etc/alertmanager/secrets", secrets.to_str().unwrap())
         .replace("group_wait: 10s", "group_wait: 0s");
     assert!(!config.contains("/etc/alertmanager"), "every path replaced");
-    let config_file = dir.path().join("alertmanager.yml");
-    std::fs::write(&config_file, config).unwrap();
     let alertmanager = ServiceProcess::start(
         "/usr/bin/prometheus-alertmanager",
         "prometheus-alertmanager",
-        &config_file,
         dir.path(),
+        ("alertmanager.yml", &config),
         "--storage.path",
         // No gossip: a single instance, and nothing listening beyond 127.0.0.1.
         &["--cluster.listen-address="],
