@@ -201,12 +201,18 @@ fn dashboard_queries_parse_as_promql() {
     promtool(&["check", "rules", file.to_str().unwrap()]);
 }
 
-#[test]
-fn rules_and_dashboard_read_only_metrics_a_live_server_exposes() {
+/// A SQLite server with 1 s metric windows, and a key for it.
+fn server_with_key() -> (tempfile::TempDir, ServerProcess, String) {
     let dir = tempfile::tempdir().unwrap();
     let storage = Storage::sqlite(&dir);
     let key = create_key(&storage, &[]);
     let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    (dir, server, key)
+}
+
+#[test]
+fn rules_and_dashboard_read_only_metrics_a_live_server_exposes() {
+    let (_dir, server, key) = server_with_key();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let exposition = runtime.block_on(async {
         let client = reqwest::Client::new();
@@ -452,10 +458,7 @@ impl Drop for ServiceProcess {
 
 #[test]
 fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
-    let key = create_key(&storage, &[]);
-    let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    let (_dir, server, key) = server_with_key();
     let target = server.base.trim_start_matches("http://").to_owned();
 
     // The shipped rules, evaluated every second instead of every 30 s.
