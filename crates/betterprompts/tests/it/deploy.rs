@@ -2,8 +2,9 @@
 //! their unit tests; every metric the rules and the Grafana dashboard read is one a live
 //! server exposes; every dashboard query parses; every alert has its runbook section; the
 //! Kubernetes manifests name real flags, probes that answer, and consistent ports and labels;
-//! a real Prometheus scraping a real server evaluates every rule without error; and
-//! Alertmanager routes every alert by its severity and delivers a page to a webhook.
+//! a real Prometheus scraping a real server evaluates every rule without error and sends
+//! what fires through a real Alertmanager, which routes every alert by its severity, to a
+//! webhook.
 
 use crate::process::{BIN, ServerProcess, Storage, create_key};
 use std::collections::BTreeSet;
@@ -414,13 +415,14 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
 struct ServiceProcess {
     child: std::process::Child,
     port: u16,
+    _dir: tempfile::TempDir,
 }
 
 impl ServiceProcess {
     fn start(
         path: &str,
         package: &str,
-        dir: &Path,
+        dir: tempfile::TempDir,
         (config_name, config): (&str, &str),
         storage_flag: &str,
         extra: &[&str],
@@ -434,18 +436,25 @@ impl ServiceProcess {
             .local_addr()
             .unwrap()
             .port();
-        let config_file = dir.join(config_name);
+        let config_file = dir.path().join(config_name);
         std::fs::write(&config_file, config).unwrap();
         let child = Command::new(path)
             .arg(format!("--config.file={}", config_file.display()))
-            .arg(format!("{storage_flag}={}", dir.join("data").display()))
+            .arg(format!(
+                "{storage_flag}={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .args(extra)
             .spawn()
             .unwrap_or_else(|e| panic!("start {path}: {e}"));
-        ServiceProcess { child, port }
+        ServiceProcess {
+            child,
+            port,
+            _dir: dir,
+        }
     }
 }
 
@@ -457,35 +466,49 @@ impl Drop for ServiceProcess {
 }
 
 #[test]
-fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
+fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_alertmanager() {
     let (_dir, server, key) = server_with_key();
     let target = server.base.trim_start_matches("http://").to_owned();
 
-    // The shipped rules, evaluated every second instead of every 30 s.
-    let fast_rules =
-        read("deploy/prometheus/betterprompts.rules.yml").replace("interval: 30s", "interval: 1s");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (alertmanager, mut delivered) = alertmanager_with_webhook(&runtime);
+
+    // The shipped rules, evaluated every second instead of every 30 s, and firing at once
+    // instead of after their `for` period.
+    let fast_rules: String = read("deploy/prometheus/betterprompts.rules.yml")
+        .replace("interval: 30s", "interval: 1s")
+        .lines()
+        .map(|line| match line.split_once("for: ") {
+            Some((indent, _)) if indent.trim().is_empty() => format!("{indent}for: 0s\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect();
     let config_dir = tempfile::tempdir().unwrap();
     std::fs::write(
         config_dir.path().join("betterprompts.rules.yml"),
         fast_rules,
     )
     .unwrap();
+    let alertmanager_target = format!("127.0.0.1:{}", alertmanager.port);
     let config = read("deploy/prometheus/prometheus.yml")
         .replace("scrape_interval: 15s", "scrape_interval: 1s")
         .replace("evaluation_interval: 30s", "evaluation_interval: 1s")
-        .replace("127.0.0.1:8080", &target);
-    assert!(config.contains(&target), "the config names its target");
+        .replace("127.0.0.1:8080", &target)
+        .replace("127.0.0.1:9093", &alertmanager_target);
+    assert!(
+        config.contains(&target) && config.contains(&alertmanager_target),
+        "the config names the server and Alertmanager"
+    );
     let prometheus = ServiceProcess::start(
         "/usr/bin/prometheus",
         "prometheus",
-        config_dir.path(),
+        config_dir,
         ("prometheus.yml", &config),
         "--storage.tsdb.path",
         &[],
     );
     let api = format!("http://127.0.0.1:{}/api/v1", prometheus.port);
 
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let client = reqwest::Client::new();
         // Traffic all along, so rates have increases between scrapes: enhances, and empty
@@ -546,7 +569,6 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
                 break;
             }
         }
-        traffic.abort();
         let (rate, errors, p95, within) = figures.expect("Prometheus recorded the SLA series");
         assert!(rate < 1000.0, "rate {rate}");
         // One prompt in ten is empty: the error ratio is near 0.1, whatever the timing.
@@ -587,6 +609,32 @@ fn a_real_prometheus_scrapes_a_server_and_evaluates_every_rule() {
                 .unwrap();
             assert_eq!(answer["status"], "success", "{query}: {answer}");
         }
+
+        // One in ten requests fails: the error-rate alert fires, Prometheus sends it to
+        // Alertmanager, which routes the warning to the ticket webhook, summary rendered.
+        let ticket = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            loop {
+                let body = delivered
+                    .recv()
+                    .await
+                    .expect("the webhook is up")
+                    .to_string();
+                if body.contains("BPErrorRateAboveSLA") {
+                    return body;
+                }
+            }
+        })
+        .await
+        .expect("the error-rate alert reaches the webhook within 60 s");
+        assert!(
+            ticket.contains("of requests fail, 4xx included (SLA < 0.1 %)"),
+            "{ticket}"
+        );
+        assert!(
+            ticket.contains("docs/runbook.md#bperrorrateabovesla"),
+            "{ticket}"
+        );
+        traffic.abort();
     });
 }
 
@@ -616,16 +664,21 @@ fn alertmanager_config_passes_amtool_and_routes_every_alert_by_severity() {
     }
 }
 
-#[test]
-fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    // The page channel: a Slack-compatible webhook on 127.0.0.1 that hands over each body.
-    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+/// A Slack-compatible webhook on 127.0.0.1 behind both receivers of the shipped Alertmanager
+/// config, which runs with its secret files in a temporary directory and without waiting to
+/// group. Each body the webhook receives comes out of the channel.
+fn alertmanager_with_webhook(
+    runtime: &tokio::runtime::Runtime,
+) -> (
+    ServiceProcess,
+    tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+) {
+    let (sender, received) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
     let webhook = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = axum::Router::new().route(
-            "/page",
+            "/hook",
             axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
                 let sender = sender.clone();
                 async move {
@@ -634,10 +687,8 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
             }),
         );
         tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}/page")
+        format!("http://{addr}/hook")
     });
-
-    // The shipped config, its secret files in a temporary directory, sent without waiting.
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().join("secrets");
     std::fs::create_dir(&secrets).unwrap();
@@ -645,17 +696,25 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
     std::fs::write(secrets.join("ticket-webhook-url"), &webhook).unwrap();
     let config = read(ALERTMANAGER_CONFIG)
         .replace("/etc/alertmanager/secrets", secrets.to_str().unwrap())
-        .replace("group_wait: 10s", "group_wait: 0s");
+        .replace("group_wait: 10s", "group_wait: 0s")
+        .replace("group_wait: 30s", "group_wait: 0s");
     assert!(!config.contains("/etc/alertmanager"), "every path replaced");
     let alertmanager = ServiceProcess::start(
         "/usr/bin/prometheus-alertmanager",
         "prometheus-alertmanager",
-        dir.path(),
+        dir,
         ("alertmanager.yml", &config),
         "--storage.path",
         // No gossip: a single instance, and nothing listening beyond 127.0.0.1.
         &["--cluster.listen-address="],
     );
+    (alertmanager, received)
+}
+
+#[test]
+fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (alertmanager, mut received) = alertmanager_with_webhook(&runtime);
 
     // The alert as Prometheus would send it, from the shipped rule's own annotations.
     let rule = rules()
