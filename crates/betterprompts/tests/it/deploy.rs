@@ -25,12 +25,17 @@ fn yaml_documents(relative: &str) -> Vec<Yaml> {
     YamlLoader::load_from_str(&read(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
 }
 
-/// Runs a Debian-packaged tool from the repository root; panics with its output on failure.
-fn tool(path: &str, package: &str, args: &[&str]) {
+/// Panics, naming the Debian package, when a tool the tests run is missing.
+fn require(path: &str, package: &str) {
     assert!(
         Path::new(path).exists(),
-        "{path} is missing: apt-get install {package}"
+        "{path} is missing: apt-get install {package} (scripts/test.sh installs it)"
     );
+}
+
+/// Runs a Debian-packaged tool from the repository root; panics with its output on failure.
+fn tool(path: &str, package: &str, args: &[&str]) {
+    require(path, package);
     let out = Command::new(path)
         .args(args)
         .current_dir(root())
@@ -98,35 +103,39 @@ fn dashboard_queries() -> Vec<String> {
     queries
 }
 
-/// Identifiers that start with `prefix` and are not part of a longer name (so `bp_x` inside
-/// the recorded `endpoint:bp_x:rate5m` is not taken for the metric `bp_x`).
-fn names_with_prefix(expr: &str, prefix: &str, extra: fn(char) -> bool) -> BTreeSet<String> {
-    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
-    let mut found = BTreeSet::new();
-    for (at, _) in expr.match_indices(prefix) {
-        if expr[..at].chars().next_back().is_some_and(is_name) {
+/// The names an expression uses (metrics, recorded series, functions, labels), outside its
+/// quoted strings.
+fn identifiers(expr: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let (mut current, mut quoted) = (String::new(), false);
+    for c in expr.chars().chain([' ']) {
+        if c == '"' {
+            quoted = !quoted;
+        } else if !quoted && (c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+            current.push(c);
             continue;
         }
-        let end = expr[at..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || extra(c)))
-            .map_or(expr.len(), |n| at + n);
-        found.insert(expr[at..end].to_owned());
-    }
-    found
-}
-
-/// Metric names an expression reads (recorded series are named `…:…` and not taken).
-fn metrics_read(expr: &str) -> BTreeSet<String> {
-    names_with_prefix(expr, "bp_", |_| false)
-}
-
-/// Recorded series an expression reads: `bp:...` and `<labels>:bp_...:...`.
-fn recorded_read(expr: &str) -> BTreeSet<String> {
-    let mut names = names_with_prefix(expr, "bp:", |c| c == ':');
-    for level in ["endpoint:", "technique:", "region:"] {
-        names.extend(names_with_prefix(expr, level, |c| c == ':'));
+        if !current.is_empty() {
+            names.insert(std::mem::take(&mut current));
+        }
     }
     names
+}
+
+/// Metric names an expression reads (ours all start with `bp_`).
+fn metrics_read(expr: &str) -> BTreeSet<String> {
+    identifiers(expr)
+        .into_iter()
+        .filter(|n| n.starts_with("bp_") && !n.contains(':'))
+        .collect()
+}
+
+/// Recorded series an expression reads: by Prometheus' convention, `level:metric:operations`.
+fn recorded_read(expr: &str) -> BTreeSet<String> {
+    identifiers(expr)
+        .into_iter()
+        .filter(|n| n.contains(':'))
+        .collect()
 }
 
 #[test]
@@ -427,10 +436,7 @@ impl ServiceProcess {
         storage_flag: &str,
         extra: &[&str],
     ) -> Self {
-        assert!(
-            Path::new(path).exists(),
-            "{path} is missing: apt-get install {package}"
-        );
+        require(path, package);
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -614,12 +620,10 @@ fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_al
         // Alertmanager, which routes the warning to the ticket webhook, summary rendered.
         let ticket = tokio::time::timeout(std::time::Duration::from_secs(60), async {
             loop {
-                let body = delivered
-                    .recv()
-                    .await
-                    .expect("the webhook is up")
-                    .to_string();
+                let (receiver, body) = delivered.recv().await.expect("the webhook is up");
+                let body = body.to_string();
                 if body.contains("BPErrorRateAboveSLA") {
+                    assert_eq!(receiver, "ticket", "a warning opens a ticket");
                     return body;
                 }
             }
@@ -664,36 +668,41 @@ fn alertmanager_config_passes_amtool_and_routes_every_alert_by_severity() {
     }
 }
 
-/// A Slack-compatible webhook on 127.0.0.1 behind both receivers of the shipped Alertmanager
-/// config, which runs with its secret files in a temporary directory and without waiting to
-/// group. Each body the webhook receives comes out of the channel.
+/// Slack-compatible webhooks on 127.0.0.1, `/page` and `/ticket`, behind the receivers of
+/// the shipped Alertmanager config, which runs with its secret files in a temporary directory
+/// and without waiting to group. Each delivery comes out of the channel as (path, body).
 fn alertmanager_with_webhook(
     runtime: &tokio::runtime::Runtime,
 ) -> (
     ServiceProcess,
-    tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+    tokio::sync::mpsc::UnboundedReceiver<(String, serde_json::Value)>,
 ) {
-    let (sender, received) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+    let (sender, received) = tokio::sync::mpsc::unbounded_channel();
     let webhook = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
-                let sender = sender.clone();
-                async move {
-                    let _ = sender.send(body);
-                }
-            }),
+            "/{receiver}",
+            axum::routing::post(
+                move |axum::extract::Path(receiver): axum::extract::Path<String>,
+                      axum::Json(body): axum::Json<serde_json::Value>| {
+                    let sender = sender.clone();
+                    async move {
+                        let _ = sender.send((receiver, body));
+                    }
+                },
+            ),
         );
         tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}/hook")
+        format!("http://{addr}")
     });
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().join("secrets");
     std::fs::create_dir(&secrets).unwrap();
-    std::fs::write(secrets.join("page-webhook-url"), &webhook).unwrap();
-    std::fs::write(secrets.join("ticket-webhook-url"), &webhook).unwrap();
+    for receiver in ["page", "ticket"] {
+        let url = format!("{webhook}/{receiver}");
+        std::fs::write(secrets.join(format!("{receiver}-webhook-url")), url).unwrap();
+    }
     let config = read(ALERTMANAGER_CONFIG)
         .replace("/etc/alertmanager/secrets", secrets.to_str().unwrap())
         .replace("group_wait: 10s", "group_wait: 0s")
@@ -733,7 +742,7 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
             "runbook_url": runbook,
         },
     }]);
-    let body = runtime.block_on(async {
+    let (receiver, body) = runtime.block_on(async {
         let client = reqwest::Client::new();
         let mut accepted = false;
         for _ in 0..100 {
@@ -757,6 +766,7 @@ fn alertmanager_delivers_a_critical_alert_to_the_page_webhook_with_its_runbook()
             .expect("the page arrives within 30 s")
             .expect("a body")
     });
+    assert_eq!(receiver, "page", "a critical alert pages");
     let text = body.to_string();
     assert!(text.contains("FIRING: BPErrorBudgetBurnFast"), "{text}");
     assert!(
