@@ -471,6 +471,16 @@ impl Drop for ServiceProcess {
     }
 }
 
+/// A JSON answer from Prometheus' HTTP API, or `None` while it is not up yet.
+async fn get_json(
+    client: &reqwest::Client,
+    url: &str,
+    params: &[(&str, &str)],
+) -> Option<serde_json::Value> {
+    let response = client.get(url).query(params).send().await.ok()?;
+    response.json().await.ok()
+}
+
 #[test]
 fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_alertmanager() {
     let (_dir, server, key) = server_with_key();
@@ -539,18 +549,9 @@ fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_al
             })
         };
         let query = |q: &'static str| {
-            let client = client.clone();
-            let api = api.clone();
+            let (client, api) = (client.clone(), api.clone());
             async move {
-                let body: serde_json::Value = client
-                    .get(format!("{api}/query"))
-                    .query(&[("query", q)])
-                    .send()
-                    .await
-                    .ok()?
-                    .json()
-                    .await
-                    .ok()?;
+                let body = get_json(&client, &format!("{api}/query"), &[("query", q)]).await?;
                 body["data"]["result"][0]["value"][1]
                     .as_str()?
                     .parse::<f64>()
@@ -584,14 +585,9 @@ fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_al
         assert!(within > 0.0 && within <= 1.0, "within 200 ms {within}");
 
         // Every rule evaluated, none with an error (a bad vector match only shows here).
-        let loaded: serde_json::Value = client
-            .get(format!("{api}/rules"))
-            .send()
+        let loaded = get_json(&client, &format!("{api}/rules"), &[])
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .expect("the rules");
         let mut evaluated = 0;
         for group in loaded["data"]["groups"].as_array().unwrap() {
             for rule in group["rules"].as_array().unwrap() {
@@ -604,15 +600,10 @@ fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_al
 
         // Every dashboard query runs on real data without error (vector matches included).
         for query in dashboard_queries() {
-            let answer: serde_json::Value = client
-                .get(format!("{api}/query"))
-                .query(&[("query", as_promql(&query))])
-                .send()
+            let promql = as_promql(&query);
+            let answer = get_json(&client, &format!("{api}/query"), &[("query", &promql)])
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .expect("an answer");
             assert_eq!(answer["status"], "success", "{query}: {answer}");
         }
 
