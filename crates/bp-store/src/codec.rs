@@ -61,6 +61,19 @@ pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Per owner (anonymous rows under the nil id), `sign` times its number of rows: the change
+/// to `history_counts` of inserting (1) or deleting (-1) rows of these owners.
+pub(crate) fn count_deltas(
+    owners: impl Iterator<Item = Option<Uuid>>,
+    sign: i64,
+) -> std::collections::BTreeMap<Uuid, i64> {
+    let mut deltas = std::collections::BTreeMap::new();
+    for owner in owners {
+        *deltas.entry(owner.unwrap_or(Uuid::nil())).or_insert(0) += sign;
+    }
+    deltas
+}
+
 pub(crate) fn rate_limit_to_text(limit: Option<RateLimit>) -> Option<String> {
     limit.map(|l| match l {
         RateLimit::PerMinute(n) => n.to_string(),

@@ -37,6 +37,10 @@ pub enum StoreError {
         #[source]
         source: Cause,
     },
+    /// A call ran out of its time (a listing past its statement timeout, a read that waited
+    /// too long for a connection): the server is busy; retrying shortly may succeed.
+    #[error("timed out while trying to {operation}")]
+    TimedOut { operation: &'static str },
     /// The database rejected a statement: a bug or a corrupt database, retrying will not help.
     #[error("database error while trying to {operation}")]
     Backend {
@@ -62,7 +66,7 @@ impl StoreError {
         match self {
             StoreError::NotFound => ErrorCode::NotFound,
             StoreError::Conflict(_) => ErrorCode::Conflict,
-            StoreError::QueueFull => ErrorCode::Overloaded,
+            StoreError::QueueFull | StoreError::TimedOut { .. } => ErrorCode::Overloaded,
             StoreError::Closed | StoreError::Unavailable { .. } => ErrorCode::Unavailable,
             StoreError::InvalidConfig(_)
             | StoreError::Backend { .. }

@@ -20,9 +20,11 @@ mod store;
 pub mod writer;
 
 pub use error::{Cause, StoreError, StoreResult};
+pub use listing::SCAN_BUDGET;
 pub use model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
-    NewFeedback, NewHistoryRow, PoolStats, RollupRow, to_stored_precision,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryCursor, HistoryOwner, HistoryPageRows,
+    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
+    to_stored_precision,
 };
 pub use observe::{DbObserver, DbOperation};
 pub use store::{Store, StoreConfig, open, open_observed};

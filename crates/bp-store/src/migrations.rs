@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "history_listing_index",
         sql: include_str!("../migrations/sqlite/0003_history_listing_index.sql"),
     },
+    Migration {
+        version: 4,
+        name: "history_keyset_counts",
+        sql: include_str!("../migrations/sqlite/0004_history_keyset_counts.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -45,6 +50,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "history_listing_index",
         sql: include_str!("../migrations/postgres/0003_history_listing_index.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "history_keyset_counts",
+        sql: include_str!("../migrations/postgres/0004_history_keyset_counts.sql"),
     },
 ];
 
@@ -121,10 +131,10 @@ mod tests {
                 .iter()
                 .map(|m| m.version)
                 .collect::<Vec<_>>(),
-            [2, 3],
+            [2, 3, 4],
             "a 0001 database gets only what came after"
         );
-        assert!(pending(SQLITE, &[1, 2, 3]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 3, 4]).is_empty());
         assert!(pending(SQLITE, &[1, 2, 3, 999]).is_empty());
     }
 }

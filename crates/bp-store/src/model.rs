@@ -94,8 +94,10 @@ pub enum HistoryOwner {
 /// Filters, order and page of a history listing. All filters combine with AND.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryQuery {
-    /// 1-based; 0 is read as 1.
-    pub page: u32,
+    /// Where the page starts: after this row of the previous page, or at the beginning.
+    /// Its `sort` must be this query's (the server checks).
+    pub after: Option<HistoryCursor>,
+    /// Rows per page, at most [`SCAN_BUDGET`](crate::SCAN_BUDGET).
     pub limit: u32,
     /// Case-insensitive substring of the original or the enhanced text; `%`, `_` and `\` are
     /// matched literally.
@@ -120,7 +122,7 @@ pub struct HistoryQuery {
 impl Default for HistoryQuery {
     fn default() -> Self {
         HistoryQuery {
-            page: 1,
+            after: None,
             limit: 20,
             search: None,
             technique: None,
@@ -136,10 +138,91 @@ impl Default for HistoryQuery {
 }
 
 impl HistoryQuery {
-    /// Rows to skip before the requested page.
-    pub(crate) fn offset(&self) -> u64 {
-        u64::from(self.page.max(1) - 1) * u64::from(self.limit)
+    /// Whether anything narrows the listing beyond its owner.
+    pub fn has_filters(&self) -> bool {
+        self.search.is_some()
+            || self.technique.is_some()
+            || self.primary_technique.is_some()
+            || self.intent.is_some()
+            || self.segment.is_some()
+            || self.region.is_some()
+            || self.date_from.is_some()
+            || self.date_to.is_some()
     }
+}
+
+/// A position in a history listing: the sort key and id of the last row a page read. Its
+/// text form (`encode`) is opaque to clients and carries the order it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryCursor {
+    pub sort: HistorySort,
+    pub created_at_us: i64,
+    pub id: Uuid,
+    /// Used by the confidence orders only.
+    pub confidence: f64,
+}
+
+/// Version byte of the cursor's binary form, so a later form can tell old cursors apart.
+const CURSOR_VERSION: u8 = 1;
+const CURSOR_LEN: usize = 2 + 8 + 16 + 8;
+
+impl HistoryCursor {
+    /// URL-safe base64 of version, order, time, id and confidence.
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        let mut bytes = Vec::with_capacity(CURSOR_LEN);
+        bytes.push(CURSOR_VERSION);
+        bytes.push(sort_tag(self.sort));
+        bytes.extend(self.created_at_us.to_be_bytes());
+        bytes.extend(self.id.as_bytes());
+        bytes.extend(self.confidence.to_bits().to_be_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// `None` for anything `encode` did not make.
+    pub fn decode(text: &str) -> Option<HistoryCursor> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()?;
+        if bytes.len() != CURSOR_LEN || bytes[0] != CURSOR_VERSION {
+            return None;
+        }
+        let sort = [
+            HistorySort::CreatedAtDesc,
+            HistorySort::CreatedAtAsc,
+            HistorySort::ConfidenceDesc,
+            HistorySort::ConfidenceAsc,
+        ]
+        .into_iter()
+        .find(|s| sort_tag(*s) == bytes[1])?;
+        let created_at_us = i64::from_be_bytes(bytes[2..10].try_into().ok()?);
+        let id = Uuid::from_slice(&bytes[10..26]).ok()?;
+        let confidence = f64::from_bits(u64::from_be_bytes(bytes[26..34].try_into().ok()?));
+        Some(HistoryCursor {
+            sort,
+            created_at_us,
+            id,
+            confidence,
+        })
+    }
+}
+
+fn sort_tag(sort: HistorySort) -> u8 {
+    match sort {
+        HistorySort::CreatedAtDesc => 0,
+        HistorySort::CreatedAtAsc => 1,
+        HistorySort::ConfidenceDesc => 2,
+        HistorySort::ConfidenceAsc => 3,
+    }
+}
+
+/// One page of a history listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryPageRows {
+    pub items: Vec<HistoryItem>,
+    /// Where the next page starts; `None` when the listing has ended.
+    pub next: Option<HistoryCursor>,
 }
 
 /// One metric window as the server serialised it. The store keeps `payload` as opaque bytes:
@@ -185,6 +268,20 @@ pub struct PoolStats {
     pub waiting: usize,
 }
 
+/// The storage engine's own state, for the storage metrics. SQLite reports its WAL;
+/// PostgreSQL manages its own and reports `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StorageStats {
+    /// Size of the write-ahead log file now.
+    pub wal_bytes: Option<u64>,
+    /// How long the WAL has held frames not yet checkpointed away (zero when it is empty).
+    pub checkpoint_lag: Option<std::time::Duration>,
+    /// Checkpoints that emptied the WAL since start.
+    pub checkpoints: u64,
+    /// Checkpoints that readers kept from finishing (retried shortly after).
+    pub checkpoints_busy: u64,
+}
+
 /// `t` at the precision the store keeps (microseconds). A caller that returns a timestamp to
 /// a client before it is read back should pass it through this, so both agree.
 pub fn to_stored_precision(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -196,19 +293,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn offset_is_zero_for_page_zero_and_one() {
-        let q = |page, limit| HistoryQuery {
-            page,
-            limit,
-            ..HistoryQuery::default()
-        };
-        assert_eq!(q(0, 10).offset(), 0);
-        assert_eq!(q(1, 10).offset(), 0);
-        assert_eq!(q(3, 10).offset(), 20);
-        assert_eq!(
-            q(u32::MAX, u32::MAX).offset(),
-            u64::from(u32::MAX - 1) * u64::from(u32::MAX)
-        );
+    fn cursors_survive_their_text_form_and_nothing_else_decodes() {
+        for sort in [
+            HistorySort::CreatedAtDesc,
+            HistorySort::CreatedAtAsc,
+            HistorySort::ConfidenceDesc,
+            HistorySort::ConfidenceAsc,
+        ] {
+            let cursor = HistoryCursor {
+                sort,
+                created_at_us: -5,
+                id: Uuid::now_v7(),
+                confidence: 0.875,
+            };
+            let text = cursor.encode();
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
+            assert_eq!(HistoryCursor::decode(&text), Some(cursor));
+        }
+        for bad in ["", "abc", "!!!!", &"A".repeat(46)] {
+            assert_eq!(HistoryCursor::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -12,11 +12,11 @@ mod queries;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
-    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
+    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
-use crate::store::Store;
+use crate::store::{LISTING_TIMEOUT, Store};
 use bp_api::HistoryItem;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use std::time::Duration;
@@ -27,6 +27,10 @@ use uuid::Uuid;
 /// How long a caller waits for a pooled connection, and a new connection to be made, before
 /// the store reports itself unavailable.
 const POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a listing waits for a pooled connection before it fails with `TimedOut` (503
+/// with `Retry-After`): reads queue briefly or not at all, and never for seconds.
+const READ_WAIT_TIMEOUT: Duration = Duration::from_millis(250);
 
 pub(crate) struct PostgresStore {
     pool: Pool,
@@ -240,13 +244,35 @@ impl Store for PostgresStore {
         &self,
         owner: HistoryOwner,
         query: &HistoryQuery,
-    ) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    ) -> StoreResult<HistoryPageRows> {
         queries::list_history(
             &mut *self
-                .client(DbOperation::HistoryRead, "list history")
+                .read_client(DbOperation::HistoryRead, "list history")
                 .await?,
             owner,
             query,
+            LISTING_TIMEOUT,
+        )
+        .await
+    }
+
+    async fn count_owner_history(&self, owner: HistoryOwner) -> StoreResult<u64> {
+        queries::count_owner_history(
+            &*self
+                .read_client(DbOperation::HistoryRead, "count history")
+                .await?,
+            owner,
+        )
+        .await
+    }
+
+    async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64> {
+        queries::prune_history(
+            &*self
+                .client(DbOperation::HistoryDelete, "prune history")
+                .await?,
+            before_us,
+            max_rows,
         )
         .await
     }
@@ -347,6 +373,10 @@ impl Store for PostgresStore {
             idle,
             waiting: status.waiting,
         }
+    }
+
+    fn storage_stats(&self) -> StorageStats {
+        StorageStats::default()
     }
 }
 

@@ -12,11 +12,11 @@ use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
-    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
+    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
-use crate::store::Store;
+use crate::store::{LISTING_TIMEOUT, Store};
 use bp_api::HistoryItem;
 use connections::{ReaderPool, WriterThread};
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -34,6 +34,7 @@ pub(crate) struct SqliteStore {
 
 impl SqliteStore {
     pub(crate) async fn open(path: &Path, observer: Observer) -> StoreResult<Self> {
+        let path_for_writer = path.to_owned();
         let path = path.to_owned();
         let (writer, readers) = tokio::task::spawn_blocking(move || {
             let mut writer = connections::open_writer(&path)?;
@@ -49,7 +50,7 @@ impl SqliteStore {
             operation: "open the SQLite database",
         })??;
         Ok(SqliteStore {
-            writer: WriterThread::spawn(writer, observer.clone())?,
+            writer: WriterThread::spawn(writer, &path_for_writer, observer.clone())?,
             readers: ReaderPool::new(readers, observer),
         })
     }
@@ -168,11 +169,27 @@ impl Store for SqliteStore {
         &self,
         owner: HistoryOwner,
         query: &HistoryQuery,
-    ) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    ) -> StoreResult<HistoryPageRows> {
         let query = query.clone();
         self.readers
             .run(DbOperation::HistoryRead, "list history", move |conn| {
-                queries::list_history(conn, owner, &query)
+                queries::list_history(conn, owner, &query, LISTING_TIMEOUT)
+            })
+            .await
+    }
+
+    async fn count_owner_history(&self, owner: HistoryOwner) -> StoreResult<u64> {
+        self.readers
+            .run(DbOperation::HistoryRead, "count history", move |conn| {
+                queries::count_owner_history(conn, owner)
+            })
+            .await
+    }
+
+    async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64> {
+        self.writer
+            .run(DbOperation::HistoryDelete, "prune history", move |conn| {
+                queries::prune_history(conn, before_us, max_rows)
             })
             .await
     }
@@ -293,6 +310,10 @@ impl Store for SqliteStore {
             waiting: self.readers.waiting() + self.writer.waiting(),
         }
     }
+
+    fn storage_stats(&self) -> StorageStats {
+        self.writer.storage_stats()
+    }
 }
 
 #[cfg(test)]
@@ -316,10 +337,11 @@ mod tests {
     }
 
     /// Every index on `history` is one more B-tree each acknowledged row writes before its
-    /// 200, so the table keeps one listing index; a new one needs a reason at least as good
-    /// as B1 (see migration 0003).
+    /// 200: one per listing order (owner by time, owner by confidence), one for the admin
+    /// listing and the retention pass by time. Every order's page starts inside its index
+    /// and never sorts the owner's rows.
     #[test]
-    fn history_has_one_listing_index_and_every_order_uses_it() {
+    fn every_listing_order_walks_an_index_from_its_cursor() {
         let mut conn = Connection::open_in_memory().expect("opens");
         migrate(&mut conn).expect("migrates");
         let indexes = strings(
@@ -330,46 +352,81 @@ mod tests {
         );
         assert_eq!(
             indexes,
-            ["history_owner_created", "sqlite_autoindex_history_1"]
+            [
+                "history_created",
+                "history_owner_confidence",
+                "history_owner_created",
+                "sqlite_autoindex_history_1"
+            ]
         );
-        let columns = strings(
-            &conn,
-            "SELECT name FROM pragma_index_info('history_owner_created') ORDER BY seqno",
-            [],
-            0,
-        );
-        assert_eq!(columns, ["owner", "created_at_us", "id", "confidence"]);
-
-        for sort in [
-            HistorySort::CreatedAtDesc,
-            HistorySort::CreatedAtAsc,
-            HistorySort::ConfidenceDesc,
-            HistorySort::ConfidenceAsc,
+        conn.create_scalar_function(listing::ICONTAINS, 2, Default::default(), |_| Ok(true))
+            .expect("registers");
+        let cursor = crate::HistoryCursor {
+            sort: HistorySort::CreatedAtDesc,
+            created_at_us: 1,
+            id: Uuid::nil(),
+            confidence: 0.5,
+        };
+        for (owner, sort, index) in [
+            (
+                HistoryOwner::Key(Uuid::nil()),
+                HistorySort::CreatedAtDesc,
+                "history_owner_created",
+            ),
+            (
+                HistoryOwner::Key(Uuid::nil()),
+                HistorySort::CreatedAtAsc,
+                "history_owner_created",
+            ),
+            (
+                HistoryOwner::Key(Uuid::nil()),
+                HistorySort::ConfidenceDesc,
+                "history_owner_confidence",
+            ),
+            (
+                HistoryOwner::Key(Uuid::nil()),
+                HistorySort::ConfidenceAsc,
+                "history_owner_confidence",
+            ),
+            (
+                HistoryOwner::Everyone,
+                HistorySort::CreatedAtDesc,
+                "history_created",
+            ),
         ] {
-            let query = HistoryQuery {
-                sort,
-                ..HistoryQuery::default()
-            };
-            let sql = listing::build(Dialect::Sqlite, HistoryOwner::Key(Uuid::nil()), &query);
-            let plan = strings(
-                &conn,
-                &format!("EXPLAIN QUERY PLAN {}", sql.page),
-                params![Uuid::nil(), sql.limit, sql.offset],
-                3,
-            );
-            assert!(
-                plan.iter()
-                    .any(|step| step.contains("INDEX history_owner_created (owner=?)")),
-                "{sort:?}: {plan:?}"
-            );
-            // The creation orders walk the index and stop after the page; the confidence
-            // orders sort the owner's index entries, reading only the page's rows.
-            let sorts = plan.iter().any(|step| step.contains("TEMP B-TREE"));
-            let by_confidence = matches!(
-                sort,
-                HistorySort::ConfidenceDesc | HistorySort::ConfidenceAsc
-            );
-            assert_eq!(sorts, by_confidence, "{sort:?}: {plan:?}");
+            for search in [None, Some("x".to_owned())] {
+                let query = HistoryQuery {
+                    sort,
+                    after: Some(crate::HistoryCursor { sort, ..cursor }),
+                    search,
+                    ..HistoryQuery::default()
+                };
+                let sql = listing::build(Dialect::Sqlite, owner, &query);
+                let params: Vec<&dyn rusqlite::ToSql> =
+                    sql.params.iter().map(queries::to_sql).collect();
+                let plan = strings(
+                    &conn,
+                    &format!("EXPLAIN QUERY PLAN {}", sql.sql),
+                    params.as_slice(),
+                    3,
+                );
+                let scan = plan
+                    .iter()
+                    .find(|step| step.contains("history"))
+                    .unwrap_or_else(|| panic!("{sort:?}: {plan:?}"));
+                assert!(
+                    scan.contains(&format!("INDEX {index} ("))
+                        && (scan.contains(")<(") || scan.contains(")>(")),
+                    "{sort:?} starts at its cursor inside {index}: {plan:?}"
+                );
+                // Sorting happens only on the page's few scanned rows, never in the scan.
+                assert!(
+                    !plan
+                        .iter()
+                        .any(|s| s.contains("history") && s.contains("TEMP B-TREE")),
+                    "{sort:?}: {plan:?}"
+                );
+            }
         }
     }
 }

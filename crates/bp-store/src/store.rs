@@ -2,8 +2,8 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryQuery, NewApiKey,
-    NewFeedback, NewHistoryRow, PoolStats, RollupRow,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
+    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
 };
 use crate::observe::{DbObserver, Unobserved};
 use crate::{postgres, sqlite};
@@ -11,7 +11,12 @@ use bp_api::HistoryItem;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
+
+/// A history listing that runs longer fails with `TimedOut` (a 503 with `Retry-After`)
+/// rather than hold a connection, and on SQLite the WAL, for seconds.
+pub const LISTING_TIMEOUT: Duration = Duration::from_millis(250);
 
 /// Which backend to open, and where.
 #[derive(Clone, PartialEq, Eq)]
@@ -126,12 +131,26 @@ pub trait Store: Send + Sync + 'static {
     /// Only the owner's rows; other owners' rows are `None` (the server answers 404).
     async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>>;
 
-    /// Returns (page rows, total matching rows). See [`HistoryQuery`] for the filters.
+    /// One page from `query.after` on, and where the next starts. Its cost does not grow
+    /// with the history: it starts inside an index and examines at most
+    /// [`SCAN_BUDGET`](crate::SCAN_BUDGET) rows, so a filtered page may be short (even
+    /// empty) with a next cursor. Past [`LISTING_TIMEOUT`] it fails with `TimedOut`.
+    /// `HistoryOwner::Everyone` is listed in the creation orders only (the confidence orders
+    /// have an index per owner).
     async fn list_history(
         &self,
         owner: HistoryOwner,
         query: &HistoryQuery,
-    ) -> StoreResult<(Vec<HistoryItem>, u64)>;
+    ) -> StoreResult<HistoryPageRows>;
+
+    /// The owner's rows (or everyone's, anonymous included), exact, from counts maintained
+    /// with every insert and delete: one lookup, whatever the history's size.
+    async fn count_owner_history(&self, owner: HistoryOwner) -> StoreResult<u64>;
+
+    /// Deletes up to `max_rows` of the oldest rows created before `before_us` (and their
+    /// feedback) in one transaction; returns how many. The retention pass calls it in a
+    /// loop, so each transaction stays short.
+    async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64>;
 
     /// `true` when a row of this owner was deleted (its feedback goes with it).
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool>;
@@ -177,6 +196,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// A snapshot of the connections, for the "database connections" metric.
     fn pool_stats(&self) -> PoolStats;
+
+    /// The storage engine's own state (SQLite's WAL), for the storage metrics.
+    fn storage_stats(&self) -> StorageStats;
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! connection, and the time the call then held it.
 
 use super::{PostgresStore, pool_error};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::observe::{DbOperation, Observer};
 use deadpool_postgres::Object;
 use std::ops::{Deref, DerefMut};
@@ -40,6 +40,40 @@ impl Drop for Checkout<'_> {
 }
 
 impl PostgresStore {
+    /// Like `client`, for a read that should rather fail (`TimedOut`) than wait long for a
+    /// connection.
+    pub(super) async fn read_client(
+        &self,
+        op: DbOperation,
+        operation: &'static str,
+    ) -> StoreResult<Checkout<'_>> {
+        let called_at = Instant::now();
+        let timeouts = deadpool_postgres::Timeouts {
+            wait: Some(super::READ_WAIT_TIMEOUT),
+            ..self.pool.timeouts()
+        };
+        let client = self.pool.timeout_get(&timeouts).await.map_err(|e| {
+            self.observer
+                .db_call(op, called_at.elapsed(), Duration::ZERO);
+            match e {
+                deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
+                    StoreError::TimedOut {
+                        operation: "wait for a database connection",
+                    }
+                }
+                other => pool_error(operation, other),
+            }
+        })?;
+        let acquired_at = Instant::now();
+        Ok(Checkout {
+            client,
+            op,
+            acquire: acquired_at - called_at,
+            acquired_at,
+            observer: &self.observer,
+        })
+    }
+
     /// A connection for one call of class `op`; the wait for it is measured from here.
     pub(super) async fn client(
         &self,

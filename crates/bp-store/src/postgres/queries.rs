@@ -6,11 +6,12 @@ use crate::codec::{self, RawItem};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{self, Dialect, Param, item_columns};
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryOwner, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
+    ApiKeyRecord, FeedbackRecord, HistoryCursor, HistoryOwner, HistoryPageRows, HistoryQuery,
+    NewApiKey, NewFeedback, NewHistoryRow,
 };
 use bp_api::{HistoryItem, Technique};
 use deadpool_postgres::Object;
-use tokio_postgres::IsolationLevel;
+use std::time::Duration;
 use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -74,16 +75,24 @@ pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> S
         segments.push(row.segment.as_str());
         regions.push(row.region.as_str());
     }
+    // The owners' counts change in the same statement, so they can never disagree with the
+    // rows; `ORDER BY` takes the counters' row locks in one order across concurrent writers.
     let insert = client
         .prepare_cached(
-            "INSERT INTO history (id, owner, created_at_us, original_text, enhanced_text, intent, \
-             complexity, techniques, confidence, processing_time_ms, segment, region) \
+            "WITH inserted AS (INSERT INTO history (id, owner, created_at_us, original_text, \
+             enhanced_text, intent, complexity, techniques, confidence, processing_time_ms, \
+             segment, region) \
              SELECT id, owner, created_at_us, original_text, enhanced_text, intent, complexity, \
              string_to_array(techniques, ','), confidence, processing_time_ms, segment, region \
              FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], \
              $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::text[], \
              $12::text[]) AS t(id, owner, created_at_us, original_text, enhanced_text, intent, \
-             complexity, techniques, confidence, processing_time_ms, segment, region)",
+             complexity, techniques, confidence, processing_time_ms, segment, region) \
+             RETURNING owner) \
+             INSERT INTO history_counts (owner, rows) \
+             SELECT coalesce(owner, '00000000-0000-0000-0000-000000000000'::uuid), count(*) \
+             FROM inserted GROUP BY 1 ORDER BY 1 \
+             ON CONFLICT (owner) DO UPDATE SET rows = history_counts.rows + excluded.rows",
         )
         .await
         .op(OP)?;
@@ -139,50 +148,142 @@ fn to_sql(p: &Param) -> &(dyn ToSql + Sync) {
         Param::Uuid(u) => u,
         Param::Text(s) => s,
         Param::Int(i) => i,
+        Param::Float(f) => f,
     }
 }
 
+/// One page of a listing (see `listing`), under a statement timeout of `timeout`: past it
+/// the server cancels the statement and the call fails with `TimedOut`.
 pub(super) async fn list_history(
     client: &mut Object,
     owner: HistoryOwner,
     query: &HistoryQuery,
-) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    timeout: Duration,
+) -> StoreResult<HistoryPageRows> {
     const OP: &str = "list history";
     let sql = listing::build(Dialect::Postgres, owner, query);
-    // One snapshot for the total and the page.
+    let page = client.prepare_cached(&sql.sql).await.op(OP)?;
     let tx = client
         .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .await
         .op(OP)?;
-    let mut params: Vec<&(dyn ToSql + Sync)> = sql.params.iter().map(to_sql).collect();
-    let count = tx.prepare_cached(&sql.count).await.op(OP)?;
-    let total: i64 = tx
-        .query_one(&count, &params)
-        .await
-        .op(OP)?
-        .try_get(0)
-        .op(OP)?;
-    params.extend([&sql.limit as &(dyn ToSql + Sync), &sql.offset]);
-    let page = tx.prepare_cached(&sql.page).await.op(OP)?;
-    let rows = tx.query(&page, &params).await.op(OP)?;
+    // `SET LOCAL` ends with the transaction, so the pooled connection keeps its defaults.
+    tx.batch_execute(&format!(
+        "SET LOCAL statement_timeout = {}",
+        timeout.as_millis().max(1)
+    ))
+    .await
+    .op(OP)?;
+    let params: Vec<&(dyn ToSql + Sync)> = sql.params.iter().map(to_sql).collect();
+    let rows = tx.query(&page, &params).await.map_err(|e| {
+        if is_code(&e, &SqlState::QUERY_CANCELED) {
+            StoreError::TimedOut { operation: OP }
+        } else {
+            error(OP, e)
+        }
+    })?;
     tx.commit().await.op(OP)?;
-    let items = rows
-        .iter()
-        .map(decode_item)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok((items, u64::try_from(total).unwrap_or(0)))
+    let mut keys = Vec::with_capacity(rows.len());
+    let mut items = Vec::new();
+    let mut scanned = 0;
+    for row in &rows {
+        let key = HistoryCursor {
+            sort: query.sort,
+            id: row.try_get(0).op(OP)?,
+            created_at_us: row.try_get(1).op(OP)?,
+            confidence: row.try_get(7).op(OP)?,
+        };
+        let matched: bool = row.try_get(9).op(OP)?;
+        scanned = row.try_get::<_, i64>(10).op(OP)?;
+        if matched {
+            items.push(decode_item(row)?);
+        }
+        keys.push((key, matched));
+    }
+    let next = listing::next_cursor(&sql, query.sort, &keys, codec::count(scanned));
+    Ok(HistoryPageRows { items, next })
+}
+
+/// The owner's rows, or everyone's, from the maintained counts.
+pub(super) async fn count_owner_history(client: &Object, owner: HistoryOwner) -> StoreResult<u64> {
+    const OP: &str = "count history";
+    let rows: i64 = match owner {
+        HistoryOwner::Key(owner) => {
+            let select = client
+                .prepare_cached("SELECT rows FROM history_counts WHERE owner = $1")
+                .await
+                .op(OP)?;
+            match client.query_opt(&select, &[&owner]).await.op(OP)? {
+                Some(row) => row.try_get(0).op(OP)?,
+                None => 0,
+            }
+        }
+        HistoryOwner::Everyone => {
+            let select = client
+                .prepare_cached("SELECT coalesce(sum(rows), 0)::bigint FROM history_counts")
+                .await
+                .op(OP)?;
+            client
+                .query_one(&select, &[])
+                .await
+                .op(OP)?
+                .try_get(0)
+                .op(OP)?
+        }
+    };
+    Ok(codec::count(rows))
 }
 
 pub(super) async fn delete_history(client: &Object, owner: Uuid, id: Uuid) -> StoreResult<bool> {
     const OP: &str = "delete a history row";
+    // One statement deletes the row and counts it out.
     let delete = client
-        .prepare_cached("DELETE FROM history WHERE id = $1 AND owner = $2")
+        .prepare_cached(
+            "WITH deleted AS (DELETE FROM history WHERE id = $1 AND owner = $2 RETURNING owner), \
+             counted AS (UPDATE history_counts SET rows = rows - 1 \
+             WHERE owner IN (SELECT owner FROM deleted)) \
+             SELECT count(*) FROM deleted",
+        )
         .await
         .op(OP)?;
-    Ok(client.execute(&delete, &[&id, &owner]).await.op(OP)? > 0)
+    let deleted: i64 = client
+        .query_one(&delete, &[&id, &owner])
+        .await
+        .op(OP)?
+        .try_get(0)
+        .op(OP)?;
+    Ok(deleted > 0)
+}
+
+/// Deletes up to `max_rows` of the oldest rows created before `before_us`, with their
+/// feedback (the cascade), and counts them out, in one statement; returns how many.
+pub(super) async fn prune_history(
+    client: &Object,
+    before_us: i64,
+    max_rows: u32,
+) -> StoreResult<u64> {
+    const OP: &str = "prune history";
+    let prune = client
+        .prepare_cached(
+            "WITH deleted AS (DELETE FROM history WHERE id IN (SELECT id FROM history \
+             WHERE created_at_us < $1 ORDER BY created_at_us, id LIMIT $2) RETURNING owner), \
+             per_owner AS (SELECT coalesce(owner, '00000000-0000-0000-0000-000000000000'::uuid) \
+             AS owner, count(*) AS n FROM deleted GROUP BY 1), \
+             counted AS (UPDATE history_counts h SET rows = h.rows - p.n FROM per_owner p \
+             WHERE h.owner = p.owner) \
+             SELECT count(*) FROM deleted",
+        )
+        .await
+        .op(OP)?;
+    let deleted: i64 = client
+        .query_one(&prune, &[&before_us, &i64::from(max_rows)])
+        .await
+        .op(OP)?
+        .try_get(0)
+        .op(OP)?;
+    Ok(codec::count(deleted))
 }
 
 pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<()> {

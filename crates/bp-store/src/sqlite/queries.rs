@@ -6,13 +6,16 @@ use crate::codec::{self, RawItem};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{self, Dialect, Param, item_columns};
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, HistoryOwner, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow,
+    ApiKeyRecord, FeedbackRecord, HistoryCursor, HistoryOwner, HistoryPageRows, HistoryQuery,
+    NewApiKey, NewFeedback, NewHistoryRow,
 };
-use bp_api::HistoryItem;
+use bp_api::{HistoryItem, HistorySort};
 use rusqlite::ffi::{
     SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE,
 };
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, TransactionBehavior, params};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -81,6 +84,7 @@ pub(super) fn insert_history(conn: &mut Connection, rows: &[NewHistoryRow]) -> S
                 })?;
         }
     }
+    add_to_counts(&tx, &codec::count_deltas(rows.iter().map(|r| r.owner), 1)).op(OP)?;
     // With synchronous=FULL the commit returns after the WAL is synced to disk.
     tx.commit().op(OP)
 }
@@ -105,53 +109,147 @@ pub(super) fn get_history(
     raw.map(decode_item).transpose()
 }
 
-fn to_sql(p: &Param) -> &dyn ToSql {
+pub(super) fn to_sql(p: &Param) -> &dyn ToSql {
     match p {
         Param::Uuid(u) => u,
         Param::Text(s) => s,
         Param::Int(i) => i,
+        Param::Float(f) => f,
     }
 }
 
+/// One page of a listing (see `listing`). Past `timeout` the statement is interrupted and the
+/// call fails with `TimedOut`: a listing never holds a read connection (and the WAL snapshot
+/// that comes with it) for long.
 pub(super) fn list_history(
     conn: &mut Connection,
     owner: HistoryOwner,
     query: &HistoryQuery,
-) -> StoreResult<(Vec<HistoryItem>, u64)> {
+    timeout: Duration,
+) -> StoreResult<HistoryPageRows> {
     const OP: &str = "list history";
     let sql = listing::build(Dialect::Sqlite, owner, query);
-    // One read transaction: the total and the page come from the same snapshot.
-    let tx = conn.transaction().op(OP)?;
-    let mut params: Vec<&dyn ToSql> = sql.params.iter().map(to_sql).collect();
-    let total: i64 = tx
-        .prepare_cached(&sql.count)
-        .op(OP)?
-        .query_row(params.as_slice(), |row| row.get(0))
+    let deadline = Instant::now() + timeout;
+    // Checked every few thousand VM steps: microseconds apart.
+    conn.progress_handler(4000, Some(move || Instant::now() > deadline))
         .op(OP)?;
-    params.extend([&sql.limit as &dyn ToSql, &sql.offset]);
-    let raws = tx
-        .prepare_cached(&sql.page)
-        .op(OP)?
-        .query_map(params.as_slice(), raw_item)
-        .op(OP)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .op(OP)?;
-    tx.commit().op(OP)?;
-    let items = raws
+    let page = read_page(conn, &sql, query.sort);
+    conn.progress_handler(0, None::<fn() -> bool>).op(OP)?;
+    page.map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::OperationInterrupted) => StoreError::TimedOut { operation: OP },
+        _ => super::error(OP, e),
+    })?
+}
+
+fn read_page(
+    conn: &Connection,
+    sql: &listing::ListingSql,
+    sort: HistorySort,
+) -> rusqlite::Result<StoreResult<HistoryPageRows>> {
+    let params: Vec<&dyn ToSql> = sql.params.iter().map(to_sql).collect();
+    let mut statement = conn.prepare_cached(&sql.sql)?;
+    let mut rows = statement.query(params.as_slice())?;
+    let mut keys = Vec::new();
+    let mut items = Vec::new();
+    let mut scanned = 0;
+    while let Some(row) = rows.next()? {
+        let key = HistoryCursor {
+            sort,
+            id: row.get(0)?,
+            created_at_us: row.get(1)?,
+            confidence: row.get(7)?,
+        };
+        let matched: bool = row.get(9)?;
+        scanned = row.get::<_, i64>(10)?;
+        if matched {
+            items.push(raw_item(row)?);
+        }
+        keys.push((key, matched));
+    }
+    let next = listing::next_cursor(sql, sort, &keys, codec::count(scanned));
+    Ok(items
         .into_iter()
         .map(decode_item)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok((items, u64::try_from(total).unwrap_or(0)))
+        .collect::<StoreResult<Vec<_>>>()
+        .map(|items| HistoryPageRows { items, next }))
+}
+
+/// Adds `delta` to each owner's row count (anonymous rows under the nil id).
+pub(super) fn add_to_counts(
+    tx: &rusqlite::Transaction<'_>,
+    deltas: &BTreeMap<Uuid, i64>,
+) -> rusqlite::Result<()> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO history_counts (owner, rows) VALUES (?1, ?2) \
+         ON CONFLICT (owner) DO UPDATE SET rows = rows + excluded.rows",
+    )?;
+    for (owner, delta) in deltas {
+        upsert.execute(params![owner, delta])?;
+    }
+    Ok(())
+}
+
+/// The owner's rows, or everyone's, from the maintained counts.
+pub(super) fn count_owner_history(conn: &mut Connection, owner: HistoryOwner) -> StoreResult<u64> {
+    const OP: &str = "count history";
+    let rows: i64 = match owner {
+        HistoryOwner::Key(owner) => conn
+            .prepare_cached("SELECT rows FROM history_counts WHERE owner = ?1")
+            .op(OP)?
+            .query_row([owner], |row| row.get(0))
+            .optional()
+            .op(OP)?
+            .unwrap_or(0),
+        HistoryOwner::Everyone => conn
+            .prepare_cached("SELECT coalesce(sum(rows), 0) FROM history_counts")
+            .op(OP)?
+            .query_row([], |row| row.get(0))
+            .op(OP)?,
+    };
+    Ok(codec::count(rows))
 }
 
 pub(super) fn delete_history(conn: &mut Connection, owner: Uuid, id: Uuid) -> StoreResult<bool> {
     const OP: &str = "delete a history row";
-    let deleted = conn
+    let tx = conn.transaction().op(OP)?;
+    let deleted = tx
         .prepare_cached("DELETE FROM history WHERE id = ?1 AND owner = ?2")
         .op(OP)?
         .execute(params![id, owner])
         .op(OP)?;
+    if deleted > 0 {
+        add_to_counts(&tx, &BTreeMap::from([(owner, -1)])).op(OP)?;
+    }
+    tx.commit().op(OP)?;
     Ok(deleted > 0)
+}
+
+/// Deletes up to `max_rows` of the oldest rows created before `before_us`, with their
+/// feedback, in one transaction; returns how many.
+pub(super) fn prune_history(
+    conn: &mut Connection,
+    before_us: i64,
+    max_rows: u32,
+) -> StoreResult<u64> {
+    const OP: &str = "prune history";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .op(OP)?;
+    let owners = tx
+        .prepare_cached(
+            "DELETE FROM history WHERE id IN (SELECT id FROM history WHERE created_at_us < ?1 \
+             ORDER BY created_at_us, id LIMIT ?2) RETURNING owner",
+        )
+        .op(OP)?
+        .query_map(params![before_us, max_rows], |row| {
+            row.get::<_, Option<Uuid>>(0)
+        })
+        .op(OP)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .op(OP)?;
+    add_to_counts(&tx, &codec::count_deltas(owners.iter().copied(), -1)).op(OP)?;
+    tx.commit().op(OP)?;
+    Ok(owners.len() as u64)
 }
 
 pub(super) fn create_key(conn: &mut Connection, key: &NewApiKey) -> StoreResult<()> {

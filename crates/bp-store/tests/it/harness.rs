@@ -149,23 +149,56 @@ pub fn ids(items: &[HistoryItem]) -> Vec<Uuid> {
     items.iter().map(|i| i.id).collect()
 }
 
+/// The first page of `query` and the owner's exact total (from the maintained counts).
 pub async fn list(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<HistoryItem>, u64) {
-    db.store
+    let page = db
+        .store
         .list_history(HistoryOwner::Key(owner), &query)
         .await
-        .expect("listing works")
+        .expect("listing works");
+    let total = db
+        .store
+        .count_owner_history(HistoryOwner::Key(owner))
+        .await
+        .expect("count works");
+    (page.items, total)
 }
 
-/// Ids of every match of `query`, in the listing's order, and the total.
+/// Every page of `query` from its start, following the cursors, in order.
+pub async fn all_pages(
+    db: &TestDb,
+    owner: HistoryOwner,
+    query: HistoryQuery,
+) -> Vec<Vec<HistoryItem>> {
+    let mut pages = Vec::new();
+    let mut query = query;
+    loop {
+        let page = db
+            .store
+            .list_history(owner, &query)
+            .await
+            .expect("listing works");
+        pages.push(page.items);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return pages,
+        }
+        assert!(pages.len() < 10_000, "a listing ends");
+    }
+}
+
+/// Ids of every match of `query`, in the listing's order (all pages), and their number.
 pub async fn matches(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<Uuid>, u64) {
-    let (items, total) = list(
+    let pages = all_pages(
         db,
-        owner,
+        HistoryOwner::Key(owner),
         HistoryQuery {
             limit: 100,
             ..query
         },
     )
     .await;
-    (ids(&items), total)
+    let ids: Vec<Uuid> = pages.iter().flat_map(|p| ids(p)).collect();
+    let n = ids.len() as u64;
+    (ids, n)
 }

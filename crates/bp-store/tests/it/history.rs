@@ -1,6 +1,6 @@
 //! Conformance cases for history rows: migrations, round trip, isolation, delete, batches.
 
-use crate::harness::{TestDb, item, list, row, rows};
+use crate::harness::{TestDb, all_pages, item, list, row, rows};
 use bp_api::Technique;
 use bp_store::{HistoryOwner, HistoryQuery, StoreError};
 use uuid::Uuid;
@@ -15,11 +15,11 @@ pub async fn migrations_are_idempotent(db: &TestDb) {
     // data intact.
     let (a, b) = tokio::join!(bp_store::open(&db.config), bp_store::open(&db.config));
     for store in [a.expect("reopens"), b.expect("reopens")] {
-        let (_, total) = store
+        let page = store
             .list_history(HistoryOwner::Key(owner), &HistoryQuery::default())
             .await
             .expect("list");
-        assert_eq!(total, 3);
+        assert_eq!(page.items.len(), 3);
     }
 }
 
@@ -43,11 +43,11 @@ pub async fn first_opens_of_a_new_database_do_not_race(db: &TestDb) {
         .insert_history(&rows(owner, 2))
         .await
         .expect("schema is usable");
-    let (_, total) = stores[3]
+    let page = stores[3]
         .list_history(HistoryOwner::Key(owner), &HistoryQuery::default())
         .await
         .expect("list");
-    assert_eq!(total, 2);
+    assert_eq!(page.items.len(), 2);
 }
 
 pub async fn history_round_trip_keeps_every_field(db: &TestDb) {
@@ -141,22 +141,38 @@ pub async fn everyone_listing_spans_owners_and_keeps_filters(db: &TestDb) {
         .insert_history(&[row(None, item(9))])
         .await
         .expect("insert anonymous");
-    let (page, total) = db
+    let page = db
         .store
         .list_history(HistoryOwner::Everyone, &HistoryQuery::default())
         .await
         .expect("list");
-    assert_eq!((page.len(), total), (6, 6));
-    let narrow = HistoryQuery {
-        limit: 2,
-        ..HistoryQuery::default()
-    };
-    let (page, total) = db
+    let everyone = db
         .store
-        .list_history(HistoryOwner::Everyone, &narrow)
+        .count_owner_history(HistoryOwner::Everyone)
         .await
-        .expect("list");
-    assert_eq!((page.len(), total), (2, 6));
+        .expect("count");
+    assert_eq!((page.items.len(), everyone), (6, 6));
+    let pages = all_pages(
+        db,
+        HistoryOwner::Everyone,
+        HistoryQuery {
+            limit: 2,
+            ..HistoryQuery::default()
+        },
+    )
+    .await;
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [2, 2, 2, 0], "keyset pages across owners");
+    let filtered = all_pages(
+        db,
+        HistoryOwner::Everyone,
+        HistoryQuery {
+            segment: Some(bp_api::Segment::Pro),
+            ..HistoryQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(filtered.concat().len(), 6, "filters apply across owners");
 }
 
 pub async fn delete_removes_only_the_owners_row(db: &TestDb) {

@@ -1,11 +1,11 @@
 //! Conformance cases for history listings: pages, search, filters, date ranges, sorts.
 
-use crate::harness::{TestDb, at, ids, item, list, matches, row, rows};
+use crate::harness::{TestDb, all_pages, at, ids, item, list, matches, row, rows};
 use bp_api::{HistoryItem, HistorySort, Intent, Segment, Technique};
-use bp_store::{HistoryQuery, NewHistoryRow};
+use bp_store::{HistoryOwner, HistoryQuery, NewHistoryRow};
 use uuid::Uuid;
 
-pub async fn pagination_counts_and_pages(db: &TestDb) {
+pub async fn keyset_pages_neither_overlap_nor_skip(db: &TestDb) {
     let (owner, other) = (Uuid::now_v7(), Uuid::now_v7());
     let mine = rows(owner, 25);
     db.store.insert_history(&mine).await.expect("insert");
@@ -14,50 +14,108 @@ pub async fn pagination_counts_and_pages(db: &TestDb) {
         .await
         .expect("insert");
 
-    let mut seen = Vec::new();
-    for (page, expected_len) in [(1, 10), (2, 10), (3, 5), (4, 0)] {
-        let (items, total) = list(
-            db,
-            owner,
-            HistoryQuery {
-                page,
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await;
-        assert_eq!(total, 25, "page {page}");
-        assert_eq!(items.len(), expected_len, "page {page}");
-        seen.extend(ids(&items));
-    }
-    let newest_first: Vec<Uuid> = mine.iter().rev().map(|r| r.item.id).collect();
-    assert_eq!(seen, newest_first, "pages neither overlap nor skip");
-
-    let page_zero = list(
+    let pages = all_pages(
         db,
-        owner,
+        HistoryOwner::Key(owner),
         HistoryQuery {
-            page: 0,
             limit: 10,
             ..Default::default()
         },
     )
     .await;
-    assert_eq!(
-        ids(&page_zero.0),
-        newest_first[..10],
-        "page 0 reads as page 1"
-    );
-    let empty = list(
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [10, 10, 5], "the short last page ends the listing");
+    let seen: Vec<Uuid> = pages.iter().flat_map(|p| ids(p)).collect();
+    let newest_first: Vec<Uuid> = mine.iter().rev().map(|r| r.item.id).collect();
+    assert_eq!(seen, newest_first, "pages neither overlap nor skip");
+    assert_eq!(list(db, owner, HistoryQuery::default()).await.1, 25);
+
+    // A row written after the first page does not shift the next one (offsets would).
+    let first = db
+        .store
+        .list_history(
+            HistoryOwner::Key(owner),
+            &HistoryQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    db.store
+        .insert_history(&[row(Some(owner), item(100))])
+        .await
+        .expect("insert");
+    let second = db
+        .store
+        .list_history(
+            HistoryOwner::Key(owner),
+            &HistoryQuery {
+                limit: 10,
+                after: first.next,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(ids(&second.items), newest_first[10..20]);
+}
+
+/// A page examines at most `SCAN_BUDGET` rows: a rare match far down the history is reached
+/// by following cursors over short (here empty) pages, each of bounded cost.
+pub async fn a_sparse_filter_pages_on_within_the_scan_budget(db: &TestDb) {
+    let owner = Uuid::now_v7();
+    let budget = i64::from(bp_store::SCAN_BUDGET);
+    let mut new_rows = rows(owner, budget * 2 + 10);
+    new_rows[3].item.original_text = "the needle".into();
+    db.store.insert_history(&new_rows).await.expect("insert");
+    let pages = all_pages(
         db,
-        owner,
+        HistoryOwner::Key(owner),
         HistoryQuery {
-            limit: 0,
+            search: Some("needle".into()),
             ..Default::default()
         },
     )
     .await;
-    assert_eq!((empty.0.len(), empty.1), (0, 25));
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [0, 0, 1], "two budgets of misses, then the match");
+    assert_eq!(pages[2][0].id, new_rows[3].item.id);
+}
+
+/// The maintained counts follow inserts, deletes and retention, per owner and in all.
+pub async fn counts_follow_inserts_deletes_and_retention(db: &TestDb) {
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    let old = rows(alice, 4);
+    db.store.insert_history(&old).await.expect("insert");
+    let mut recent = vec![row(Some(bob), item(1_000)), row(None, item(1_001))];
+    recent.push(row(Some(alice), item(1_002)));
+    db.store.insert_history(&recent).await.expect("insert");
+    let count = |owner| async move { db.store.count_owner_history(owner).await.expect("count") };
+    assert_eq!(count(HistoryOwner::Key(alice)).await, 5);
+    assert_eq!(count(HistoryOwner::Everyone).await, 7);
+
+    assert!(
+        db.store
+            .delete_history(alice, old[0].item.id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(count(HistoryOwner::Key(alice)).await, 4);
+
+    // Retention: everything created before step 1000, two rows per transaction.
+    let before = at(1_000).timestamp_micros();
+    assert_eq!(db.store.prune_history(before, 2).await.expect("prune"), 2);
+    assert_eq!(db.store.prune_history(before, 2).await.expect("prune"), 1);
+    assert_eq!(db.store.prune_history(before, 2).await.expect("prune"), 0);
+    assert_eq!(count(HistoryOwner::Key(alice)).await, 1);
+    assert_eq!(count(HistoryOwner::Key(bob)).await, 1);
+    assert_eq!(count(HistoryOwner::Everyone).await, 3);
+    assert_eq!(
+        matches(db, alice, HistoryQuery::default()).await.0,
+        [recent[2].item.id],
+        "the recent row stays"
+    );
 }
 
 /// Inserts one row per `(original, enhanced)` pair, in order, and returns their ids.
@@ -321,9 +379,10 @@ pub async fn every_sort_orders_and_breaks_ties(db: &TestDb) {
     let cases = [
         (HistorySort::CreatedAtDesc, [3, 2, 1, 0]),
         (HistorySort::CreatedAtAsc, [0, 1, 2, 3]),
-        // Equal confidences: newest first.
+        // Equal confidences: newest first going down, oldest first going up (each order
+        // is its index's order or its exact reverse).
         (HistorySort::ConfidenceDesc, [0, 3, 2, 1]),
-        (HistorySort::ConfidenceAsc, [1, 3, 2, 0]),
+        (HistorySort::ConfidenceAsc, [1, 2, 3, 0]),
     ];
     for (sort, order) in cases {
         let expected: Vec<Uuid> = order.iter().map(|&i| id[i]).collect();
@@ -332,6 +391,20 @@ pub async fn every_sort_orders_and_breaks_ties(db: &TestDb) {
             expected,
             "{sort:?}"
         );
+        // One row per page: every cursor, ties included, goes on to the right row.
+        let one_by_one: Vec<Uuid> = all_pages(
+            db,
+            HistoryOwner::Key(owner),
+            HistoryQuery {
+                limit: 1,
+                ..sorted(sort)
+            },
+        )
+        .await
+        .iter()
+        .flat_map(|p| ids(p))
+        .collect();
+        assert_eq!(one_by_one, expected, "{sort:?} one row per page");
     }
     assert_eq!(HistoryQuery::default().sort, HistorySort::CreatedAtDesc);
 }

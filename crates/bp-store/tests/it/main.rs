@@ -13,6 +13,7 @@ mod observe;
 mod open_errors;
 mod records;
 mod rollups;
+mod scale;
 mod stats;
 mod upgrade;
 mod writer;
@@ -43,7 +44,9 @@ conformance!(
     history::history_round_trip_keeps_every_field,
     history::owners_are_isolated,
     history::everyone_listing_spans_owners_and_keeps_filters,
-    listing::pagination_counts_and_pages,
+    listing::keyset_pages_neither_overlap_nor_skip,
+    listing::a_sparse_filter_pages_on_within_the_scan_budget,
+    listing::counts_follow_inserts_deletes_and_retention,
     listing::search_is_a_case_insensitive_substring,
     listing::search_treats_like_wildcards_literally,
     listing::technique_and_intent_filters_are_exact,
@@ -66,6 +69,7 @@ conformance!(
     stats::feedback_stats_group_by_primary_technique,
     stats::count_history_counts_every_owner,
     upgrade::a_0001_database_upgrades_to_the_current_schema,
+    scale::a_page_costs_the_same_at_200k_rows_as_at_10,
     writer::concurrent_submits_are_group_committed,
     writer::a_full_queue_rejects_without_enqueuing,
     writer::shutdown_flushes_everything_queued,
