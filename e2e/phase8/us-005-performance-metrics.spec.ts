@@ -65,6 +65,7 @@ test("metrics render and equal the API's numbers for the same range", async ({ p
     cpu_percent: api.cpu_percent,
     memory_bytes: api.memory_bytes,
     db_in_use: api.db?.in_use,
+    db_wal: api.db?.wal_bytes,
     cache_hit_rate: api.cache_hit_rate,
     accuracy_labelled: api.technique_accuracy.labelled,
     satisfaction: api.satisfaction.mean_rating,

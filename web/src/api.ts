@@ -2,7 +2,11 @@
 // The dashboard computes no number of its own; everything shown comes from these calls.
 
 export interface Latency { p50: number | null; p95: number | null; p99: number | null; max: number | null }
-export interface Db { in_use: number | null; idle: number | null; waiting: number | null; size: number | null }
+export interface Db {
+  in_use: number | null; idle: number | null; waiting: number | null; size: number | null;
+  /** SQLite's write-ahead log, and how long it has held frames not yet checkpointed (0 on PostgreSQL). */
+  wal_bytes?: number | null; checkpoint_lag_seconds?: number | null;
+}
 export interface Target { value: number | null; target: number; met: boolean }
 export interface SlaWindow {
   requests: number;

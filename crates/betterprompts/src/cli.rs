@@ -4,6 +4,7 @@ use bp_api::{RateLimit, Role, Tier};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -75,6 +76,10 @@ pub struct ServeArgs {
     /// Requests per minute per IP of anonymous callers.
     #[arg(long, env = "BP_RATE_LIMIT_ANONYMOUS", default_value_t = 60)]
     pub rate_limit_anonymous: u32,
+    /// How long history rows are kept, e.g. `30d`, `12h`, `1w`; `0` keeps them forever.
+    /// Older rows (and their feedback) are deleted in small batches off the request path.
+    #[arg(long, env = "BP_HISTORY_RETENTION", default_value = "30d", value_parser = parse_retention)]
+    pub history_retention: Retention,
     /// History rows that may wait for their commit before requests are shed with 503.
     #[arg(long, env = "BP_HISTORY_QUEUE", default_value_t = 50_000)]
     pub history_queue: usize,
@@ -222,6 +227,11 @@ pub struct LoadArgs {
     /// to the server with it too).
     #[arg(long, env = "BP_LOAD_KEY", hide_env_values = true)]
     pub key: Option<String>,
+    /// A file of API keys, one per line: virtual user n sends the key on line n mod the
+    /// number of keys, so a run's users are spread over many keys (their own rate limits,
+    /// their own histories).
+    #[arg(long, env = "BP_LOAD_KEY_FILE", conflicts_with_all = ["key", "admin_key"])]
+    pub key_file: Option<PathBuf>,
     /// Admin key: create a fresh unlimited key for this run through the admin API; the run's
     /// live state is pushed to the server with it.
     #[arg(
@@ -295,6 +305,24 @@ pub struct MergeArgs {
     pub inputs: Vec<PathBuf>,
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// How long history is kept: `None` forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention(pub Option<Duration>);
+
+/// `0`: keep forever; otherwise a duration with units, as `humantime` reads them.
+fn parse_retention(s: &str) -> Result<Retention, String> {
+    if s.trim() == "0" {
+        return Ok(Retention(None));
+    }
+    match humantime::parse_duration(s) {
+        Ok(d) if d >= Duration::from_secs(60) => Ok(Retention(Some(d))),
+        Ok(_) => {
+            Err("a retention shorter than a minute would delete rows as they are written".into())
+        }
+        Err(e) => Err(format!("{e} (e.g. 30d, 12h, or 0 to keep forever)")),
+    }
 }
 
 fn parse_tier(s: &str) -> Result<Tier, String> {

@@ -20,18 +20,20 @@ pub struct HistoryItem {
     pub processing_time_ms: f64,
 }
 
+/// One page of `GET /api/v1/history`. Pages are keyset pages: each costs the same however
+/// long the history is, and rows written meanwhile never shift them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HistoryPage {
+    /// At most `limit` rows. With filters a page examines at most 1000 rows, so it may hold
+    /// fewer, even none, while `next_cursor` is set: follow it.
     pub data: Vec<HistoryItem>,
-    pub pagination: Pagination,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Pagination {
-    pub page: u32,
-    pub limit: u32,
-    pub total_pages: u32,
-    pub total_records: u64,
+    /// Pass as `cursor` (with the same `sort`) for the next page; `null` once the listing
+    /// has ended.
+    pub next_cursor: Option<String>,
+    /// Only with `include_total=true`: every row of the caller (of everyone with
+    /// `scope=all`), exact, from a counter kept with the writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_records: Option<u64>,
 }
 
 /// `sort=` of the history listing.

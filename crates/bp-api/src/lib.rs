@@ -18,9 +18,7 @@ pub use enhance::{
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use faults::{Faults, MAX_ADDED_LATENCY_MS};
-pub use history::{
-    FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort, Pagination,
-};
+pub use history::{FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort};
 pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
 pub use load_run::{LoadRun, LoadRunReport, LoadRunState};
 pub use taxonomy::{Complexity, Intent, Technique, UnknownName};

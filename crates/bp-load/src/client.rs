@@ -93,17 +93,30 @@ pub fn region_header(region: &str) -> Result<Box<[u8]>, crate::Error> {
 /// Everything needed to write the load's requests, built once per run.
 pub struct RequestParts {
     addr: SocketAddr,
-    /// Per endpoint: request line, `Host` and `Authorization`.
-    heads: [Vec<u8>; 5],
+    /// Per key, per endpoint: request line, `Host` and `Authorization` (one set without a
+    /// key when there is none).
+    heads: Vec<[Vec<u8>; 5]>,
     batch_size: usize,
 }
 
 impl RequestParts {
-    pub fn new(
-        target: &Target,
-        key: Option<&str>,
-        batch_size: usize,
-    ) -> Result<Self, crate::Error> {
+    /// Virtual user `n` sends `keys[n % keys.len()]`; no key at all when `keys` is empty.
+    pub fn new(target: &Target, keys: &[String], batch_size: usize) -> Result<Self, crate::Error> {
+        let heads = if keys.is_empty() {
+            vec![Self::heads(target, None)?]
+        } else {
+            keys.iter()
+                .map(|key| Self::heads(target, Some(key)))
+                .collect::<Result<_, _>>()?
+        };
+        Ok(RequestParts {
+            addr: target.addr,
+            heads,
+            batch_size: batch_size.clamp(1, bp_api::limits::MAX_BATCH_ITEMS),
+        })
+    }
+
+    fn heads(target: &Target, key: Option<&str>) -> Result<[Vec<u8>; 5], crate::Error> {
         let host = target.authority.as_str();
         let head = |endpoint: Endpoint| {
             let (method, route) = match endpoint {
@@ -116,29 +129,27 @@ impl RequestParts {
             request_head(&method, &target.path(route), host, key)
         };
         let [a, b, c, d, e] = Endpoint::ALL.map(head);
-        Ok(RequestParts {
-            addr: target.addr,
-            heads: [a?, b?, c?, d?, e?],
-            batch_size: batch_size.clamp(1, bp_api::limits::MAX_BATCH_ITEMS),
-        })
+        Ok([a?, b?, c?, d?, e?])
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// Writes the request for `endpoint`, using prompts from `cursor` on, into `out`
-    /// (cleared first; a virtual user reuses one buffer for all its requests).
+    /// Writes virtual user `user`'s request for `endpoint`, using prompts from `cursor` on,
+    /// into `out` (cleared first; a virtual user reuses one buffer for all its requests).
+    #[allow(clippy::too_many_arguments)]
     pub fn write(
         &self,
         out: &mut Vec<u8>,
+        user: usize,
         endpoint: Endpoint,
         region: Option<&[u8]>,
         prompts: &PromptPool,
         cursor: usize,
     ) {
         out.clear();
-        out.extend_from_slice(&self.heads[endpoint.index()]);
+        out.extend_from_slice(&self.heads[user % self.heads.len()][endpoint.index()]);
         if let Some(region) = region {
             out.extend_from_slice(region);
         }
@@ -217,12 +228,13 @@ mod tests {
     #[test]
     fn requests_are_well_formed_http() {
         let target = Target::parse("http://127.0.0.1:8080/base").unwrap();
-        let parts = RequestParts::new(&target, Some("bp_key"), 3).unwrap();
+        let keys = ["bp_key".to_owned(), "bp_other".to_owned()];
+        let parts = RequestParts::new(&target, &keys, 3).unwrap();
         let prompts = PromptPool::generated(7, 10).unwrap();
         let region = region_header("eu-west").unwrap();
         let mut out = Vec::new();
         for endpoint in Endpoint::ALL {
-            parts.write(&mut out, endpoint, Some(&region), &prompts, 4);
+            parts.write(&mut out, 2, endpoint, Some(&region), &prompts, 4);
             let mut headers = [httparse::EMPTY_HEADER; 16];
             let mut request = httparse::Request::new(&mut headers);
             let head_len = match request.parse(&out).unwrap() {
@@ -251,7 +263,14 @@ mod tests {
                 None => assert!(body.is_empty(), "{endpoint}"),
             }
         }
-        assert!(RequestParts::new(&target, Some("bad\r\nX-Evil: 1"), 1).is_err());
+        // Users take the keys in turn.
+        parts.write(&mut out, 3, Endpoint::Health, None, &prompts, 0);
+        assert!(String::from_utf8_lossy(&out).contains("Bearer bp_other\r\n"));
+        let anonymous = RequestParts::new(&target, &[], 1).unwrap();
+        anonymous.write(&mut out, 3, Endpoint::Health, None, &prompts, 0);
+        assert!(!String::from_utf8_lossy(&out).contains("Authorization"));
+        let bad = ["bad\r\nX-Evil: 1".to_owned()];
+        assert!(RequestParts::new(&target, &bad, 1).is_err());
         assert!(region_header("eu\nwest").is_err());
     }
 }

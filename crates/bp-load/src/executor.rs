@@ -37,8 +37,9 @@ pub struct RunConfig {
     pub plan: Plan,
     pub mix: Mix,
     pub prompts: PromptPool,
-    /// Bearer key for every request (batch and history need one).
-    pub key: Option<String>,
+    /// Bearer keys: virtual user `n` sends `keys[n % keys.len()]` (batch and history need
+    /// one); empty for anonymous requests.
+    pub keys: Vec<String>,
     /// Checked at the end (and every window with `abort_on_fail`).
     pub thresholds: Vec<Threshold>,
     pub abort_on_fail: bool,
@@ -124,11 +125,11 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
             "the plan needs {vus} virtual users; at most {MAX_VUS} are allowed"
         )));
     }
-    if config.key.is_none()
+    if config.keys.is_empty()
         && let Some(e) = config.mix.endpoints().find(|e| e.needs_key())
     {
         return Err(Error::Usage(format!(
-            "`{e}` requests need an API key: pass --key or --admin-key, or a --mix without batch and history"
+            "`{e}` requests need an API key: pass --key, --key-file or --admin-key, or a --mix without batch and history"
         )));
     }
     let regions = plan
@@ -141,7 +142,7 @@ pub async fn run(config: RunConfig) -> Result<Report, Error> {
     let started_at = chrono::Utc::now();
     let cpu_before = config.cpu_scope.sample();
     let shared = Arc::new(Shared {
-        parts: RequestParts::new(&config.target, config.key.as_deref(), config.batch_size)?,
+        parts: RequestParts::new(&config.target, &config.keys, config.batch_size)?,
         plan: plan.clone(),
         mix: config.mix.clone(),
         prompts: config.prompts.clone(),

@@ -109,6 +109,11 @@ pub struct DbPoolGauges {
     pub waiting: f64,
     /// Connections open (in use + idle).
     pub size: f64,
+    /// SQLite's write-ahead log file (0 on PostgreSQL).
+    pub wal_bytes: f64,
+    /// How long the WAL has held frames not yet checkpointed away, in seconds (0 when
+    /// empty, and on PostgreSQL): grows without bound when readers starve the checkpoint.
+    pub checkpoint_lag_seconds: f64,
 }
 
 impl Gauges {
@@ -125,6 +130,11 @@ impl Gauges {
                 idle: f(self.db.idle, other.db.idle),
                 waiting: f(self.db.waiting, other.db.waiting),
                 size: f(self.db.size, other.db.size),
+                wal_bytes: f(self.db.wal_bytes, other.db.wal_bytes),
+                checkpoint_lag_seconds: f(
+                    self.db.checkpoint_lag_seconds,
+                    other.db.checkpoint_lag_seconds,
+                ),
             },
             writer_queue_depth: f(self.writer_queue_depth, other.writer_queue_depth),
         }

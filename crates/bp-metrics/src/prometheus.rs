@@ -179,6 +179,16 @@ fn render_gauges(out: &mut Text, g: &Gauges) {
             g.db.waiting,
         ),
         (
+            "bp_db_wal_bytes",
+            "Size of SQLite's write-ahead log (0 on PostgreSQL).",
+            g.db.wal_bytes,
+        ),
+        (
+            "bp_db_checkpoint_lag_seconds",
+            "How long the write-ahead log has held frames not yet checkpointed (0 when empty).",
+            g.db.checkpoint_lag_seconds,
+        ),
+        (
             "bp_history_writer_queue_depth",
             "Rows queued for the history writer.",
             g.writer_queue_depth,

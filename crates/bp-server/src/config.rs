@@ -7,11 +7,17 @@ use bp_store::{StoreConfig, WriterConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// A month of history: what a user looks back on. The disk it takes is the write rate times
+/// this times the bytes per row (docs/ARCHITECTURE.md, "History size").
+pub const DEFAULT_HISTORY_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub addr: SocketAddr,
     pub store: StoreConfig,
     pub writer: WriterConfig,
+    /// History rows older than this are deleted (`None`: kept forever).
+    pub history_retention: Option<Duration>,
     pub rate_limits: RateLimitConfig,
     pub cache: CacheConfig,
     /// A Redis shared by instances as a second-level enhancement cache; none by default.
@@ -71,6 +77,7 @@ impl ServerConfig {
                 queue_capacity: 50_000,
                 max_batch_rows: 2_000,
             },
+            history_retention: Some(DEFAULT_HISTORY_RETENTION),
             rate_limits: RateLimitConfig::default(),
             cache: CacheConfig::default(),
             redis: None,

@@ -264,7 +264,7 @@ pub(crate) fn next_cursor(
     let more_scanned = scanned > keys.len() as u64;
     let page_full = matched >= sql.limit as usize;
     let goes_on = budget_used || (page_full && more_scanned);
-    goes_on.then(|| HistoryCursor { sort, ..last.0 })
+    goes_on.then_some(HistoryCursor { sort, ..last.0 })
 }
 
 /// The SQLite function name of the case-insensitive substring test.

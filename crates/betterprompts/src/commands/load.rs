@@ -52,7 +52,7 @@ fn run_with(args: LoadArgs, cpu_scope: CpuScope) -> anyhow::Result<ExitCode> {
         config.cpu_scope = cpu_scope;
         if let Some(admin_key) = &args.admin_key {
             let name = format!("load-test {}", config.plan.name);
-            config.key = Some(bp_load::auth::create_key(&config.target, admin_key, &name).await?);
+            config.keys = vec![bp_load::auth::create_key(&config.target, admin_key, &name).await?];
         }
         // The run's state goes to the server with the admin key, or with --key (the server
         // refuses it unless that is an admin key too, and the run carries on without).
@@ -154,7 +154,11 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
         plan,
         mix,
         prompts,
-        key: args.key.clone(),
+        keys: match (&args.key, &args.key_file) {
+            (Some(key), _) => vec![key.clone()],
+            (None, Some(file)) => read_keys(file)?,
+            (None, None) => Vec::new(),
+        },
         thresholds,
         abort_on_fail: args.abort_on_fail,
         request_timeout: duration::parse(&args.timeout)?.max(Duration::from_millis(1)),
@@ -258,4 +262,24 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     write(&args.out, &merged.to_json()?)?;
     print!("{}", bp_report::summary(&merged));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The keys of `--key-file`: one per line, blank lines and surrounding spaces ignored.
+fn read_keys(file: &Path) -> Result<Vec<String>, bp_load::Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        bp_load::Error::Usage(format!("cannot read the key file {}: {e}", file.display()))
+    })?;
+    let keys: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if keys.is_empty() {
+        return Err(bp_load::Error::Usage(format!(
+            "the key file {} holds no key",
+            file.display()
+        )));
+    }
+    Ok(keys)
 }

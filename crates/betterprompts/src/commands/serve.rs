@@ -24,6 +24,7 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
         anonymous_per_min: args.rate_limit_anonymous,
     };
     config.writer.queue_capacity = args.history_queue;
+    config.history_retention = args.history_retention.0;
     const HOUR: u64 = 3600;
     config.telemetry.window = Duration::from_secs(args.metrics_window);
     config.telemetry.keep_windows = Duration::from_secs(args.metrics_keep_windows_hours * HOUR);

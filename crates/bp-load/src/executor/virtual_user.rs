@@ -19,7 +19,7 @@ pub(super) async fn virtual_user(
     shared: Arc<Shared>,
     scenario: usize,
     index: u32,
-    key: usize,
+    user: usize,
     seed: u64,
 ) {
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -48,9 +48,14 @@ pub(super) async fn virtual_user(
         }
         let endpoint = shared.mix.pick(&mut rng);
         let cursor = rng.random_range(0..shared.prompts.len());
-        shared
-            .parts
-            .write(&mut request, endpoint, region, &shared.prompts, cursor);
+        shared.parts.write(
+            &mut request,
+            user,
+            endpoint,
+            region,
+            &shared.prompts,
+            cursor,
+        );
         // Only enhance and batch responses are checked against the labels.
         let body = match endpoint {
             Endpoint::Enhance | Endpoint::Batch => Body::Keep,
@@ -94,7 +99,7 @@ pub(super) async fn virtual_user(
         let ended = Instant::now();
         let latency = ended.saturating_duration_since(slot.measure_from);
         shared.recorder.record(
-            key,
+            user,
             &Sample {
                 scenario,
                 endpoint,

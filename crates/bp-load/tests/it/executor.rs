@@ -13,7 +13,7 @@ fn config(server: &TestServer, plan: Plan, mix: &str) -> RunConfig {
         plan,
         mix: Mix::parse(mix).unwrap(),
         prompts: PromptPool::generated(1, 300).unwrap(),
-        key: Some("bp_test".to_owned()),
+        keys: vec!["bp_test".to_owned()],
         thresholds: Threshold::sla(),
         abort_on_fail: false,
         request_timeout: Duration::from_secs(5),

@@ -43,7 +43,7 @@ async fn short_run() -> bp_load::Report {
         plan: Plan::closed(2, Duration::from_millis(500), Duration::from_millis(10)),
         mix: Mix::parse("health=1").unwrap(),
         prompts: PromptPool::generated(1, 10).unwrap(),
-        key: None,
+        keys: Vec::new(),
         // One that holds and one that cannot.
         thresholds: vec![
             Threshold::parse("p(95)<10000").unwrap(),

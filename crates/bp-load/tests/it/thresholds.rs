@@ -14,7 +14,7 @@ fn open_run(server: &TestServer, rate: f64, max_vus: u32) -> RunConfig {
         plan,
         mix: Mix::parse("health=1").unwrap(),
         prompts: PromptPool::generated(1, 10).unwrap(),
-        key: None,
+        keys: Vec::new(),
         abort_on_fail: false,
         request_timeout: Duration::from_secs(5),
         max_requests: None,

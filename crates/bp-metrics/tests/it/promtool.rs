@@ -64,6 +64,8 @@ fn rendered() -> String {
                 idle: 6.0,
                 waiting: 0.0,
                 size: 8.0,
+                wal_bytes: 4096.0,
+                checkpoint_lag_seconds: 0.5,
             },
             writer_queue_depth: 1.0,
         });

@@ -12,9 +12,9 @@ use axum::http::StatusCode;
 use bp_api::limits::{MAX_COMMENT_CHARS, MAX_PAGE_LIMIT};
 use bp_api::{
     ErrorBody, ErrorCode, FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort,
-    Intent, Pagination, Segment, Technique,
+    Intent, Segment, Technique,
 };
-use bp_store::{HistoryOwner, HistoryQuery, NewFeedback, StoreError};
+use bp_store::{HistoryCursor, HistoryOwner, HistoryQuery, NewFeedback, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,10 +27,14 @@ const MAX_SEARCH_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
-    /// 1-based page number.
-    page: Option<u32>,
+    /// Where to go on from: the previous page's `next_cursor` (same `sort`). Absent: the
+    /// first page.
+    cursor: Option<String>,
     /// Rows per page, 1..=100 (default 20).
     limit: Option<u32>,
+    /// `true`: the page also carries `total_records`, every row of yours (of everyone's with
+    /// `scope=all`), exact. Not with filters: it counts the whole history.
+    include_total: Option<bool>,
     /// Case-insensitive substring of the original or enhanced text.
     search: Option<String>,
     /// Rows whose techniques include this one.
@@ -71,6 +75,7 @@ enum Scope {
         (status = 400, description = "Invalid parameters", body = ErrorBody),
         (status = 401, description = "API key missing or invalid", body = ErrorBody),
         (status = 403, description = "`scope=all` without the admin role", body = ErrorBody),
+        (status = 503, description = "Busy: the listing was shed or ran past its time; retry after `Retry-After`", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -86,11 +91,7 @@ pub async fn list(
             HistoryOwner::Everyone
         }
     };
-    let page = params.page.unwrap_or(1);
     let limit = params.limit.unwrap_or(DEFAULT_PAGE_LIMIT);
-    if page == 0 {
-        return Err(ApiError::validation("page starts at 1"));
-    }
     if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
         return Err(ApiError::validation(format!(
             "limit must be between 1 and {MAX_PAGE_LIMIT}"
@@ -114,8 +115,37 @@ pub async fn list(
     {
         return Err(ApiError::validation("date_from must not be after date_to"));
     }
+    let sort = params.sort.unwrap_or_default();
+    if owner == HistoryOwner::Everyone
+        && matches!(
+            sort,
+            HistorySort::ConfidenceDesc | HistorySort::ConfidenceAsc
+        )
+    {
+        // Only each owner's rows have a confidence index; everyone's by confidence would
+        // sort the whole table.
+        return Err(ApiError::validation(
+            "scope=all lists by created_at only (sort=created_at_desc or created_at_asc)",
+        ));
+    }
+    let after = match params.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(text) => match HistoryCursor::decode(text) {
+            Some(cursor) if cursor.sort == sort => Some(cursor),
+            Some(_) => {
+                return Err(ApiError::validation(
+                    "cursor belongs to another sort order: pass the sort it came with",
+                ));
+            }
+            None => {
+                return Err(ApiError::validation(
+                    "cursor is not one this API gave out (pass a page's next_cursor)",
+                ));
+            }
+        },
+    };
     let query = HistoryQuery {
-        page,
+        after,
         limit,
         search: params.search.filter(|s| !s.is_empty()),
         technique: params.technique,
@@ -125,18 +155,23 @@ pub async fn list(
         region: params.region.filter(|r| !r.is_empty()),
         date_from: params.date_from,
         date_to: params.date_to,
-        sort: params.sort.unwrap_or_default(),
+        sort,
     };
-    let (data, total_records) = state.store().list_history(owner, &query).await?;
-    let total_pages = u32::try_from(total_records.div_ceil(u64::from(limit))).unwrap_or(u32::MAX);
+    let total_records = if params.include_total.unwrap_or(false) {
+        if query.has_filters() {
+            return Err(ApiError::validation(
+                "include_total counts the whole history: ask for it without filters",
+            ));
+        }
+        Some(state.store().count_owner_history(owner).await?)
+    } else {
+        None
+    };
+    let page = state.store().list_history(owner, &query).await?;
     Ok(axum::Json(HistoryPage {
-        data,
-        pagination: Pagination {
-            page,
-            limit,
-            total_pages,
-            total_records,
-        },
+        data: page.items,
+        next_cursor: page.next.map(|c| c.encode()),
+        total_records,
     }))
 }
 

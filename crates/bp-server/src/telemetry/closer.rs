@@ -190,6 +190,7 @@ fn rollup_row(
 fn read_gauges(inputs: &CloserInputs, sampler: &mut ProcessSampler) -> Gauges {
     let process = sampler.sample();
     let pool = inputs.store.pool_stats();
+    let storage = inputs.store.storage_stats();
     Gauges {
         cpu_percent: process.map_or(0.0, |p| p.cpu_percent),
         memory_bytes: process.map_or(0.0, |p| p.resident_memory_bytes as f64),
@@ -200,6 +201,8 @@ fn read_gauges(inputs: &CloserInputs, sampler: &mut ProcessSampler) -> Gauges {
             idle: pool.idle as f64,
             waiting: pool.waiting as f64,
             size: pool.size as f64,
+            wal_bytes: storage.wal_bytes.unwrap_or(0) as f64,
+            checkpoint_lag_seconds: storage.checkpoint_lag.map_or(0.0, |lag| lag.as_secs_f64()),
         },
         writer_queue_depth: (inputs.writer_queue_depth)() as f64,
     }

@@ -1,7 +1,7 @@
 //! The endpoints' happy paths and contracts, on both stores.
 
 use crate::both_backends;
-use crate::harness::{Backend, TestServer, json_ok};
+use crate::harness::{Backend, TestServer, assert_error, json_ok};
 use serde_json::{Value, json};
 
 both_backends!(
@@ -129,23 +129,38 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
         let q = q.to_owned();
         async move { json_ok(s.get_as(&format!("/api/v1/history?{q}"), &key).await).await }
     };
-    let all = page("limit=2").await;
-    assert_eq!(
-        all["pagination"],
-        json!({"page": 1, "limit": 2, "total_pages": 3, "total_records": 5})
-    );
+    let all = page("limit=2&include_total=true").await;
+    assert_eq!(all["total_records"], 5);
     assert_eq!(
         all["data"][0]["original_text"], texts[4],
         "newest first by default"
     );
-    let last = page("limit=2&page=3").await;
+    // Keyset pages: each page's `next_cursor` leads to the next; the last has none.
+    let cursor = |p: &serde_json::Value| p["next_cursor"].as_str().unwrap().to_owned();
+    let second = page(&format!("limit=2&cursor={}", cursor(&all))).await;
+    assert_eq!(second["data"][0]["original_text"], texts[2]);
+    let last = page(&format!("limit=2&cursor={}", cursor(&second))).await;
     assert_eq!(last["data"].as_array().unwrap().len(), 1);
+    assert!(last["next_cursor"].is_null(), "{last}");
+    assert!(
+        last.get("total_records").is_none(),
+        "a total only when asked for"
+    );
+    // A cursor belongs to its order, and only the API's own cursors are accepted.
+    for q in [
+        format!("sort=created_at_asc&cursor={}", cursor(&all)),
+        "cursor=not-a-cursor".to_owned(),
+        "include_total=true&intent=translation".to_owned(),
+    ] {
+        let r = s.get_as(&format!("/api/v1/history?{q}"), &key).await;
+        assert_error(r, 400, "validation").await;
+    }
     let oldest = page("sort=created_at_asc&limit=1").await;
     assert_eq!(oldest["data"][0]["original_text"], texts[0]);
     let translations = page("intent=translation").await;
-    assert_eq!(translations["pagination"]["total_records"], 2);
+    assert_eq!(translations["data"].as_array().unwrap().len(), 2);
     let search = page("search=HAIKU").await;
-    assert_eq!(search["pagination"]["total_records"], 1);
+    assert_eq!(search["data"].as_array().unwrap().len(), 1);
     let first = page("sort=created_at_asc&limit=1").await;
     let technique = first["data"][0]["techniques_used"][0]
         .as_str()
@@ -169,22 +184,31 @@ async fn history_pages_filters_searches_and_sorts(backend: Backend) {
     );
     // The key's tier is the segment; requests without X-Region are the server's default region.
     let pro = page("segment=pro").await;
-    assert_eq!(pro["pagination"]["total_records"], 5);
+    assert_eq!(pro["data"].as_array().unwrap().len(), 5);
     assert_eq!(
-        page("segment=enterprise").await["pagination"]["total_records"],
+        page("segment=enterprise").await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
-    assert_eq!(page("region=local").await["pagination"]["total_records"], 5);
     assert_eq!(
-        page("region=nowhere").await["pagination"]["total_records"],
+        page("region=local").await["data"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(
+        page("region=nowhere").await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
     let future = page("date_from=2999-01-01T00:00:00Z").await;
-    assert_eq!(future["pagination"]["total_records"], 0);
+    assert_eq!(future["data"].as_array().unwrap().len(), 0);
     let past = page("date_to=2000-01-01T00:00:00Z").await;
-    assert_eq!(past["pagination"]["total_records"], 0);
+    assert_eq!(past["data"].as_array().unwrap().len(), 0);
     let everything = page("date_from=2000-01-01T00:00:00Z&date_to=2999-01-01T00:00:00Z").await;
-    assert_eq!(everything["pagination"]["total_records"], 5);
+    assert_eq!(everything["data"].as_array().unwrap().len(), 5);
     // Delete removes it for good.
     let id = all["data"][0]["id"].as_str().unwrap();
     let deleted = s.delete_as(&format!("/api/v1/history/{id}"), &key).await;

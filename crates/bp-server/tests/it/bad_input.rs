@@ -125,10 +125,11 @@ async fn each_kind_of_bad_input_is_a_clear_4xx() {
         .unwrap();
     assert_error(r, 400, "validation").await;
     for q in [
-        "page=0",
+        "page=2",
         "limit=0",
         "limit=101",
-        "page=x",
+        "cursor=x",
+        "include_total=maybe",
         "sort=sideways",
         "technique=nope",
         "primary_technique=nope",

@@ -39,8 +39,10 @@ async fn a_full_history_queue_sheds_with_503_and_loses_nothing() {
         "a queue of 2 rows under 200 concurrent requests must shed"
     );
     assert!(!ok_ids.is_empty());
-    let listed = s.get_as("/api/v1/history?limit=1", &key).await;
-    let total = listed.json::<serde_json::Value>().await.unwrap()["pagination"]["total_records"]
+    let listed = s
+        .get_as("/api/v1/history?limit=1&include_total=true", &key)
+        .await;
+    let total = listed.json::<serde_json::Value>().await.unwrap()["total_records"]
         .as_u64()
         .unwrap();
     assert_eq!(
