@@ -111,8 +111,8 @@ pub struct DbPoolGauges {
     pub size: f64,
     /// SQLite's write-ahead log file (0 on PostgreSQL).
     pub wal_bytes: f64,
-    /// How long the WAL has held frames not yet checkpointed away, in seconds (0 when
-    /// empty, and on PostgreSQL): grows without bound when readers starve the checkpoint.
+    /// How long the WAL has stayed over the size at which the store empties it, in seconds
+    /// (0 while checkpoints keep up, and on PostgreSQL): grows when readers starve them.
     pub checkpoint_lag_seconds: f64,
 }
 

@@ -185,7 +185,7 @@ fn render_gauges(out: &mut Text, g: &Gauges) {
         ),
         (
             "bp_db_checkpoint_lag_seconds",
-            "How long the write-ahead log has held frames not yet checkpointed (0 when empty).",
+            "How long the write-ahead log has stayed over the size at which it is emptied (0 while checkpoints keep up).",
             g.db.checkpoint_lag_seconds,
         ),
         (

@@ -274,7 +274,8 @@ pub struct PoolStats {
 pub struct StorageStats {
     /// Size of the write-ahead log file now.
     pub wal_bytes: Option<u64>,
-    /// How long the WAL has held frames not yet checkpointed away (zero when it is empty).
+    /// How long the WAL has stayed at or over the size at which the store empties it: zero
+    /// while checkpoints keep up; growing when readers starve them.
     pub checkpoint_lag: Option<std::time::Duration>,
     /// Checkpoints that emptied the WAL since start.
     pub checkpoints: u64,

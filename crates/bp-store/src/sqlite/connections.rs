@@ -146,26 +146,34 @@ pub(super) struct WriterThread {
 #[derive(Default)]
 pub(super) struct WalState {
     bytes: AtomicU64,
-    /// Unix microseconds of the last time the WAL was emptied (0: not since start).
-    emptied_at_us: AtomicU64,
+    /// Unix microseconds since when the WAL has been at or over the truncation threshold
+    /// without a checkpoint emptying it (0: it is under the threshold).
+    over_since_us: AtomicU64,
     checkpoints: AtomicU64,
     checkpoints_busy: AtomicU64,
 }
 
 impl WalState {
     pub(super) fn stats(&self) -> StorageStats {
-        let emptied = self.emptied_at_us.load(Ordering::Relaxed);
-        let bytes = self.bytes.load(Ordering::Relaxed);
+        let over_since = self.over_since_us.load(Ordering::Relaxed);
         StorageStats {
-            wal_bytes: Some(bytes),
-            // An empty WAL has no lag, whenever it was last emptied.
-            checkpoint_lag: Some(if bytes == 0 || emptied == 0 {
+            wal_bytes: Some(self.bytes.load(Ordering::Relaxed)),
+            checkpoint_lag: Some(if over_since == 0 {
                 Duration::ZERO
             } else {
-                Duration::from_micros(unix_now_us().saturating_sub(emptied))
+                Duration::from_micros(unix_now_us().saturating_sub(over_since))
             }),
             checkpoints: self.checkpoints.load(Ordering::Relaxed),
             checkpoints_busy: self.checkpoints_busy.load(Ordering::Relaxed),
+        }
+    }
+
+    fn record_size(&self, bytes: u64) {
+        self.bytes.store(bytes, Ordering::Relaxed);
+        if bytes < WAL_TRUNCATE_AT_BYTES {
+            self.over_since_us.store(0, Ordering::Relaxed);
+        } else if self.over_since_us.load(Ordering::Relaxed) == 0 {
+            self.over_since_us.store(unix_now_us(), Ordering::Relaxed);
         }
     }
 }
@@ -188,18 +196,15 @@ struct WalControl {
 impl WalControl {
     fn after_write(&mut self, conn: &Connection) {
         let bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-        self.state.bytes.store(bytes, Ordering::Relaxed);
+        self.state.record_size(bytes);
         if bytes < WAL_TRUNCATE_AT_BYTES || Instant::now() < self.next_attempt {
             return;
         }
         match truncate_wal(conn) {
             Ok(true) => {
                 self.state.checkpoints.fetch_add(1, Ordering::Relaxed);
-                self.state
-                    .emptied_at_us
-                    .store(unix_now_us(), Ordering::Relaxed);
                 let bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-                self.state.bytes.store(bytes, Ordering::Relaxed);
+                self.state.record_size(bytes);
             }
             Ok(false) => {
                 self.state.checkpoints_busy.fetch_add(1, Ordering::Relaxed);
@@ -436,6 +441,22 @@ impl ReaderPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checkpoint_lag_counts_only_while_the_wal_stays_over_its_threshold() {
+        let wal = WalState::default();
+        wal.record_size(WAL_TRUNCATE_AT_BYTES - 1);
+        assert_eq!(wal.stats().checkpoint_lag, Some(Duration::ZERO));
+        wal.record_size(WAL_TRUNCATE_AT_BYTES);
+        let since = wal.over_since_us.load(Ordering::Relaxed);
+        assert!(since > 0);
+        // Still over: the lag keeps its start.
+        wal.record_size(WAL_TRUNCATE_AT_BYTES * 2);
+        assert_eq!(wal.over_since_us.load(Ordering::Relaxed), since);
+        wal.record_size(0);
+        assert_eq!(wal.stats().checkpoint_lag, Some(Duration::ZERO));
+        assert_eq!(wal.stats().wal_bytes, Some(0));
+    }
 
     #[test]
     fn substring_search_ignores_case_in_and_beyond_ascii() {
