@@ -171,6 +171,11 @@ pg_schema_bytes() {
         WHERE n.nspname = '$1' AND c.relkind IN ('r', 'm')"
 }
 
+# History rows of the run's schema, from the counts the store keeps with every write.
+pg_schema_rows() {
+    psql "$pg_url" -qtAc "SELECT coalesce(sum(rows), 0) FROM $1.history_counts"
+}
+
 # `count` keys through the admin API, one secret per line into `out`: one process and one
 # keep-alive connection, where `keys create` would start a process (and open the store) per key.
 create_keys() {   # url admin-key count tier rate-limit(''=tier default) out
@@ -202,8 +207,8 @@ PY
 collect() {
     python3 - "$@" <<'PY'
 import json, os, sys
-(report_p, summary_p, rc, label, store, keys, db_bytes, wal_max, rss0, rss1, timeout_s,
- slim_p) = sys.argv[1:]
+(report_p, summary_p, rc, label, store, keys, db_bytes, db_rows, wal_max, rss0, rss1,
+ timeout_s, slim_p) = sys.argv[1:]
 rc = int(rc)
 def load(p):
     try:
@@ -252,7 +257,11 @@ else:
     cells += ["–", "–"]
 cells.append(triple(summary["latency_ms"]) if summary else "–")
 cells.append(f"{report['error_rate'] * 100:.3f} ({report['errors']})" if report else "–")
-cells += [sla, degradation, mib(db_bytes), "n/a" if wal_max == "n/a" else mib(wal_max),
+db_cell = mib(db_bytes)
+if int(db_rows) > 0:
+    # What docs/ARCHITECTURE.md ("History size") quotes: the store's bytes per history row.
+    db_cell += f" ({int(db_rows) / 1e6:.2f} M rows, {int(db_bytes) / int(db_rows):.0f} B/row)"
+cells += [sla, degradation, db_cell, "n/a" if wal_max == "n/a" else mib(wal_max),
           f"{int(rss0) / 1024:.0f} / {int(rss1) / 1024:.0f} MiB"]
 print("| " + " | ".join(cells) + " |")
 
@@ -265,7 +274,7 @@ if report:
     for cell in report.get("breakdown", []):
         cell.pop("histogram", None)
 bench = {"label": label, "store": store, "keys": int(keys), "load_exit": rc,
-         "db_bytes": int(db_bytes), "wal_max_bytes": None if wal_max == "n/a" else int(wal_max),
+         "db_bytes": int(db_bytes), "history_rows": int(db_rows), "wal_max_bytes": None if wal_max == "n/a" else int(wal_max),
          "server_rss_kib": [int(rss0), int(rss1)], "server_summary": summary}
 with open(slim_p, "w") as f:
     json.dump({"bench": bench, "report": report}, f, indent=1, ensure_ascii=False)
@@ -282,7 +291,7 @@ run_one() {   # profile store keys mix
     [[ $time_scale == 1 ]] || label+=" ×$time_scale"
     run_no=$((run_no + 1))
     local dir=$work/$run_no-$tag; mkdir -p "$dir"
-    local port url store_args=() key_args=() admin from to rss0 rss1 db_bytes wal_max=n/a rc=0
+    local port url store_args=() key_args=() admin from to rss0 rss1 db_bytes db_rows wal_max=n/a rc=0
     port=$(free_port); url=http://127.0.0.1:$port
     local limit_s
     limit_s=$(python3 -c "import math; print(math.ceil(${length_s[$profile]} * $time_scale) + 600)")
@@ -332,13 +341,16 @@ run_one() {   # profile store keys mix
         sqlite)
             local db=$dir/data/betterprompts.sqlite3
             db_bytes=$(($(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0)))
+            db_rows=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT coalesce(sum(rows), 0) FROM history_counts").fetchone()[0])' "$db")
             wal_max=$(cat "$dir/wal.max") ;;
         postgres)
             db_bytes=$(pg_schema_bytes "$pg_schema")
+            db_rows=$(pg_schema_rows "$pg_schema")
             drop_schema ;;
     esac
     collect "$dir/report.json" "$dir/summary.json" "$rc" "$label" "$store" "$nkeys" \
-        "$db_bytes" "$wal_max" "$rss0" "$rss1" "$limit_s" "$json_dir/$stamp-$tag.json" >>"$out"
+        "$db_bytes" "$db_rows" "$wal_max" "$rss0" "$rss1" "$limit_s" "$json_dir/$stamp-$tag.json" >>"$out"
     tail -n1 "$out" >&2
     last_rc=$rc
 }
