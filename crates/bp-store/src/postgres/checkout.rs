@@ -39,7 +39,25 @@ impl Drop for Checkout<'_> {
     }
 }
 
+/// How long a checkout may wait for a pooled connection.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// The pool's own wait timeout; past it the store is `Unavailable`.
+    Pool,
+    /// `READ_WAIT_TIMEOUT`; past it the call is `TimedOut` (shed, not failed).
+    Read,
+}
+
 impl PostgresStore {
+    /// A connection for one call of class `op`; the wait for it is measured from here.
+    pub(super) async fn client(
+        &self,
+        op: DbOperation,
+        operation: &'static str,
+    ) -> StoreResult<Checkout<'_>> {
+        self.checkout(op, operation, Wait::Pool).await
+    }
+
     /// Like `client`, for a read that should rather fail (`TimedOut`) than wait long for a
     /// connection.
     pub(super) async fn read_client(
@@ -47,45 +65,39 @@ impl PostgresStore {
         op: DbOperation,
         operation: &'static str,
     ) -> StoreResult<Checkout<'_>> {
-        let called_at = Instant::now();
-        let timeouts = deadpool_postgres::Timeouts {
-            wait: Some(super::READ_WAIT_TIMEOUT),
-            ..self.pool.timeouts()
-        };
-        let client = self.pool.timeout_get(&timeouts).await.map_err(|e| {
-            self.observer
-                .db_call(op, called_at.elapsed(), Duration::ZERO);
-            match e {
-                deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
-                    StoreError::TimedOut {
-                        operation: "wait for a database connection",
-                    }
-                }
-                other => pool_error(operation, other),
-            }
-        })?;
-        let acquired_at = Instant::now();
-        Ok(Checkout {
-            client,
-            op,
-            acquire: acquired_at - called_at,
-            acquired_at,
-            observer: &self.observer,
-        })
+        self.checkout(op, operation, Wait::Read).await
     }
 
-    /// A connection for one call of class `op`; the wait for it is measured from here.
-    pub(super) async fn client(
+    async fn checkout(
         &self,
         op: DbOperation,
         operation: &'static str,
+        wait: Wait,
     ) -> StoreResult<Checkout<'_>> {
         let called_at = Instant::now();
-        let client = self.pool.get().await.map_err(|e| {
+        let got = match wait {
+            Wait::Pool => self.pool.get().await,
+            Wait::Read => {
+                let timeouts = deadpool_postgres::Timeouts {
+                    wait: Some(super::READ_WAIT_TIMEOUT),
+                    ..self.pool.timeouts()
+                };
+                self.pool.timeout_get(&timeouts).await
+            }
+        };
+        let client = got.map_err(|e| {
             // A call that never got a connection still waited for one.
             self.observer
                 .db_call(op, called_at.elapsed(), Duration::ZERO);
-            pool_error(operation, e)
+            match (wait, e) {
+                (
+                    Wait::Read,
+                    deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Wait),
+                ) => StoreError::TimedOut {
+                    operation: "wait for a database connection",
+                },
+                (_, other) => pool_error(operation, other),
+            }
         })?;
         let acquired_at = Instant::now();
         Ok(Checkout {
