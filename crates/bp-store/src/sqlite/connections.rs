@@ -442,6 +442,53 @@ impl ReaderPool {
 mod tests {
     use super::*;
 
+    /// A reader that holds its snapshot keeps the WAL from being emptied (the checkpoint
+    /// gives up after its short busy timeout and counts as busy); once it lets go, the next
+    /// write truncates the WAL to nothing.
+    #[test]
+    fn the_writer_truncates_the_wal_once_readers_let_go() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bp.sqlite3");
+        let writer = open_writer(&path).expect("opens");
+        writer
+            .execute_batch("CREATE TABLE t (x BLOB)")
+            .expect("create");
+        let state = Arc::new(WalState::default());
+        let mut control = WalControl {
+            path: wal_path(&path),
+            state: Arc::clone(&state),
+            next_attempt: Instant::now(),
+        };
+        let mut reader = open_reader(&path).expect("opens");
+        let snapshot = reader.transaction().expect("begins");
+        let _: i64 = snapshot
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .expect("reads");
+        let write = || {
+            writer
+                .execute("INSERT INTO t VALUES (zeroblob(1 << 20))", [])
+                .expect("insert");
+        };
+        while state.stats().wal_bytes.unwrap_or(0) < WAL_TRUNCATE_AT_BYTES {
+            write();
+            control.next_attempt = Instant::now();
+            control.after_write(&writer);
+        }
+        assert!(state.stats().checkpoints_busy > 0, "the reader held it");
+        assert_eq!(state.stats().checkpoints, 0);
+        drop(snapshot);
+        write();
+        control.next_attempt = Instant::now();
+        control.after_write(&writer);
+        let stats = state.stats();
+        assert_eq!(
+            (stats.checkpoints, stats.wal_bytes),
+            (1, Some(0)),
+            "{stats:?}"
+        );
+        assert_eq!(stats.checkpoint_lag, Some(Duration::ZERO));
+    }
+
     #[test]
     fn checkpoint_lag_counts_only_while_the_wal_stays_over_its_threshold() {
         let wal = WalState::default();
