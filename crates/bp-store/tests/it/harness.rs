@@ -5,7 +5,7 @@
 //! dropped when the test finishes.
 
 use bp_api::{Complexity, HistoryItem, Intent, Segment, Technique};
-use bp_store::{HistoryOwner, HistoryQuery, NewHistoryRow, Store, StoreConfig};
+use bp_store::{HistoryOwner, HistoryPageRows, HistoryQuery, NewHistoryRow, Store, StoreConfig};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
@@ -164,6 +164,14 @@ pub async fn list(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<History
     (page.items, total)
 }
 
+/// One page of `query`.
+pub async fn page(db: &TestDb, owner: HistoryOwner, query: &HistoryQuery) -> HistoryPageRows {
+    db.store
+        .list_history(owner, query)
+        .await
+        .expect("listing works")
+}
+
 /// Every page of `query` from its start, following the cursors, in order.
 pub async fn all_pages(
     db: &TestDb,
@@ -173,13 +181,9 @@ pub async fn all_pages(
     let mut pages = Vec::new();
     let mut query = query;
     loop {
-        let page = db
-            .store
-            .list_history(owner, &query)
-            .await
-            .expect("listing works");
-        pages.push(page.items);
-        match page.next {
+        let one = page(db, owner, &query).await;
+        pages.push(one.items);
+        match one.next {
             Some(next) => query.after = Some(next),
             None => return pages,
         }

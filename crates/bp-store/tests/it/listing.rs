@@ -1,6 +1,6 @@
 //! Conformance cases for history listings: pages, search, filters, date ranges, sorts.
 
-use crate::harness::{TestDb, all_pages, at, ids, item, list, matches, row, rows};
+use crate::harness::{TestDb, all_pages, at, ids, item, list, matches, page, row, rows};
 use bp_api::{HistoryItem, HistorySort, Intent, Segment, Technique};
 use bp_store::{HistoryOwner, HistoryQuery, NewHistoryRow};
 use uuid::Uuid;
@@ -31,33 +31,29 @@ pub async fn keyset_pages_neither_overlap_nor_skip(db: &TestDb) {
     assert_eq!(list(db, owner, HistoryQuery::default()).await.1, 25);
 
     // A row written after the first page does not shift the next one (offsets would).
-    let first = db
-        .store
-        .list_history(
-            HistoryOwner::Key(owner),
-            &HistoryQuery {
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list");
+    let first = page(
+        db,
+        HistoryOwner::Key(owner),
+        &HistoryQuery {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await;
     db.store
         .insert_history(&[row(Some(owner), item(100))])
         .await
         .expect("insert");
-    let second = db
-        .store
-        .list_history(
-            HistoryOwner::Key(owner),
-            &HistoryQuery {
-                limit: 10,
-                after: first.next,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list");
+    let second = page(
+        db,
+        HistoryOwner::Key(owner),
+        &HistoryQuery {
+            limit: 10,
+            after: first.next,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(ids(&second.items), newest_first[10..20]);
 }
 
