@@ -16,7 +16,10 @@ bp_api::vocabulary!(
         HistoryCommit => "history_commit",
         /// Reading one history row or a page of them.
         HistoryRead => "history_read",
+        /// Deleting history rows: one by its owner, or past the retention.
         HistoryDelete => "history_delete",
+        /// Preparing history's storage for the coming days (PostgreSQL's day partitions).
+        HistoryMaintain => "history_maintain",
         /// Resolving an API key (behind the server's key cache).
         KeyLookup => "key_lookup",
         KeyWrite => "key_write",

@@ -108,11 +108,10 @@ impl Server {
     ) -> Result<(), ServerError> {
         let addr = self.local_addr();
         let pruner = tokio::spawn(prune_rate_limits(self.state.clone()));
-        let retention = self
-            .state
-            .config()
-            .history_retention
-            .map(|keep| tokio::spawn(retention::run(self.state.store_arc(), keep)));
+        let retention = tokio::spawn(retention::run(
+            self.state.store_arc(),
+            self.state.config().history_retention,
+        ));
         let writer = self.state.writer().clone();
         let closer = telemetry::spawn_closer(telemetry::CloserInputs {
             telemetry: self.state.telemetry_arc(),
@@ -124,9 +123,7 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await;
         pruner.abort();
-        if let Some(retention) = retention {
-            retention.abort();
-        }
+        retention.abort();
         tracing::info!("draining the history writer");
         self.writer.shutdown().await;
         // Last, so the window still open holds every request answered.

@@ -1,6 +1,8 @@
-//! History retention: rows older than the configured period are deleted off the request
-//! path, in small transactions, so the database's size follows the write rate instead of
-//! growing for ever, and no pass holds the writer long enough to delay a commit noticeably.
+//! History retention and upkeep: rows older than the configured period are removed off
+//! the request path, so the database's size follows the write rate instead of growing for
+//! ever, and no pass holds the writer long enough to delay a commit noticeably. SQLite
+//! deletes them in small transactions; PostgreSQL drops whole day partitions, which each
+//! pass also creates ahead of the writes (with or without a retention).
 
 use bp_store::Store;
 use std::sync::Arc;
@@ -17,13 +19,23 @@ const PASS_INTERVAL: Duration = Duration::from_secs(10);
 /// rows/s, so a steady state always keeps up.
 const MAX_BATCHES_PER_PASS: u32 = 200;
 
-/// Runs passes until the task is aborted.
-pub(crate) async fn run(store: Arc<dyn Store>, retention: Duration) {
+/// Runs passes until the task is aborted; `retention` `None` keeps rows for ever.
+pub(crate) async fn run(store: Arc<dyn Store>, retention: Option<Duration>) {
     let mut tick = tokio::time::interval(PASS_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let deleted = prune_pass(&*store, retention, crate::telemetry::now_us()).await;
+        let now_us = crate::telemetry::now_us();
+        if let Err(e) = store
+            .maintain_history(i64::try_from(now_us).unwrap_or(i64::MAX))
+            .await
+        {
+            tracing::warn!(error = %e, "history upkeep failed; retrying next pass");
+        }
+        let Some(retention) = retention else {
+            continue;
+        };
+        let deleted = prune_pass(&*store, retention, now_us).await;
         if deleted > 0 {
             tracing::debug!(deleted, "history retention pass");
         }

@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "history_keyset_counts",
         sql: include_str!("../migrations/sqlite/0004_history_keyset_counts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "history_day_partitions",
+        sql: include_str!("../migrations/sqlite/0005_history_day_partitions.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -55,6 +60,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "history_keyset_counts",
         sql: include_str!("../migrations/postgres/0004_history_keyset_counts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "history_day_partitions",
+        sql: include_str!("../migrations/postgres/0005_history_day_partitions.sql"),
     },
 ];
 
@@ -131,10 +141,10 @@ mod tests {
                 .iter()
                 .map(|m| m.version)
                 .collect::<Vec<_>>(),
-            [2, 3, 4],
+            (2..=5).collect::<Vec<_>>(),
             "a 0001 database gets only what came after"
         );
-        assert!(pending(SQLITE, &[1, 2, 3, 4]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 3, 4, 5]).is_empty());
         assert!(pending(SQLITE, &[1, 2, 3, 999]).is_empty());
     }
 }

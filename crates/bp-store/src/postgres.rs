@@ -7,8 +7,10 @@
 
 mod checkout;
 mod metrics;
+mod partitions;
 mod queries;
 
+use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
@@ -84,7 +86,12 @@ impl PostgresStore {
             .build()
             .map_err(|e| StoreError::InvalidConfig(format!("the PostgreSQL pool: {e}")))?;
         migrate(&pool, schema).await?;
-        Ok(PostgresStore { pool, observer })
+        let store = PostgresStore { pool, observer };
+        // Today's partition exists before the first write.
+        store
+            .maintain_history(chrono::Utc::now().timestamp_micros())
+            .await?;
+        Ok(store)
     }
 }
 
@@ -222,13 +229,23 @@ impl Store for PostgresStore {
         if rows.is_empty() {
             return Ok(());
         }
-        queries::insert_history(
-            &*self
-                .client(DbOperation::HistoryCommit, "insert history")
-                .await?,
-            rows,
-        )
-        .await
+        let mut client = self
+            .client(DbOperation::HistoryCommit, "insert history")
+            .await?;
+        if let queries::Inserted::All = queries::insert_history(&client, rows).await? {
+            return Ok(());
+        }
+        // A row on a day whose partition is missing (a timestamp far from today's): create
+        // the batch's days and retry once; nothing was written by the failed statement.
+        let days = rows.iter().map(|r| codec::micros(r.item.created_at));
+        partitions::ensure_days(&mut client, days).await?;
+        match queries::insert_history(&client, rows).await? {
+            queries::Inserted::All => Ok(()),
+            queries::Inserted::NoPartition => Err(StoreError::backend(
+                "insert history",
+                std::io::Error::other("a history partition vanished during the insert"),
+            )),
+        }
     }
 
     async fn get_history(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<HistoryItem>> {
@@ -266,15 +283,26 @@ impl Store for PostgresStore {
         .await
     }
 
-    async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64> {
-        queries::prune_history(
-            &*self
+    /// Whole days only: `max_rows` does not apply to dropping a partition.
+    async fn prune_history(&self, before_us: i64, _max_rows: u32) -> StoreResult<u64> {
+        partitions::drop_expired(
+            &mut *self
                 .client(DbOperation::HistoryDelete, "prune history")
                 .await?,
             before_us,
-            max_rows,
         )
         .await
+    }
+
+    async fn maintain_history(&self, now_us: i64) -> StoreResult<()> {
+        partitions::ensure_ahead(
+            &mut *self
+                .client(DbOperation::HistoryMaintain, "create history partitions")
+                .await?,
+            now_us,
+        )
+        .await
+        .map(drop)
     }
 
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {

@@ -186,6 +186,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    /// One table, nothing to prepare.
+    async fn maintain_history(&self, _now_us: i64) -> StoreResult<()> {
+        Ok(())
+    }
+
     async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64> {
         self.writer
             .run(DbOperation::HistoryDelete, "prune history", move |conn| {

@@ -147,10 +147,15 @@ pub trait Store: Send + Sync + 'static {
     /// with every insert and delete: one lookup, whatever the history's size.
     async fn count_owner_history(&self, owner: HistoryOwner) -> StoreResult<u64>;
 
-    /// Deletes up to `max_rows` of the oldest rows created before `before_us` (and their
-    /// feedback) in one transaction; returns how many. The retention pass calls it in a
-    /// loop, so each transaction stays short.
+    /// Removes rows created before `before_us` with their feedback; returns how many. SQLite
+    /// deletes up to `max_rows` of the oldest in one short transaction, and the retention
+    /// pass calls it in a loop. PostgreSQL drops the day partitions that end by `before_us`
+    /// (a row may outlive the retention by up to a day) and returns 0 once none is left.
     async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64>;
+
+    /// Prepares for the coming days' writes: PostgreSQL creates the day partitions of today
+    /// and the next days. Called when the store opens and by every retention pass.
+    async fn maintain_history(&self, now_us: i64) -> StoreResult<()>;
 
     /// `true` when a row of this owner was deleted (its feedback goes with it).
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool>;

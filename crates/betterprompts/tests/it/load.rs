@@ -115,9 +115,7 @@ fn every_profile_runs_time_scaled_and_reports() {
         assert_eq!(
             out.code, 0,
             "{profile}: exit {}\n{}\n{}",
-            out.code,
-            out.stdout,
-            out.stderr
+            out.code, out.stdout, out.stderr
         );
         let report = read_json(&json);
         assert_well_formed(&report, profile);
@@ -312,12 +310,7 @@ fn dataset_prompts_reports_and_merge_round_trip() {
             ]);
         }
         let out = load(&args);
-        assert_eq!(
-            out.code, 0,
-            "{}{}",
-            out.stdout,
-            out.stderr
-        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     }
     let (a, b) = (read_json(&paths[0]), read_json(&paths[1]));
     assert_well_formed(&a, "a");

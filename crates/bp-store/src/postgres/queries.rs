@@ -17,6 +17,20 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
+/// The first microsecond of the UTC day of a `created_at_us` expression (floored, so the
+/// days before 1970 are whole too): the day key of `history_counts` and of the partitions.
+macro_rules! day_of {
+    ($us:literal) => {
+        concat!(
+            "(",
+            $us,
+            " - ((",
+            $us,
+            " % 86400000000) + 86400000000) % 86400000000)"
+        )
+    };
+}
+
 fn decode_item(row: &Row) -> StoreResult<HistoryItem> {
     const OP: &str = "decode a history row";
     let raw = RawItem {
@@ -40,7 +54,17 @@ fn decode_item(row: &Row) -> StoreResult<HistoryItem> {
 /// All rows in one statement (parallel arrays through `UNNEST`): one round trip and one
 /// implicit transaction, however many rows. Techniques travel as `a,b` strings because
 /// PostgreSQL arrays of arrays must be rectangular.
-pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> StoreResult<()> {
+/// What an insert did: a row on a day without a partition fails the whole statement, and
+/// the caller creates the partition and retries.
+pub(super) enum Inserted {
+    All,
+    NoPartition,
+}
+
+pub(super) async fn insert_history(
+    client: &Object,
+    rows: &[NewHistoryRow],
+) -> StoreResult<Inserted> {
     const OP: &str = "insert history";
     let mut ids = Vec::with_capacity(rows.len());
     let mut owners = Vec::with_capacity(rows.len());
@@ -75,10 +99,11 @@ pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> S
         segments.push(row.segment.as_str());
         regions.push(row.region.as_str());
     }
-    // The owners' counts change in the same statement, so they can never disagree with the
-    // rows; `ORDER BY` takes the counters' row locks in one order across concurrent writers.
+    // The owners' counts (per day, see `history_counts`) change in the same statement, so
+    // they can never disagree with the rows; `ORDER BY` takes the counters' row locks in one
+    // order across concurrent writers.
     let insert = client
-        .prepare_cached(
+        .prepare_cached(concat!(
             "WITH inserted AS (INSERT INTO history (id, owner, created_at_us, original_text, \
              enhanced_text, intent, complexity, techniques, confidence, processing_time_ms, \
              segment, region) \
@@ -88,15 +113,16 @@ pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> S
              $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::text[], \
              $12::text[]) AS t(id, owner, created_at_us, original_text, enhanced_text, intent, \
              complexity, techniques, confidence, processing_time_ms, segment, region) \
-             RETURNING owner) \
-             INSERT INTO history_counts (owner, rows) \
-             SELECT coalesce(owner, '00000000-0000-0000-0000-000000000000'::uuid), count(*) \
-             FROM inserted GROUP BY 1 ORDER BY 1 \
-             ON CONFLICT (owner) DO UPDATE SET rows = history_counts.rows + excluded.rows",
-        )
+             RETURNING owner, created_at_us) \
+             INSERT INTO history_counts (owner, day_us, rows) \
+             SELECT coalesce(owner, '00000000-0000-0000-0000-000000000000'::uuid), ",
+            day_of!("created_at_us"),
+            ", count(*) FROM inserted GROUP BY 1, 2 ORDER BY 1, 2 \
+             ON CONFLICT (owner, day_us) DO UPDATE SET rows = history_counts.rows + excluded.rows",
+        ))
         .await
         .op(OP)?;
-    client
+    let inserted = client
         .execute(
             &insert,
             &[
@@ -114,15 +140,17 @@ pub(super) async fn insert_history(client: &Object, rows: &[NewHistoryRow]) -> S
                 &regions,
             ],
         )
-        .await
-        .map_err(|e| {
-            if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
-                StoreError::Conflict("a history row with this id already exists".into())
-            } else {
-                error(OP, e)
-            }
-        })?;
-    Ok(())
+        .await;
+    match inserted {
+        Ok(_) => Ok(Inserted::All),
+        // "no partition of relation found for row" is the only check violation an insert
+        // into history can raise: the table has no CHECK constraint.
+        Err(e) if is_code(&e, &SqlState::CHECK_VIOLATION) => Ok(Inserted::NoPartition),
+        Err(e) if is_code(&e, &SqlState::UNIQUE_VIOLATION) => Err(StoreError::Conflict(
+            "a history row with this id already exists".into(),
+        )),
+        Err(e) => Err(error(OP, e)),
+    }
 }
 
 pub(super) async fn get_history(
@@ -212,13 +240,17 @@ pub(super) async fn count_owner_history(client: &Object, owner: HistoryOwner) ->
     let rows: i64 = match owner {
         HistoryOwner::Key(owner) => {
             let select = client
-                .prepare_cached("SELECT rows FROM history_counts WHERE owner = $1")
+                .prepare_cached(
+                    "SELECT coalesce(sum(rows), 0)::bigint FROM history_counts WHERE owner = $1",
+                )
                 .await
                 .op(OP)?;
-            match client.query_opt(&select, &[&owner]).await.op(OP)? {
-                Some(row) => row.try_get(0).op(OP)?,
-                None => 0,
-            }
+            client
+                .query_one(&select, &[&owner])
+                .await
+                .op(OP)?
+                .try_get(0)
+                .op(OP)?
         }
         HistoryOwner::Everyone => {
             let select = client
@@ -238,14 +270,17 @@ pub(super) async fn count_owner_history(client: &Object, owner: HistoryOwner) ->
 
 pub(super) async fn delete_history(client: &Object, owner: Uuid, id: Uuid) -> StoreResult<bool> {
     const OP: &str = "delete a history row";
-    // One statement deletes the row and counts it out.
+    // One statement deletes the row, its feedback, and counts it out.
     let delete = client
-        .prepare_cached(
-            "WITH deleted AS (DELETE FROM history WHERE id = $1 AND owner = $2 RETURNING owner), \
-             counted AS (UPDATE history_counts SET rows = rows - 1 \
-             WHERE owner IN (SELECT owner FROM deleted)) \
-             SELECT count(*) FROM deleted",
-        )
+        .prepare_cached(concat!(
+            "WITH deleted AS (DELETE FROM history WHERE id = $1 AND owner = $2 \
+             RETURNING id, owner, created_at_us), \
+             unrated AS (DELETE FROM feedback WHERE history_id IN (SELECT id FROM deleted)), \
+             counted AS (UPDATE history_counts c SET rows = c.rows - 1 FROM deleted d \
+             WHERE c.owner = d.owner AND c.day_us = ",
+            day_of!("d.created_at_us"),
+            ") SELECT count(*) FROM deleted",
+        ))
         .await
         .op(OP)?;
     let deleted: i64 = client
@@ -255,35 +290,6 @@ pub(super) async fn delete_history(client: &Object, owner: Uuid, id: Uuid) -> St
         .try_get(0)
         .op(OP)?;
     Ok(deleted > 0)
-}
-
-/// Deletes up to `max_rows` of the oldest rows created before `before_us`, with their
-/// feedback (the cascade), and counts them out, in one statement; returns how many.
-pub(super) async fn prune_history(
-    client: &Object,
-    before_us: i64,
-    max_rows: u32,
-) -> StoreResult<u64> {
-    const OP: &str = "prune history";
-    let prune = client
-        .prepare_cached(
-            "WITH deleted AS (DELETE FROM history WHERE id IN (SELECT id FROM history \
-             WHERE created_at_us < $1 ORDER BY created_at_us, id LIMIT $2) RETURNING owner), \
-             per_owner AS (SELECT coalesce(owner, '00000000-0000-0000-0000-000000000000'::uuid) \
-             AS owner, count(*) AS n FROM deleted GROUP BY 1), \
-             counted AS (UPDATE history_counts h SET rows = h.rows - p.n FROM per_owner p \
-             WHERE h.owner = p.owner) \
-             SELECT count(*) FROM deleted",
-        )
-        .await
-        .op(OP)?;
-    let deleted: i64 = client
-        .query_one(&prune, &[&before_us, &i64::from(max_rows)])
-        .await
-        .op(OP)?
-        .try_get(0)
-        .op(OP)?;
-    Ok(codec::count(deleted))
 }
 
 pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<()> {
@@ -354,12 +360,15 @@ pub(super) async fn insert_feedback(
 ) -> StoreResult<FeedbackRecord> {
     const OP: &str = "insert feedback";
     // One statement checks ownership and inserts, so there is no window between the two.
+    // `FOR KEY SHARE` is the lock a foreign key check would take (history is partitioned, so
+    // feedback cannot reference it): a concurrent delete of the row waits for this insert,
+    // or this insert finds the row gone.
     let insert = client
         .prepare_cached(
             "INSERT INTO feedback (id, owner, history_id, rating, most_helpful_technique, \
              comment, created_at_us) \
              SELECT $1::uuid, $2::uuid, $3::uuid, $4::smallint, $5::text, $6::text, $7::bigint \
-             WHERE EXISTS (SELECT 1 FROM history WHERE id = $3 AND owner = $2)",
+             FROM (SELECT 1 FROM history WHERE id = $3 AND owner = $2 FOR KEY SHARE) AS rated",
         )
         .await
         .op(OP)?;
@@ -380,9 +389,6 @@ pub(super) async fn insert_feedback(
         .map_err(|e| {
             if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
                 StoreError::Conflict("this history item already has feedback from this key".into())
-            } else if is_code(&e, &SqlState::FOREIGN_KEY_VIOLATION) {
-                // The row was deleted between the check and the insert.
-                StoreError::NotFound
             } else {
                 error(OP, e)
             }

@@ -5,7 +5,9 @@
 //! dropped when the test finishes.
 
 use bp_api::{Complexity, HistoryItem, Intent, Segment, Technique};
-use bp_store::{HistoryOwner, HistoryPageRows, HistoryQuery, NewHistoryRow, Store, StoreConfig};
+use bp_store::{
+    HistoryOwner, HistoryPageRows, HistoryQuery, NewFeedback, NewHistoryRow, Store, StoreConfig,
+};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
@@ -205,4 +207,38 @@ pub async fn matches(db: &TestDb, owner: Uuid, query: HistoryQuery) -> (Vec<Uuid
     let ids: Vec<Uuid> = pages.iter().flat_map(|p| ids(p)).collect();
     let n = ids.len() as u64;
     (ids, n)
+}
+
+/// A rating of `history_id` by `owner`.
+pub fn feedback(owner: Uuid, history_id: Uuid) -> NewFeedback {
+    NewFeedback {
+        id: Uuid::now_v7(),
+        owner,
+        history_id,
+        rating: 4,
+        most_helpful_technique: Some(Technique::FewShot),
+        comment: Some("useful, thanks — très bien".into()),
+        created_at: at(42),
+    }
+}
+
+/// A plain connection to a PostgreSQL test database, in its schema: for looking at what the
+/// store does not expose (the catalog, other tables).
+pub async fn postgres_client(config: &StoreConfig) -> tokio_postgres::Client {
+    let StoreConfig::Postgres {
+        schema: Some(schema),
+        ..
+    } = config
+    else {
+        panic!("a PostgreSQL test database");
+    };
+    let (client, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!("SET search_path TO {schema}"))
+        .await
+        .expect("search_path");
+    client
 }

@@ -11,6 +11,7 @@ mod history;
 mod listing;
 mod observe;
 mod open_errors;
+mod partitions;
 mod records;
 mod rollups;
 mod scale;

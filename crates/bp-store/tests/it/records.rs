@@ -1,6 +1,6 @@
 //! Conformance cases for API keys, feedback, health and pool statistics.
 
-use crate::harness::{Backend, TestDb, at, item, row};
+use crate::harness::{Backend, TestDb, at, feedback, item, row};
 use bp_api::{ErrorCode, RateLimit, Role, Technique, Tier};
 use bp_store::{ApiKeyRecord, FeedbackRecord, HistoryOwner, NewApiKey, NewFeedback, StoreError};
 use uuid::Uuid;
@@ -88,18 +88,6 @@ pub async fn keys_round_trip_and_are_unique(db: &TestDb) {
             .expect("find"),
         None
     );
-}
-
-fn feedback(owner: Uuid, history_id: Uuid) -> NewFeedback {
-    NewFeedback {
-        id: Uuid::now_v7(),
-        owner,
-        history_id,
-        rating: 4,
-        most_helpful_technique: Some(Technique::FewShot),
-        comment: Some("useful, thanks — très bien".into()),
-        created_at: at(42),
-    }
 }
 
 pub async fn feedback_rules(db: &TestDb) {

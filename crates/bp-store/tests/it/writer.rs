@@ -77,6 +77,9 @@ impl Store for GatedStore {
     async fn prune_history(&self, before_us: i64, max_rows: u32) -> StoreResult<u64> {
         self.inner.prune_history(before_us, max_rows).await
     }
+    async fn maintain_history(&self, now_us: i64) -> StoreResult<()> {
+        self.inner.maintain_history(now_us).await
+    }
     async fn delete_history(&self, owner: Uuid, id: Uuid) -> StoreResult<bool> {
         self.inner.delete_history(owner, id).await
     }

@@ -1,0 +1,4 @@
+-- PostgreSQL only: its history moved to day partitions that retention drops whole.
+-- SQLite keeps one table and deletes old rows in small batches from its writer thread
+-- (nothing else could drop a day without rewriting the file). The version exists so both
+-- backends keep one numbering.
