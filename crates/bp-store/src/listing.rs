@@ -6,8 +6,10 @@
 //! rows by `(created_at_us, id)`) and reads at most a bounded number of entries from there.
 //! Filters the index cannot answer (search, technique, intent, segment, region) are
 //! evaluated on those entries only: a page examines at most [`SCAN_BUDGET`] rows, so a rare
-//! match may leave a page short, or empty, with a `next_cursor` to go on from. Nothing is
-//! counted per page; a total comes from the per-owner counter (`history_counts`).
+//! match may leave a page short, or empty, with a `next_cursor` to go on from. A filtered
+//! page stops reading as soon as it is full, so a common filter costs about what an
+//! unfiltered page does. Nothing is counted per page; a total comes from the per-owner
+//! counter (`history_counts`).
 //!
 //! Only the shape of the statement depends on the query (which filters are present, which
 //! order, whether there is a cursor); values are always bound parameters, so the number of
@@ -48,17 +50,16 @@ macro_rules! item_columns {
 }
 pub(crate) use item_columns;
 
-/// A page statement. Its columns are `item_columns!` (the two texts NULL on rows that do not
-/// match), then `matched` (whether the row passed the filters) and `scanned` (rows the scan
-/// read in all); rows come in the listing's order, up to the one that fills the page.
+/// A page statement. Its columns are `item_columns!`, then `matched`: the matching rows in
+/// the listing's order, at most `limit + 1` of them (one more than the page, to tell whether
+/// the range goes on), and for a filtered page, last, the scan's bound (`matched` false,
+/// only its key columns set): the row where the page's budget of examined rows ends.
 #[derive(Debug)]
 pub(crate) struct ListingSql {
     pub sql: String,
-    /// Binds everything, `limit` and the scan size included.
+    /// Binds everything, the limits included.
     pub params: Vec<Param>,
     pub limit: u32,
-    /// Rows the scan reads at most.
-    pub scan: u32,
 }
 
 struct Builder {
@@ -181,39 +182,70 @@ pub(crate) fn build(dialect: Dialect, owner: HistoryOwner, query: &HistoryQuery)
     }
 
     let limit = query.limit.min(SCAN_BUDGET);
-    // Without filters every scanned row is on the page: read exactly the page.
-    let scan = if filters.is_empty() {
-        limit
-    } else {
-        SCAN_BUDGET
-    };
-    let range = conjunction(&range);
-    let matched = conjunction(&filters);
     let order = order_by(query.sort);
-    let scan_p = b.bind(Param::Int(i64::from(scan)));
-    let limit_p = b.bind(Param::Int(i64::from(limit)));
-    // The innermost SELECT walks the index from the cursor and stops after `scan` rows
-    // (`IS TRUE`: a filter that is NULL for a row, such as the first of no techniques, is a
-    // miss). The
-    // middle one numbers the matches; the outer one keeps the rows up to the one that fills
-    // the page (the others only for their keys, without their texts), and says how many
-    // rows the scan read, so the caller knows whether the range goes on.
-    let sql = format!(
-        "SELECT id, created_at_us, CASE WHEN matched THEN original_text END, \
-         CASE WHEN matched THEN enhanced_text END, intent, complexity, techniques, confidence, \
-         processing_time_ms, matched, scanned FROM (\
-         SELECT s.*, count(CASE WHEN matched THEN 1 END) OVER (ORDER BY {order} \
-         ROWS UNBOUNDED PRECEDING) AS matches, count(*) OVER () AS scanned FROM (\
-         SELECT {}, {matched} IS TRUE AS matched FROM history WHERE {range} ORDER BY {order} \
-         LIMIT {scan_p}) AS s) AS t \
-         WHERE matches < {limit_p} OR (matches = {limit_p} AND matched) ORDER BY {order}",
-        item_columns!(),
-    );
+    let range = conjunction(&range);
+    let page_p = b.bind(Param::Int(i64::from(limit) + 1));
+    let sql = if filters.is_empty() {
+        // Every row of the range is on the page: read exactly the page (and one more).
+        format!(
+            "SELECT {}, TRUE AS matched FROM history WHERE {range} ORDER BY {order} \
+             LIMIT {page_p}",
+            item_columns!()
+        )
+    } else {
+        // `bound` is the last of the `SCAN_BUDGET` rows from the cursor, read from the
+        // index alone. The page reads from the cursor to the bound at most, as part of its
+        // index range, so it stops at a full page or at the bound, whichever comes first.
+        // Without a bound (fewer rows left than the budget) the range's end is a sentinel
+        // that every row passes. `IS TRUE`: a filter that is NULL for a row, such as the
+        // first of no techniques, is a miss.
+        let offset = b.bind(Param::Int(i64::from(SCAN_BUDGET) - 1));
+        let up_to_bound = bound_condition(&mut b, query.sort);
+        let matched = conjunction(&filters);
+        format!(
+            "WITH bound AS (SELECT created_at_us, id, confidence FROM history WHERE {range} \
+             ORDER BY {order} LIMIT 1 OFFSET {offset}) \
+             SELECT * FROM (SELECT {}, TRUE AS matched FROM history WHERE {range} \
+             AND {up_to_bound} AND {matched} IS TRUE ORDER BY {order} LIMIT {page_p}) AS page \
+             UNION ALL SELECT id, created_at_us, NULL, NULL, NULL, NULL, NULL, confidence, \
+             NULL, FALSE FROM bound ORDER BY matched DESC, {order}",
+            item_columns!()
+        )
+    };
     ListingSql {
         sql,
         params: b.params,
         limit,
-        scan,
+    }
+}
+
+/// Rows up to and including the scan's `bound` in `sort`'s order, as a row-value range on
+/// the index's columns; a sentinel every row passes when there is no bound.
+fn bound_condition(b: &mut Builder, sort: HistorySort) -> String {
+    let descending = matches!(
+        sort,
+        HistorySort::CreatedAtDesc | HistorySort::ConfidenceDesc
+    );
+    let (op, created, id, confidence) = if descending {
+        (">=", i64::MIN, Uuid::nil(), f64::MIN)
+    } else {
+        ("<=", i64::MAX, Uuid::max(), f64::MAX)
+    };
+    let created = b.bind(Param::Int(created));
+    let id = b.bind(Param::Uuid(id));
+    let created = format!("coalesce((SELECT created_at_us FROM bound), {created})");
+    let id = format!("coalesce((SELECT id FROM bound), {id})");
+    match sort {
+        HistorySort::CreatedAtDesc | HistorySort::CreatedAtAsc => {
+            format!("(created_at_us, id) {op} ({created}, {id})")
+        }
+        HistorySort::ConfidenceDesc | HistorySort::ConfidenceAsc => {
+            let confidence = b.bind(Param::Float(confidence));
+            format!(
+                "(confidence, created_at_us, id) {op} \
+                 (coalesce((SELECT confidence FROM bound), {confidence}), {created}, {id})"
+            )
+        }
     }
 }
 
@@ -246,25 +278,20 @@ fn keyset_condition(b: &mut Builder, sort: HistorySort, cursor: &HistoryCursor) 
     }
 }
 
-/// What a page statement's rows say about the next page, given each row's key and whether
-/// it matched, in order.
+/// The page and its next cursor from a page statement's rows: each row's key and whether
+/// it matched, in the statement's order (the matches, then the bound if any).
 pub(crate) fn next_cursor(
     sql: &ListingSql,
-    sort: HistorySort,
     keys: &[(HistoryCursor, bool)],
-    scanned: u64,
 ) -> Option<HistoryCursor> {
-    let last = keys.last()?;
-    let matched = keys.iter().filter(|(_, m)| *m).count();
-    // The scan read its whole budget: the range may go on past the last row it read (the
-    // rows after a full page's last match were read but not returned, so go on from that
-    // match, not from the end of the scan).
-    let budget_used = scanned >= u64::from(sql.scan);
-    // Rows after the page's last one were scanned: the range goes on.
-    let more_scanned = scanned > keys.len() as u64;
-    let page_full = matched >= sql.limit as usize;
-    let goes_on = budget_used || (page_full && more_scanned);
-    goes_on.then_some(HistoryCursor { sort, ..last.0 })
+    let limit = sql.limit as usize;
+    let matches: Vec<&HistoryCursor> = keys.iter().filter(|(_, m)| *m).map(|(k, _)| k).collect();
+    if matches.len() > limit {
+        // A row past the page matched: go on after the page's last row.
+        return matches.get(limit.checked_sub(1)?).map(|k| **k);
+    }
+    // The budget ended before the page filled: go on after the last row examined.
+    keys.iter().find(|(_, m)| !*m).map(|(k, _)| *k)
 }
 
 /// The SQLite function name of the case-insensitive substring test.
@@ -319,7 +346,7 @@ mod tests {
             "{}",
             sql.sql
         );
-        assert_eq!(sql.params, [Param::Int(20), Param::Int(20)]);
+        assert_eq!(sql.params, [Param::Int(21)]);
     }
 
     #[test]
@@ -342,15 +369,15 @@ mod tests {
             "{}",
             sql.sql
         );
-        assert_eq!((sql.limit, sql.scan), (20, 20));
+        assert!(!sql.sql.contains("bound"), "{}", sql.sql);
+        assert_eq!(sql.limit, 20);
         assert_eq!(
             sql.params,
             [
                 Param::Uuid(owner),
                 Param::Int(7),
                 Param::Uuid(Uuid::max()),
-                Param::Int(20),
-                Param::Int(20)
+                Param::Int(21)
             ]
         );
     }
@@ -383,11 +410,15 @@ mod tests {
                 Param::Text("pro".into()),
                 Param::Text("eu-west".into()),
                 Param::Text("reasoning".into()),
-                Param::Int(i64::from(SCAN_BUDGET)),
-                Param::Int(10),
+                Param::Int(11),
+                Param::Int(i64::from(SCAN_BUDGET) - 1),
+                // The sentinels of a missing bound: past the end of an ascending order.
+                Param::Int(i64::MAX),
+                Param::Uuid(Uuid::max()),
+                Param::Float(f64::MAX),
             ]
         );
-        assert_eq!((sqlite.limit, sqlite.scan), (10, SCAN_BUDGET));
+        assert_eq!(sqlite.limit, 10);
         // A confidence order cannot use the dates as its index range: they are filters.
         assert!(
             sqlite.sql.contains("WHERE (owner = ?1) ORDER BY"),
@@ -430,8 +461,8 @@ mod tests {
             ..HistoryQuery::default()
         };
         let sql = build(Dialect::Sqlite, HistoryOwner::Key(Uuid::nil()), &query);
-        assert_eq!(sql.params.len(), 3);
-        assert_eq!(sql.scan, sql.limit);
+        assert_eq!(sql.params.len(), 2);
+        assert!(!sql.sql.contains("bound"), "{}", sql.sql);
     }
 
     fn key(n: i64) -> HistoryCursor {
@@ -444,24 +475,32 @@ mod tests {
     }
 
     #[test]
-    fn the_next_cursor_follows_the_last_row_read_while_the_range_goes_on() {
-        let filtered = ListingSql {
+    fn the_next_cursor_follows_the_page_or_the_bound() {
+        let page = ListingSql {
             sql: String::new(),
             params: Vec::new(),
             limit: 2,
-            scan: 5,
         };
-        let sort = HistorySort::CreatedAtDesc;
-        // The page filled at row 3 of 5 scanned: go on after row 3.
-        let rows = [(key(1), true), (key(2), false), (key(3), true)];
-        assert_eq!(next_cursor(&filtered, sort, &rows, 5), Some(key(3)));
-        // The page filled on the last row of a short scan: the range has ended.
-        assert_eq!(next_cursor(&filtered, sort, &rows, 3), None);
-        // The budget ran out before the page filled: go on after the last row read.
-        let sparse = [(key(1), false), (key(2), true), (key(5), false)];
-        assert_eq!(next_cursor(&filtered, sort, &sparse, 5), Some(key(5)));
-        // A short scan without a full page: the range has ended.
-        assert_eq!(next_cursor(&filtered, sort, &sparse[..2], 2), None);
-        assert_eq!(next_cursor(&filtered, sort, &[], 0), None);
+        // A match past the page: go on after the page's last row.
+        let full = [
+            (key(1), true),
+            (key(3), true),
+            (key(4), true),
+            (key(9), false),
+        ];
+        assert_eq!(next_cursor(&page, &full), Some(key(3)));
+        assert_eq!(next_cursor(&page, &full[..3]), Some(key(3)));
+        // The page is exactly full and the budget ended at row 9: go on after row 9.
+        assert_eq!(
+            next_cursor(&page, &[(key(1), true), (key(3), true), (key(9), false)]),
+            Some(key(9))
+        );
+        // The budget ended before the page filled: go on after the bound.
+        let sparse = [(key(2), true), (key(5), false)];
+        assert_eq!(next_cursor(&page, &sparse), Some(key(5)));
+        // No bound and no match past the page: the range has ended.
+        assert_eq!(next_cursor(&page, &sparse[..1]), None);
+        assert_eq!(next_cursor(&page, &full[..2]), None);
+        assert_eq!(next_cursor(&page, &[]), None);
     }
 }

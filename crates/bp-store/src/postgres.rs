@@ -61,6 +61,10 @@ impl PostgresStore {
         // promise that a row survives.
         let mut options = config.get_options().unwrap_or_default().to_owned();
         options.push_str(" -c synchronous_commit=on");
+        // Every statement is prepared once per connection and bound with parameters. A
+        // custom plan would re-plan each execution over every day partition of history
+        // (~8 ms for 30 days, measured); the generic plan prunes partitions at run time.
+        options.push_str(" -c plan_cache_mode=force_generic_plan");
         if let Some(schema) = schema {
             options.push_str(&format!(" -c search_path={schema}"));
         }
@@ -263,7 +267,7 @@ impl Store for PostgresStore {
         query: &HistoryQuery,
     ) -> StoreResult<HistoryPageRows> {
         queries::list_history(
-            &mut *self
+            &*self
                 .read_client(DbOperation::HistoryRead, "list history")
                 .await?,
             owner,

@@ -183,7 +183,7 @@ fn to_sql(p: &Param) -> &(dyn ToSql + Sync) {
 /// One page of a listing (see `listing`), under a statement timeout of `timeout`: past it
 /// the server cancels the statement and the call fails with `TimedOut`.
 pub(super) async fn list_history(
-    client: &mut Object,
+    client: &Object,
     owner: HistoryOwner,
     query: &HistoryQuery,
     timeout: Duration,
@@ -191,31 +191,33 @@ pub(super) async fn list_history(
     const OP: &str = "list history";
     let sql = listing::build(Dialect::Postgres, owner, query);
     let page = client.prepare_cached(&sql.sql).await.op(OP)?;
-    let tx = client
-        .build_transaction()
-        .read_only(true)
-        .start()
-        .await
-        .op(OP)?;
-    // `SET LOCAL` ends with the transaction, so the pooled connection keeps its defaults.
-    tx.batch_execute(&format!(
-        "SET LOCAL statement_timeout = {}",
-        timeout.as_millis().max(1)
-    ))
-    .await
-    .op(OP)?;
     let params: Vec<&(dyn ToSql + Sync)> = sql.params.iter().map(to_sql).collect();
-    let rows = tx.query(&page, &params).await.map_err(|e| {
+    // One round trip instead of four: tokio-postgres sends the requests of futures polled
+    // together on one connection in the order they are first polled, so the transaction's
+    // start, the page and the commit go out as one pipeline (and a caller that stops
+    // waiting cannot leave the connection inside the transaction). `SET LOCAL` ends with
+    // the transaction, so the pooled connection keeps its defaults; after a cancelled
+    // statement the COMMIT just rolls back.
+    let begin = format!(
+        "BEGIN READ ONLY; SET LOCAL statement_timeout = {}",
+        timeout.as_millis().max(1)
+    );
+    let (begun, rows, ended) = tokio::join!(
+        client.batch_execute(&begin),
+        client.query(&page, &params),
+        client.batch_execute("COMMIT"),
+    );
+    begun.op(OP)?;
+    let rows = rows.map_err(|e| {
         if is_code(&e, &SqlState::QUERY_CANCELED) {
             StoreError::TimedOut { operation: OP }
         } else {
             error(OP, e)
         }
     })?;
-    tx.commit().await.op(OP)?;
+    ended.op(OP)?;
     let mut keys = Vec::with_capacity(rows.len());
     let mut items = Vec::new();
-    let mut scanned = 0;
     for row in &rows {
         let key = HistoryCursor {
             sort: query.sort,
@@ -224,13 +226,12 @@ pub(super) async fn list_history(
             confidence: row.try_get(7).op(OP)?,
         };
         let matched: bool = row.try_get(9).op(OP)?;
-        scanned = row.try_get::<_, i64>(10).op(OP)?;
-        if matched {
+        if matched && items.len() < sql.limit as usize {
             items.push(decode_item(row)?);
         }
         keys.push((key, matched));
     }
-    let next = listing::next_cursor(&sql, query.sort, &keys, codec::count(scanned));
+    let next = listing::next_cursor(&sql, &keys);
     Ok(HistoryPageRows { items, next })
 }
 

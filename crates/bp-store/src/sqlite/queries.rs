@@ -151,7 +151,6 @@ fn read_page(
     let mut rows = statement.query(params.as_slice())?;
     let mut keys = Vec::new();
     let mut items = Vec::new();
-    let mut scanned = 0;
     while let Some(row) = rows.next()? {
         let key = HistoryCursor {
             sort,
@@ -160,13 +159,12 @@ fn read_page(
             confidence: row.get(7)?,
         };
         let matched: bool = row.get(9)?;
-        scanned = row.get::<_, i64>(10)?;
-        if matched {
+        if matched && items.len() < sql.limit as usize {
             items.push(raw_item(row)?);
         }
         keys.push((key, matched));
     }
-    let next = listing::next_cursor(sql, sort, &keys, codec::count(scanned));
+    let next = listing::next_cursor(sql, &keys);
     Ok(items
         .into_iter()
         .map(decode_item)
