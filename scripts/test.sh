@@ -68,6 +68,8 @@ export BP_TEST_REDIS_URL="${BP_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 log "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The libraries build with Rust alone: without the embedded dashboard, no Node.js is run.
+cargo check -p bp-server --no-default-features --locked
 
 log "tests"
 results=$(mktemp)
@@ -76,8 +78,10 @@ status=0
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$results" || status=1
 
 log "dashboard: type check and browser specs"
-# The cargo build above ran web/'s npm ci and bundle (crates/bp-dashboard/build.rs).
-(cd web && npm run --silent check) 2>&1 | tee -a "$results" || status=1
+# The cargo build bundled web/ inside its own OUT_DIR (crates/bp-dashboard/build.rs); the
+# type check needs web/'s own node_modules.
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check) 2>&1 |
+    tee -a "$results" || status=1
 (cd e2e/phase8 && npm ci --no-audit --no-fund --loglevel=error && npx tsc --noEmit -p . &&
     BP_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/betterprompts" npx playwright test) 2>&1 |
     tee -a "$results" || status=1

@@ -1,8 +1,9 @@
 //! B3: classify + select + generate per prompt over the generated labelled dataset (median
 //! from criterion, plus the p50/p99 distribution over 100 000 prompts printed first), model
-//! training at start-up, and dataset generation itself (B9). `cargo bench -p bp-engine`.
+//! training at start-up. `cargo bench -p bp-engine` (dataset generation, B9, is
+//! `cargo bench -p bp-dataset`).
 
-use bp_engine::dataset::{DatasetGenerator, write_json_line};
+use bp_dataset::DatasetGenerator;
 use bp_engine::{Engine, EnhanceOptions, PromptText};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -70,24 +71,5 @@ fn train(c: &mut Criterion) {
     group.finish();
 }
 
-fn dataset(c: &mut Criterion) {
-    let engine = Engine::new().expect("engine");
-    let mut group = c.benchmark_group("dataset");
-    group.sample_size(10);
-    group.bench_function("100k_rows_to_jsonl_buffer", |b| {
-        b.iter(|| {
-            let mut generator = DatasetGenerator::new(1);
-            let (mut text, mut out) = (String::new(), String::with_capacity(32 << 20));
-            for _ in 0..100_000 {
-                let (intent, complexity) = generator.next_into(&mut text);
-                let techniques = engine.policy().primaries(intent, complexity);
-                write_json_line(&mut out, &text, intent, complexity, techniques);
-            }
-            black_box(out.len())
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(benches, enhance, train, dataset);
+criterion_group!(benches, enhance, train);
 criterion_main!(benches);

@@ -15,44 +15,6 @@ const LEARNING_RATE: f64 = 0.5;
 const EPOCHS: usize = 300;
 const L2: f64 = 1e-3;
 
-/// Words that introduce an extra requirement or constraint.
-pub(crate) const REQUIREMENT_WORDS: &[&str] = &[
-    "and",
-    "also",
-    "must",
-    "should",
-    "include",
-    "including",
-    "without",
-    "each",
-    "every",
-    "between",
-    "compare",
-    "while",
-    "but",
-    "then",
-    "both",
-    "plus",
-    "additionally",
-    "ensure",
-    "considering",
-    "constraints",
-    "requirements",
-    "tradeoffs",
-    "trade",
-    "handle",
-    "explain",
-    "justify",
-    "assume",
-    "budget",
-    "deadline",
-    "limit",
-    "least",
-    "most",
-    "only",
-    "avoid",
-];
-
 type Features = [f64; N_FEATURES];
 
 fn features(text: &str, words: &ClassifiedWords<'_>) -> Features {

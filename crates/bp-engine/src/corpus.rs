@@ -3,7 +3,7 @@
 //! One line per example: `complexity<TAB>text`, with `\n` written as the two characters
 //! backslash-n. Every fifth example of each intent is held out: the shipped model never
 //! trains on it, so `betterprompts eval --holdout` measures accuracy on unseen prompts.
-//! The templated generator in [`crate::dataset`] is never used for training.
+//! The templated generator (the `bp-dataset` crate) is never used for training.
 
 use bp_api::{Complexity, Intent};
 

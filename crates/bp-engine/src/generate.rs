@@ -7,8 +7,6 @@
 
 mod roles;
 
-pub(crate) use roles::DOMAIN_ROLES;
-
 use crate::lexicon::ClassifiedWords;
 use bp_api::{Complexity, Intent, Technique};
 

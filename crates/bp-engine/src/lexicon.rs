@@ -4,6 +4,11 @@
 //! Scanning each list per word cost more than the whole statistical model; with the map, a
 //! prompt's words are classified in one pass and every consumer reads the result.
 
+mod domains;
+mod lists;
+
+pub(crate) use domains::DOMAIN_ROLES;
+
 use crate::text::words;
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
@@ -14,7 +19,7 @@ pub struct WordClass {
     flags: u8,
     /// Techniques this word is a cue for, as bits of `Technique::index()`.
     pub cues: u16,
-    /// Index into `roles::DOMAIN_ROLES` plus one; zero when the word names no domain.
+    /// Index into `DOMAIN_ROLES` plus one; zero when the word names no domain.
     domain: u8,
 }
 
@@ -51,28 +56,27 @@ pub fn warm_up() {
 }
 
 static LEXICON: LazyLock<FxHashMap<&'static str, WordClass>> = LazyLock::new(|| {
-    use crate::classify::rules;
     let mut map: FxHashMap<&'static str, WordClass> = FxHashMap::default();
     let mut flag = |list: &[&'static str], flag: u8| {
         for w in list {
             map.entry(w).or_default().flags |= flag;
         }
     };
-    flag(rules::TRANSLATE_VERBS, WordClass::TRANSLATE);
-    flag(rules::HUMAN_LANGUAGES, WordClass::HUMAN_LANGUAGE);
+    flag(lists::TRANSLATE_VERBS, WordClass::TRANSLATE);
+    flag(lists::HUMAN_LANGUAGES, WordClass::HUMAN_LANGUAGE);
     flag(
-        rules::PROGRAMMING_LANGUAGES,
+        lists::PROGRAMMING_LANGUAGES,
         WordClass::PROGRAMMING_LANGUAGE,
     );
-    flag(rules::SUMMARY_WORDS, WordClass::SUMMARY);
-    flag(rules::GREETINGS, WordClass::GREETING);
-    flag(crate::complexity::REQUIREMENT_WORDS, WordClass::REQUIREMENT);
-    for (technique, cues) in crate::select::CUES {
+    flag(lists::SUMMARY_WORDS, WordClass::SUMMARY);
+    flag(lists::GREETINGS, WordClass::GREETING);
+    flag(lists::REQUIREMENT_WORDS, WordClass::REQUIREMENT);
+    for (technique, cues) in lists::CUES {
         for w in *cues {
             map.entry(w).or_default().cues |= 1 << technique.index();
         }
     }
-    for (i, (cues, _)) in crate::generate::DOMAIN_ROLES.iter().enumerate() {
+    for (i, (cues, _)) in DOMAIN_ROLES.iter().enumerate() {
         for w in *cues {
             let class = map.entry(w).or_default();
             // The first domain listed wins, as the table's order says.

@@ -10,7 +10,6 @@ pub mod catalog;
 mod classify;
 mod complexity;
 pub mod corpus;
-pub mod dataset;
 pub mod eval;
 mod features;
 mod generate;

@@ -3,12 +3,12 @@
 //! degradation trend with a significance test.
 
 use crate::profile::Analysis;
-use crate::report::{MemoryPoint, WindowPoint};
 use crate::trend::mann_kendall;
 use bp_metrics::{LatencyHistogram, Precision};
 use bp_report::model::{
     AnalysisReport, BreakingPoint, Degradation, SpikeRecovery, TrendTest, quantile_ms,
 };
+use bp_report::model::{MemoryPoint, WindowPoint};
 use std::time::Duration;
 
 /// The SLA a window must meet to count as "holding".

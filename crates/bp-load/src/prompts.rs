@@ -1,5 +1,5 @@
 //! The prompts a run sends, with their labels: from a JSON-lines file (`betterprompts
-//! dataset`) or generated with the engine's labelled dataset generator.
+//! dataset`) or generated with the labelled dataset generator (`bp-dataset`).
 //!
 //! Request bodies are serialised once here, so the hot path only clones a `Bytes`. The pool
 //! is bounded (`limit` rows) so a million-row file does not turn into a million-row resident
@@ -7,8 +7,8 @@
 
 use crate::Error;
 use bp_api::{EnhanceRequest, Technique};
+use bp_dataset::DatasetGenerator;
 use bp_engine::Policy;
-use bp_engine::dataset::DatasetGenerator;
 use bytes::Bytes;
 use serde::Deserialize;
 use std::io::BufRead;

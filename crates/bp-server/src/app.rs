@@ -4,10 +4,9 @@
 //! document at `/api/v1/openapi.json` cannot drift from what is served.
 
 use crate::error::ApiError;
-use crate::middleware::{auth, request_id};
+use crate::middleware::{auth, record, request_id};
 use crate::routes::{admin, dashboard, enhance, faults, health, history, load_runs, metrics};
 use crate::state::AppState;
-use crate::telemetry;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
@@ -74,7 +73,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(request_id::assign))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
-                    telemetry::layer::record,
+                    record::record,
                 ))
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
                     ApiError::overloaded("too many requests in flight; retry shortly")

@@ -1,7 +1,8 @@
 //! The server's configuration, as plain validated values (the binary builds it from flags,
 //! environment and files; this crate never reads them itself).
 
-use crate::cache::RedisConfig;
+use crate::services::enhance_cache::{CacheConfig, RedisConfig};
+use crate::services::rate_limit::RateLimitConfig;
 use crate::telemetry::TelemetryConfig;
 use bp_store::{StoreConfig, WriterConfig};
 use std::net::SocketAddr;
@@ -29,42 +30,6 @@ pub struct ServerConfig {
     /// Requests served at once before new ones are shed with 503.
     pub max_in_flight: usize,
     pub telemetry: TelemetryConfig,
-}
-
-/// Requests per minute per caller.
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimitConfig {
-    pub free_per_min: u32,
-    pub pro_per_min: u32,
-    pub enterprise_per_min: u32,
-    /// Anonymous callers are limited per client IP.
-    pub anonymous_per_min: u32,
-}
-
-impl Default for RateLimitConfig {
-    fn default() -> Self {
-        RateLimitConfig {
-            free_per_min: 100,
-            pro_per_min: 1000,
-            enterprise_per_min: 10_000,
-            anonymous_per_min: 60,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct CacheConfig {
-    pub max_entries: u64,
-    pub ttl: Duration,
-}
-
-impl Default for CacheConfig {
-    fn default() -> Self {
-        CacheConfig {
-            max_entries: 100_000,
-            ttl: Duration::from_secs(3600),
-        }
-    }
 }
 
 impl ServerConfig {

@@ -128,3 +128,33 @@ impl From<bp_store::StoreError> for ApiError {
         }
     }
 }
+
+impl From<crate::services::keys::MintError> for ApiError {
+    fn from(e: crate::services::keys::MintError) -> Self {
+        match e {
+            crate::services::keys::MintError::InvalidName => ApiError::validation(e.to_string()),
+            crate::services::keys::MintError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::services::load_runs::InvalidLoadRun> for ApiError {
+    fn from(e: crate::services::load_runs::InvalidLoadRun) -> Self {
+        ApiError::validation(e.to_string())
+    }
+}
+
+impl From<crate::services::enhancer::EnhanceError> for ApiError {
+    fn from(e: crate::services::enhancer::EnhanceError) -> Self {
+        match e {
+            crate::services::enhancer::EnhanceError::Invalid(message) => {
+                ApiError::validation(message)
+            }
+            crate::services::enhancer::EnhanceError::Store(e) => e.into(),
+            crate::services::enhancer::EnhanceError::NotProduced => {
+                tracing::error!("the caches returned fewer answers than asked for");
+                ApiError::new(ErrorCode::Internal, "internal error")
+            }
+        }
+    }
+}

@@ -3,24 +3,23 @@
 //! [`Server`] owns start-up and the graceful drain on shutdown.
 
 mod app;
-mod cache;
 pub mod config;
 mod error;
 mod extract;
-mod faults;
-mod keys;
 mod middleware;
 mod process_stats;
 mod retention;
 mod routes;
+mod services;
 mod state;
 pub mod telemetry;
 
 pub use app::{app, router};
-pub use cache::RedisConfig;
-pub use config::{CacheConfig, RateLimitConfig, ServerConfig};
+pub use config::ServerConfig;
 pub use error::status_of;
-pub use keys::{create_key, hash_key};
+pub use services::enhance_cache::{CacheConfig, RedisConfig};
+pub use services::keys::{MintError, create_key, hash_key};
+pub use services::rate_limit::RateLimitConfig;
 pub use state::AppState;
 
 use bp_engine::Engine;
@@ -42,7 +41,7 @@ pub enum ServerError {
     #[error("invalid metrics configuration")]
     Metrics(#[from] bp_metrics::Error),
     #[error(transparent)]
-    Redis(#[from] cache::InvalidRedisConfig),
+    Redis(#[from] services::enhance_cache::InvalidRedisConfig),
     #[error("could not bind or serve on {addr}")]
     Io {
         addr: SocketAddr,
@@ -71,7 +70,7 @@ impl Server {
         let store = bp_store::open_observed(&config.store, observer).await?;
         let engine = Arc::new(Engine::new()?);
         let shared_cache = match &config.redis {
-            Some(redis) => Some(cache::SharedCache::new(
+            Some(redis) => Some(services::enhance_cache::SharedCache::new(
                 redis,
                 config.cache.ttl,
                 telemetry.clone(),

@@ -1,5 +1,6 @@
-//! Request middleware: ids, authentication and rate limits.
+//! Request middleware: ids, authentication and rate limits, and the recording of every
+//! request's metrics.
 
 pub mod auth;
-pub mod rate_limit;
+pub mod record;
 pub mod request_id;

@@ -7,7 +7,6 @@
 //! else happens once per window on the closer task.
 
 mod closer;
-pub mod layer;
 
 use bp_metrics::{
     Anomaly, AnomalyConfig, AnomalyDetector, Cumulative, DbOperation, Recorder, RecorderConfig,
@@ -21,6 +20,15 @@ use tokio::sync::broadcast;
 
 pub use closer::{Closer, CloserInputs, spawn_closer};
 
+/// A request in flight; see [`Telemetry::enter_request`].
+pub struct InFlight<'a>(&'a AtomicI64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// How metrics are kept.
 #[derive(Debug, Clone)]
 pub struct TelemetryConfig {
@@ -30,7 +38,8 @@ pub struct TelemetryConfig {
     pub keep_windows: Duration,
     pub keep_minutes: Duration,
     pub keep_hours: Duration,
-    /// Closed windows kept in memory for stream clients that resume with `since`.
+    /// Closed windows kept in memory for stream clients that resume with `since`; older
+    /// ones are read back from the store's rollups.
     pub live_windows: usize,
     /// Name of this instance in the rollups (several instances may share one database).
     pub source: String,
@@ -53,7 +62,11 @@ impl Default for TelemetryConfig {
             keep_windows: Duration::from_secs(24 * 3600),
             keep_minutes: Duration::from_secs(30 * 24 * 3600),
             keep_hours: Duration::from_secs(365 * 24 * 3600),
-            live_windows: 720,
+            // Five minutes of 5 s windows: a dashboard reconnecting after a network blip
+            // resumes from memory. Each stored window is tens of KiB at the peak mix, so an
+            // hour (720) held ~26 MiB and the ring's filling read as a memory leak over a
+            // 30-minute sustained run (+0.45 MiB/min, bench/runs/2026-12-07-profiles-full-length.md).
+            live_windows: 60,
             source: "local".to_owned(),
             recording: Recording::On,
             anomalies: AnomalyConfig::default(),
@@ -71,7 +84,7 @@ pub struct Telemetry {
     live: Mutex<Live>,
     stream: broadcast::Sender<LiveWindow>,
     /// The newest window whose rollups are in the store: metrics queries are cached until
-    /// it moves (see `routes::metrics::cache`).
+    /// it moves (see `services::query_cache`).
     stored_through: AtomicU64,
 }
 
@@ -160,6 +173,13 @@ impl Telemetry {
 
     pub fn record(&self, sample: &Sample) {
         self.recorder.record(sample);
+    }
+
+    /// Counts a request as in flight until the guard is dropped, so a request whose client
+    /// went away mid-flight still leaves the count.
+    pub fn enter_request(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(&self.in_flight)
     }
 
     pub fn in_flight(&self) -> i64 {

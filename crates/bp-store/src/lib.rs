@@ -14,6 +14,7 @@ mod listing;
 mod migrations;
 mod model;
 mod observe;
+mod open;
 mod postgres;
 mod sqlite;
 mod store;
@@ -27,5 +28,6 @@ pub use model::{
     to_stored_precision,
 };
 pub use observe::{DbObserver, DbOperation};
-pub use store::{Store, StoreConfig, open, open_observed};
+pub use open::{open, open_observed};
+pub use store::{Store, StoreConfig};
 pub use writer::{HistoryWriter, WriterConfig, WriterHandle, WriterStats};

@@ -5,12 +5,9 @@ use crate::model::{
     ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
     NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
 };
-use crate::observe::{DbObserver, Unobserved};
-use crate::{postgres, sqlite};
 use bp_api::HistoryItem;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -87,30 +84,6 @@ fn redact_password_parameter(s: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Connects to the configured backend and brings its schema up to date.
-pub async fn open(config: &StoreConfig) -> StoreResult<Arc<dyn Store>> {
-    open_observed(config, Arc::new(Unobserved)).await
-}
-
-/// Like [`open`], and every call made afterwards reports its timing to `observer`.
-pub async fn open_observed(
-    config: &StoreConfig,
-    observer: Arc<dyn DbObserver>,
-) -> StoreResult<Arc<dyn Store>> {
-    match config {
-        StoreConfig::Sqlite { path } => {
-            Ok(Arc::new(sqlite::SqliteStore::open(path, observer).await?))
-        }
-        StoreConfig::Postgres {
-            url,
-            pool_size,
-            schema,
-        } => Ok(Arc::new(
-            postgres::PostgresStore::open(url, *pool_size, schema.as_deref(), observer).await?,
-        )),
-    }
 }
 
 /// Persistence of history, API keys, feedback and metric rollups. Every method that takes an

@@ -37,11 +37,17 @@ fn held_out_accuracy_stays_above_its_floor() {
     );
 }
 
+/// Five-fold cross-validation on the training split, measured 2026-12-07: intent 89.9 %,
+/// complexity 96.5 %, technique 91.3 %.
+const CV_INTENT_FLOOR: f64 = 0.88;
+const CV_COMPLEXITY_FLOOR: f64 = 0.94;
+const CV_TECHNIQUE_FLOOR: f64 = 0.89;
+
 /// Five-fold cross-validation on the training split: the figure to tune against, so the
-/// held-out split stays a fair test. Run with `--ignored --nocapture`.
+/// held-out split stays a fair test (`--nocapture` prints the per-intent table). A change
+/// that only fits the held-out prompts better, at the cost of the rest, fails here.
 #[test]
-#[ignore = "a tuning aid, not a check"]
-fn cross_validation_on_the_training_split() {
+fn cross_validation_on_the_training_split_stays_above_its_floor() {
     let train = examples(Split::Train);
     let mut eval = Evaluation::default();
     for fold in 0..5 {
@@ -56,5 +62,21 @@ fn cross_validation_on_the_training_split() {
             eval.add(&engine, &row);
         }
     }
-    println!("{}", eval.report().render_text());
+    let report = eval.report();
+    println!("{}", report.render_text());
+    assert!(
+        report.intent_accuracy >= CV_INTENT_FLOOR,
+        "intent {}",
+        report.intent_accuracy
+    );
+    assert!(
+        report.complexity_accuracy >= CV_COMPLEXITY_FLOOR,
+        "complexity {}",
+        report.complexity_accuracy
+    );
+    assert!(
+        report.technique_accuracy >= CV_TECHNIQUE_FLOOR,
+        "technique {}",
+        report.technique_accuracy
+    );
 }

@@ -2,15 +2,15 @@
 //! (anonymous without one), applies the caller's per-minute budget, and reports it in the
 //! `X-RateLimit-*` headers of every response.
 
-use super::rate_limit::{Decision, Subject};
+use super::record::CallerTags;
 use crate::error::ApiError;
+use crate::services::rate_limit::Decision;
 use crate::state::AppState;
-use crate::telemetry::layer::CallerTags;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use bp_api::{ErrorCode, RateLimit, Role, Segment, Tier};
+use bp_api::{ErrorCode, Role, Segment};
 use bp_metrics::CallerId;
 use bp_store::ApiKeyRecord;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -83,7 +83,11 @@ async fn authenticate_with(
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
     let decision = match metering {
-        Metering::RateLimited => limit(&state, &caller, ip),
+        Metering::RateLimited => {
+            state
+                .limiter()
+                .check_caller(&state.config().rate_limits, caller.key.as_deref(), ip)
+        }
         Metering::Unmetered => None,
     };
     if let Some(d) = decision.filter(|d| !d.allowed) {
@@ -128,7 +132,8 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErr
             )
         })?;
     let key = state
-        .lookup_key(token)
+        .keys()
+        .lookup(token)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "invalid or revoked API key"))?;
     Ok(Caller {
@@ -166,27 +171,6 @@ fn region(headers: &HeaderMap, default: &str) -> Result<Arc<str>, ApiError> {
                 ApiError::validation("X-Region must be 1-32 characters of a-z, 0-9 and '-'")
             }),
     }
-}
-
-/// `None` when the caller is unlimited.
-fn limit(state: &AppState, caller: &Caller, ip: IpAddr) -> Option<Decision> {
-    let limits = &state.config().rate_limits;
-    let (subject, per_min) = match &caller.key {
-        None => (Subject::Ip(ip), limits.anonymous_per_min),
-        Some(key) => {
-            let per_min = match key.rate_limit {
-                Some(RateLimit::Unlimited) => return None,
-                Some(RateLimit::PerMinute(n)) => n,
-                None => match key.tier {
-                    Tier::Free => limits.free_per_min,
-                    Tier::Pro => limits.pro_per_min,
-                    Tier::Enterprise => limits.enterprise_per_min,
-                },
-            };
-            (Subject::Key(key.id), per_min)
-        }
-    };
-    Some(state.limiter().check(subject, per_min))
 }
 
 fn set_headers(headers: &mut HeaderMap, d: &Decision) {

@@ -9,8 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use bp_api::{CreateKeyRequest, CreateKeyResponse, ErrorBody};
 
-const MAX_KEY_NAME_CHARS: usize = 100;
-
 #[utoipa::path(
     post, path = "/admin/keys", tag = "admin",
     request_body = CreateKeyRequest,
@@ -28,12 +26,6 @@ pub async fn create_key(
     Json(request): Json<CreateKeyRequest>,
 ) -> Result<(StatusCode, axum::Json<CreateKeyResponse>), ApiError> {
     caller.require_admin()?;
-    let name_chars = request.name.trim().chars().count();
-    if name_chars == 0 || name_chars > MAX_KEY_NAME_CHARS {
-        return Err(ApiError::validation(format!(
-            "name must have 1 to {MAX_KEY_NAME_CHARS} characters"
-        )));
-    }
-    let created = crate::keys::create_key(state.store(), request).await?;
+    let created = state.keys().mint(request).await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
 }

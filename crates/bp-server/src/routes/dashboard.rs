@@ -1,8 +1,11 @@
 //! `GET /dashboard`: the performance dashboard's page and bundle, embedded in the binary
-//! (crate `bp-dashboard`). It reads everything from the metrics API and the live stream.
+//! (crate `bp-dashboard`, the default `dashboard` feature). It reads everything from the
+//! metrics API and the live stream. A build without the feature (no Node.js needed) answers
+//! 404 here.
 
 use crate::error::ApiError;
 use axum::extract::Path;
+#[cfg(feature = "dashboard")]
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -21,6 +24,16 @@ pub async fn root() -> Redirect {
     Redirect::to("/dashboard")
 }
 
+#[cfg(not(feature = "dashboard"))]
+async fn file(_path: &str) -> Response {
+    ApiError::new(
+        bp_api::ErrorCode::NotFound,
+        "this build has no dashboard (built without the `dashboard` feature)",
+    )
+    .into_response()
+}
+
+#[cfg(feature = "dashboard")]
 async fn file(path: &str) -> Response {
     match bp_dashboard::asset(path) {
         Some(asset) => (

@@ -3,7 +3,6 @@
 //! the in-memory ring for the stream. Percentiles are always read from merged histograms.
 
 pub mod anomalies;
-pub mod cache;
 pub mod export;
 pub mod range;
 pub mod stream;
@@ -14,15 +13,36 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
-use bp_api::ErrorBody;
+use bp_api::{ErrorBody, ErrorCode};
 use bp_metrics::{
     CostReport, Filter, GroupBy, Metric, PriceTable, SlaReport, SlaTargets, Summary, TechniqueRow,
     Usage, WindowSnapshot,
 };
+use bytes::Bytes;
 use range::{RangeParams, Window};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
+
+/// The JSON answer to `uri`, through the query cache ([`crate::services::query_cache`]).
+async fn cached<T, F>(state: &AppState, uri: &Uri, compute: F) -> Result<Response, ApiError>
+where
+    T: Serialize,
+    F: Future<Output = Result<T, ApiError>>,
+{
+    let body = state
+        .query_cache()
+        .get_or_compute(uri.to_string(), state.telemetry().stored_through(), async {
+            let value = compute.await?;
+            serde_json::to_vec(&value).map(Bytes::from).map_err(|e| {
+                tracing::error!(error = %e, "a metrics answer did not serialise");
+                ApiError::new(ErrorCode::Internal, "internal error")
+            })
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
 
 /// `GET /api/v1/metrics/summary`: everything the overview cards show, for one range.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,7 +90,7 @@ pub async fn summary(
     uri: Uri,
     Query(params): Query<RangeParams>,
 ) -> Result<Response, ApiError> {
-    cache::answer(&state, &uri, summary_of(&state, params)).await
+    cached(&state, &uri, summary_of(&state, params)).await
 }
 
 async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResponse, ApiError> {
@@ -149,7 +169,7 @@ pub async fn timeseries(
     Query(range): Query<RangeParams>,
     Query(params): Query<TimeseriesParams>,
 ) -> Result<Response, ApiError> {
-    cache::answer(&state, &uri, async {
+    cached(&state, &uri, async {
         let Loaded {
             window,
             filter,
@@ -180,7 +200,7 @@ pub async fn heatmap(
     Query(range): Query<RangeParams>,
     Query(params): Query<HeatmapParams>,
 ) -> Result<Response, ApiError> {
-    cache::answer(&state, &uri, async {
+    cached(&state, &uri, async {
         let Loaded {
             window,
             filter,
@@ -213,7 +233,7 @@ pub async fn techniques(
     uri: Uri,
     Query(params): Query<RangeParams>,
 ) -> Result<Response, ApiError> {
-    cache::answer(&state, &uri, techniques_of(&state, params)).await
+    cached(&state, &uri, techniques_of(&state, params)).await
 }
 
 async fn techniques_of(

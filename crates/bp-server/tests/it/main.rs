@@ -10,6 +10,7 @@ mod harness;
 mod api;
 mod auth;
 mod bad_input;
+#[cfg(feature = "dashboard")]
 mod dashboard;
 mod faults;
 mod metrics;

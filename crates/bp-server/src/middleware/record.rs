@@ -9,7 +9,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use bp_api::{Segment, Technique};
 use bp_metrics::{CacheOutcome, CallerId, Endpoint, Sample};
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Set on the response by the handlers that ran the engine.
@@ -25,21 +24,6 @@ pub struct CallerTags {
     pub segment: Segment,
     /// A hash of the key id or client IP, for "concurrent users"; never the key itself.
     pub caller: CallerId,
-}
-
-struct InFlight<'a>(&'a AtomicI64);
-
-impl<'a> InFlight<'a> {
-    fn enter(counter: &'a AtomicI64) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        InFlight(counter)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
-    }
 }
 
 /// The endpoint label of a path; a closed set, so unknown paths cannot grow the label space.
@@ -75,8 +59,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let region_name = req.headers().get("x-region").and_then(|v| v.to_str().ok());
     let region = telemetry.region(region_name.unwrap_or(&state.config().default_region));
     let response = {
-        // A guard, so a request whose client went away mid-flight still leaves the count.
-        let _in_flight = InFlight::enter(&telemetry.in_flight);
+        let _in_flight = telemetry.enter_request();
         next.run(req).await
     };
     let engine = response.extensions().get::<EngineTags>().copied();

@@ -1,5 +1,5 @@
 //! The enhancement cache: in-process (moka: bounded, TTL) first, then optionally a shared
-//! Redis (`cache/shared.rs`), then the engine. Keyed by the prompt text and the options,
+//! Redis (`enhance_cache/shared.rs`), then the engine. Keyed by the prompt text and the options,
 //! since the engine is deterministic in exactly those.
 //!
 //! The key is a 128-bit fingerprint, so an in-process lookup allocates nothing; the entry
@@ -11,7 +11,6 @@ mod shared;
 
 pub use shared::{InvalidRedisConfig, RedisConfig, SharedCache};
 
-use crate::config::CacheConfig;
 use bp_engine::{EnhanceOptions, Enhancement, PromptText};
 use moka::sync::Cache;
 use rustc_hash::FxBuildHasher;
@@ -22,6 +21,22 @@ use std::time::{Duration, Instant};
 /// Engine work per item is microseconds; yielding every few computed items keeps a
 /// 100-item batch from holding a runtime thread for more than a fraction of a millisecond.
 const COMPUTES_PER_YIELD: usize = 16;
+
+/// The in-process cache's bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheConfig {
+    pub max_entries: u64,
+    pub ttl: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            max_entries: 100_000,
+            ttl: Duration::from_secs(3600),
+        }
+    }
+}
 
 struct Entry {
     text: String,

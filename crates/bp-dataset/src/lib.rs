@@ -1,16 +1,16 @@
 //! The labelled dataset generator: an endless, seeded stream of synthetic prompts with their
 //! intent and complexity, for load tests ("1M prompts, all techniques") and for
-//! `betterprompts dataset`. Pure: no IO, no clock; the caller writes the file.
+//! `betterprompts dataset` ([`jsonl`] writes them as JSON lines).
 //!
-//! It is kept apart from the hand-written training corpus (`data/corpus/*.tsv`, see
-//! [`crate::corpus`]) on purpose and must never be used to train the classifier: these texts
+//! It is kept apart from the engine and its hand-written training corpus
+//! (`crates/bp-engine/data/corpus/*.tsv`) on purpose and must never be used to train the
+//! classifier: these texts
 //! come from a couple of hundred templates, so a model trained on them would learn the templates'
 //! wording instead of what intents are, and evaluating it on the same stream would only
 //! measure how well it memorised them.
 //!
-//! Texts are composed from per-intent template families (`dataset/<intent>.rs`, in the
-//! small template language of `dataset/grammar.rs`) and the shared slot tables of
-//! `dataset/shared.rs`. Row `i` belongs to cell `i % 30` (intent varying fastest), so any 30
+//! Texts are composed from per-intent template families (`src/<intent>.rs`, in the small
+//! template language of `src/grammar.rs`) and the shared slot tables of `src/shared.rs`. Row `i` belongs to cell `i % 30` (intent varying fastest), so any 30
 //! consecutive rows cover every intent × complexity cell, and hence every technique the
 //! policy can select.
 
@@ -19,6 +19,7 @@ mod conversation;
 mod creative_writing;
 mod data_analysis;
 mod grammar;
+pub mod jsonl;
 mod problem_solving;
 mod question_answering;
 mod reasoning;
@@ -27,7 +28,7 @@ mod summarization;
 mod task_planning;
 mod translation;
 
-use bp_api::{Complexity, Intent, Technique};
+use bp_api::{Complexity, Intent};
 use grammar::{Family, Grammar, UNBOUND};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -121,69 +122,6 @@ impl Iterator for DatasetGenerator {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (usize::MAX, None)
     }
-}
-
-/// Appends one JSON line (with trailing '\n')
-/// `{"text":..,"intent":..,"complexity":..,"techniques":[..]}` to `out`, escaping the text
-/// per RFC 8259. `techniques` are passed by the caller (the policy's acceptable primaries
-/// for the cell).
-///
-/// Hand-written rather than serde: it is the inner loop of the 1M-row writer, and ids are
-/// known to need no escaping.
-pub fn write_json_line(
-    out: &mut String,
-    text: &str,
-    intent: Intent,
-    complexity: Complexity,
-    techniques: &[Technique],
-) {
-    out.push_str("{\"text\":\"");
-    push_json_escaped(out, text);
-    out.push_str("\",\"intent\":\"");
-    out.push_str(intent.as_str());
-    out.push_str("\",\"complexity\":\"");
-    out.push_str(complexity.as_str());
-    out.push_str("\",\"techniques\":[");
-    for (i, technique) in techniques.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('"');
-        out.push_str(technique.as_str());
-        out.push('"');
-    }
-    out.push_str("]}\n");
-}
-
-/// Escapes `"`, `\` and control characters; everything else, non-ASCII included, is valid
-/// inside a JSON string as is. Copies unescaped runs in one go.
-fn push_json_escaped(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut run_start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        // `i` is at an ASCII byte, hence a char boundary.
-        out.push_str(&text[run_start..i]);
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xf)]));
-        } else {
-            out.push_str(escape);
-        }
-        run_start = i + 1;
-    }
-    out.push_str(&text[run_start..]);
 }
 
 #[cfg(test)]
