@@ -10,30 +10,58 @@ use std::time::Duration;
 #[command(
     name = "betterprompts",
     version,
-    about = "Prompt enhancement with performance under load made visible"
+    about = "Prompt enhancement with performance under load made visible",
+    after_help = "Example:\n  betterprompts demo    # the API, the dashboard and sample traffic on 127.0.0.1:8080"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log lines on stderr: `text` (colour only on a terminal) or `json`, one object per line
+    /// for log shippers. `BP_LOG` sets the level, e.g. `warn` or `bp_server=debug`.
+    #[arg(long, global = true, env = "BP_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API.
+    #[command(
+        after_help = "Example:\n  betterprompts serve --addr 0.0.0.0:8080 --database-url postgres://bp@db:5432/bp --metrics-source pod-1"
+    )]
     Serve(ServeArgs),
     /// Serve with embedded defaults and print how to use it.
+    #[command(after_help = "Example:\n  betterprompts demo --data-dir /tmp/bp-demo")]
     Demo(ServeArgs),
     /// Manage API keys.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  betterprompts keys create --name ci --tier pro"
+    )]
     Keys(KeysCommand),
     /// Write a labelled prompt dataset (JSON lines) for load tests and evaluation.
+    #[command(after_help = "Example:\n  betterprompts dataset --count 1000000 --out prompts.jsonl")]
     Dataset(DatasetArgs),
     /// Evaluate the engine on labelled prompts.
+    #[command(
+        after_help = "Examples:\n  betterprompts eval --holdout\n  betterprompts eval --data prompts.jsonl --json"
+    )]
     Eval(EvalArgs),
     /// Load-test a server on this machine with a profile or an ad-hoc schedule.
+    #[command(
+        after_help = "Examples:\n  betterprompts load --target http://127.0.0.1:8080 --profile peak --key \"$KEY\" --report-html peak.html\n  betterprompts load --target http://127.0.0.1:8080 --rate 500 --duration 1m --threshold 'p(95)<200'"
+    )]
     Load(Box<LoadArgs>),
     /// Work with load-test reports.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  betterprompts report merge a.json b.json --out merged.json"
+    )]
     Report(ReportCommand),
 }
 
@@ -76,16 +104,17 @@ pub struct ServeArgs {
     /// Requests per minute per IP of anonymous callers.
     #[arg(long, env = "BP_RATE_LIMIT_ANONYMOUS", default_value_t = 60)]
     pub rate_limit_anonymous: u32,
-    /// How long history rows are kept, e.g. `30d`, `12h`, `1w`; `0` keeps them forever.
+    /// How long history rows are kept, with units: `30d`, `12h`, `1w`; `0` keeps them forever.
     /// Older rows (and their feedback) are deleted in small batches off the request path.
     #[arg(long, env = "BP_HISTORY_RETENTION", default_value = "30d", value_parser = parse_retention)]
     pub history_retention: Retention,
     /// History rows that may wait for their commit before requests are shed with 503.
     #[arg(long, env = "BP_HISTORY_QUEUE", default_value_t = 50_000)]
     pub history_queue: usize,
-    /// Metrics window length in seconds; must divide a minute (1, 2, 3, 4, 5, 6, 10, …, 60).
-    #[arg(long, env = "BP_METRICS_WINDOW", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
-    pub metrics_window: u64,
+    /// Metrics window length, whole seconds dividing a minute: `1s`, `5s`, `10s`, … `1m` (a
+    /// bare number is seconds).
+    #[arg(long, env = "BP_METRICS_WINDOW", default_value = "5s", value_parser = parse_window)]
+    pub metrics_window: Duration,
     /// Hours of metric windows to keep.
     #[arg(long, env = "BP_METRICS_KEEP_WINDOWS_HOURS", default_value_t = 24)]
     pub metrics_keep_windows_hours: u64,
@@ -134,6 +163,9 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Create a key; the secret is printed once, alone on the last line.
+    #[command(
+        after_help = "Example:\n  KEY=$(betterprompts keys create --name ci --tier enterprise --role admin | tail -n1)"
+    )]
     Create(CreateKeyArgs),
 }
 
@@ -200,16 +232,16 @@ pub struct LoadArgs {
     /// Open model: this many iterations per second (with --duration).
     #[arg(long, env = "BP_LOAD_RATE", requires = "duration")]
     pub rate: Option<f64>,
-    /// Length of an ad-hoc run, e.g. 30s or 5m.
-    #[arg(long, env = "BP_LOAD_DURATION")]
-    pub duration: Option<String>,
+    /// Length of an ad-hoc run, e.g. `30s` or `5m` (a bare number is seconds).
+    #[arg(long, env = "BP_LOAD_DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
     /// Multiply every duration of the schedule by this (e.g. 0.01 for a quick run); think
     /// time is behaviour and stays as it is.
     #[arg(long, env = "BP_LOAD_TIME_SCALE", default_value_t = 1.0)]
     pub time_scale: f64,
     /// Mean pause of a closed-model user between requests (jittered ±50 %); 0 for none.
-    #[arg(long, env = "BP_LOAD_THINK_TIME", default_value = "1s")]
-    pub think_time: String,
+    #[arg(long, env = "BP_LOAD_THINK_TIME", default_value = "1s", value_parser = parse_duration)]
+    pub think_time: Duration,
     /// Endpoint weights: enhance, batch, history, analyze, health.
     #[arg(
         long,
@@ -250,8 +282,8 @@ pub struct LoadArgs {
     pub abort_on_fail: bool,
     /// Timeout of one request, connect included; a request is cut after between one and two
     /// timeouts (one timer per user, not one per request).
-    #[arg(long, env = "BP_LOAD_TIMEOUT", default_value = "30s")]
-    pub timeout: String,
+    #[arg(long, env = "BP_LOAD_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
     /// Stop after this many requests.
     #[arg(long, env = "BP_LOAD_MAX_REQUESTS")]
     pub max_requests: Option<u64>,
@@ -260,8 +292,8 @@ pub struct LoadArgs {
     #[arg(long, env = "BP_LOAD_MAX_VUS")]
     pub max_vus: Option<u32>,
     /// Open model: an arrival that cannot start within this is dropped (and counted).
-    #[arg(long, env = "BP_LOAD_MAX_LATENESS", default_value = "5s")]
-    pub max_lateness: String,
+    #[arg(long, env = "BP_LOAD_MAX_LATENESS", default_value = "5s", value_parser = parse_duration)]
+    pub max_lateness: Duration,
     /// Prompts per /batch request.
     #[arg(long, env = "BP_LOAD_BATCH_SIZE", default_value_t = 5)]
     pub batch_size: usize,
@@ -295,6 +327,9 @@ pub struct LoadArgs {
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Merge JSON reports of concurrent runs (e.g. from several machines) exactly.
+    #[command(
+        after_help = "Example:\n  betterprompts report merge a.json b.json --out merged.json"
+    )]
     Merge(MergeArgs),
 }
 
@@ -311,17 +346,46 @@ pub struct MergeArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention(pub Option<Duration>);
 
-/// `0`: keep forever; otherwise a duration with units, as `humantime` reads them.
+/// Every duration flag: units as `bp_load::duration` reads them (`500ms`, `30s`, `5m`, `1h`,
+/// `1d`, `1m30s`), or a bare number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    if let Ok(d) = bp_load::duration::parse(s) {
+        return Ok(d);
+    }
+    match s.trim().parse::<f64>() {
+        Ok(secs) => Duration::try_from_secs_f64(secs).map_err(|e| format!("{e}: {s:?}")),
+        Err(_) => Err(format!(
+            "expected a duration such as 500ms, 30s, 5m, 1h, 1d or 1m30s (a bare number is seconds), got {s:?}"
+        )),
+    }
+}
+
+/// A metrics window: whole seconds that divide a minute, so windows align with minutes.
+fn parse_window(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    let secs = d.as_secs();
+    if d.subsec_nanos() != 0 || secs == 0 || 60 % secs != 0 {
+        return Err(format!(
+            "a metrics window is whole seconds dividing a minute (1s, 2s, 3s, 4s, 5s, 6s, 10s, 12s, 15s, 20s, 30s, 1m), got {s:?}"
+        ));
+    }
+    Ok(d)
+}
+
+/// `0`: keep forever; otherwise a duration with units (a bare number is refused here: `30`
+/// could be meant as days).
 fn parse_retention(s: &str) -> Result<Retention, String> {
     if s.trim() == "0" {
         return Ok(Retention(None));
     }
-    match humantime::parse_duration(s) {
+    match bp_load::duration::parse(s) {
         Ok(d) if d >= Duration::from_secs(60) => Ok(Retention(Some(d))),
         Ok(_) => {
             Err("a retention shorter than a minute would delete rows as they are written".into())
         }
-        Err(e) => Err(format!("{e} (e.g. 30d, 12h, or 0 to keep forever)")),
+        Err(_) => Err(format!(
+            "expected a duration with units, e.g. 30d, 12h or 1w, or 0 to keep forever; got {s:?}"
+        )),
     }
 }
 
@@ -343,5 +407,42 @@ fn parse_positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("expected a positive number, got {s:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units_or_bare_seconds() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("60"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn a_window_divides_a_minute() {
+        assert_eq!(parse_window("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_window("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_window("1m"), Ok(Duration::from_secs(60)));
+        for bad in ["7s", "0", "1.5s", "2m", "90"] {
+            assert!(parse_window(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_retention_needs_units_except_zero() {
+        assert_eq!(parse_retention("0"), Ok(Retention(None)));
+        assert_eq!(
+            parse_retention("30d"),
+            Ok(Retention(Some(Duration::from_secs(30 * 86_400))))
+        );
+        assert!(parse_retention("30").is_err());
+        assert!(parse_retention("30s").is_err());
     }
 }

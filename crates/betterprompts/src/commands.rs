@@ -4,6 +4,7 @@ mod dataset;
 mod eval;
 mod keys;
 mod load;
+mod report;
 mod serve;
 
 use crate::cli::{Cli, Command, KeysCommand, ReportCommand, StorageArgs};
@@ -18,7 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Dataset(args) => dataset::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Load(args) => load::run(*args),
-        Command::Report(ReportCommand::Merge(args)) => load::merge(&args),
+        Command::Report(ReportCommand::Merge(args)) => report::merge(&args),
     }
 }
 

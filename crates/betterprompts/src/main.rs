@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 
 use clap::Parser;
+use std::io::IsTerminal;
 
 /// mimalloc: the service allocates many short-lived strings per request across threads;
 /// measured with bench/b1-enhance-vs-hello.sh (see bench/runs/) before keeping it.
@@ -13,13 +14,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BP_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        // Escape codes only where a person reads them: not in a file, a pipe or a collector.
+        cli::LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        cli::LogFormat::Json => logs.json().init(),
+    }
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -9,6 +9,7 @@ mod error;
 mod faults;
 mod history;
 mod keys;
+mod labels;
 mod load_run;
 mod taxonomy;
 
@@ -20,6 +21,7 @@ pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use faults::{Faults, MAX_ADDED_LATENCY_MS};
 pub use history::{FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort};
 pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
+pub use labels::DbOperation;
 pub use load_run::{LoadRun, LoadRunReport, LoadRunState};
 pub use taxonomy::{Complexity, Intent, Technique, UnknownName};
 

@@ -1,10 +1,11 @@
 //! Human durations on the command line and in profile files: `500ms`, `30s`, `2m`, `1h`,
-//! `1m30s`, `1.5s`, and a bare `0`.
+//! `1d`, `1w`, `1m30s`, `1.5s`, and a bare `0`. The binary's every duration flag reads them
+//! with this one parser.
 
 use crate::Error;
 use std::time::Duration;
 
-/// Parses a sequence of `<number><unit>` parts (units `ms`, `s`, `m`, `h`).
+/// Parses a sequence of `<number><unit>` parts (units `ms`, `s`, `m`, `h`, `d`, `w`).
 pub fn parse(s: &str) -> Result<Duration, Error> {
     let bad = || Error::InvalidDuration(s.to_owned());
     let text = s.trim();
@@ -30,6 +31,8 @@ pub fn parse(s: &str) -> Result<Duration, Error> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
+            "d" => 86_400.0,
+            "w" => 604_800.0,
             _ => return Err(bad()),
         };
         rest = &rest[unit_len..];
@@ -78,6 +81,8 @@ mod tests {
         assert_eq!(parse("2m").unwrap(), Duration::from_secs(120));
         assert_eq!(parse("1h").unwrap(), Duration::from_secs(3600));
         assert_eq!(parse("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(parse("1w1d").unwrap(), Duration::from_secs(8 * 86_400));
         assert_eq!(parse("1.5s").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse("0").unwrap(), Duration::ZERO);
         for bad in ["", "5", "5x", "s", "-1s", "1m 30s"] {

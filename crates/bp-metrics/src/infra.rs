@@ -7,33 +7,9 @@ use crate::histogram::{LatencyHistogram, Precision};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-bp_api::vocabulary!(
-    /// What a database call was for: the `operation` label of the query-time histogram.
-    /// Closed and coarse (a class of statements, never a statement text), so the label
-    /// stays low-cardinality.
-    DbOperation, "database operation", {
-        /// A group commit of history rows.
-        HistoryCommit => "history_commit",
-        /// Reading one history row or a page of them.
-        HistoryRead => "history_read",
-        /// Deleting history rows: one by its owner, or past the retention.
-        HistoryDelete => "history_delete",
-        /// Preparing history's storage for the coming days (PostgreSQL's day partitions).
-        HistoryMaintain => "history_maintain",
-        /// Resolving an API key (behind the server's key cache).
-        KeyLookup => "key_lookup",
-        KeyWrite => "key_write",
-        FeedbackWrite => "feedback_write",
-        /// Whole-table aggregates: feedback statistics, history counts.
-        Aggregate => "aggregate",
-        /// Storing and pruning metric rollups.
-        RollupWrite => "rollup_write",
-        /// Reading metric rollups (queries, downsampling, stream resumes).
-        RollupRead => "rollup_read",
-        /// Readiness probes.
-        Ping => "ping",
-    }
-);
+/// The store reports its calls under these labels; they are defined with the wire types so
+/// the store needs no metrics crate.
+pub use bp_api::DbOperation;
 
 bp_api::vocabulary!(
     /// What one lookup in, or store to, the shared (Redis) cache gave.

@@ -5,7 +5,7 @@
 //! the call; keeping it cheap and lock-free across cores is the observer's job (the
 //! server's recorder takes a per-thread shard lock).
 
-pub use bp_metrics::DbOperation;
+pub use bp_api::DbOperation;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! a runtime sized by `--threads`, print the summary, write the reports, notify the webhook,
 //! and exit 0 when every threshold holds, 99 when one fails, 2 on a usage error.
 
-use crate::cli::{LoadArgs, MergeArgs};
+use crate::cli::LoadArgs;
 use anyhow::Context;
 use bp_load::profile::{self, Plan};
 use bp_load::{
@@ -105,7 +105,7 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
             args.time_scale
         )));
     }
-    let think_time = duration::parse(&args.think_time)?;
+    let think_time = args.think_time;
     let plan = plan(args, think_time)?;
     if plan.total() > MAX_RUN || plan.total().is_zero() {
         return Err(usage(format!(
@@ -161,10 +161,10 @@ fn prepare(args: &LoadArgs) -> Result<RunConfig, bp_load::Error> {
         },
         thresholds,
         abort_on_fail: args.abort_on_fail,
-        request_timeout: duration::parse(&args.timeout)?.max(Duration::from_millis(1)),
+        request_timeout: args.timeout.max(Duration::from_millis(1)),
         max_requests: args.max_requests,
         batch_size: args.batch_size,
-        max_lateness: duration::parse(&args.max_lateness)?,
+        max_lateness: args.max_lateness,
         seed: args.seed,
         threads: args.threads,
         cpu_scope: CpuScope::process(),
@@ -177,9 +177,7 @@ fn plan(args: &LoadArgs, think_time: Duration) -> Result<Plan, bp_load::Error> {
     let usage = |m: &str| bp_load::Error::Usage(m.to_owned());
     let ad_hoc_duration = || {
         args.duration
-            .as_deref()
             .ok_or_else(|| usage("--vus and --rate need --duration"))
-            .and_then(duration::parse)
     };
     if args.max_vus == Some(0) {
         return Err(usage("--max-vus must be at least 1"));
@@ -243,25 +241,6 @@ fn write_outputs(args: &LoadArgs, report: &Report) -> anyhow::Result<()> {
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// `report merge A.json B.json ... --out C.json`
-pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
-    let mut merged: Option<Report> = None;
-    for path in &args.inputs {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let report = Report::from_json(&text)
-            .with_context(|| format!("{} is not a load report", path.display()))?;
-        merged = Some(match merged {
-            None => report,
-            Some(m) => bp_load::report::merge(&m, &report)?,
-        });
-    }
-    let merged = merged.context("no reports to merge")?;
-    write(&args.out, &merged.to_json()?)?;
-    print!("{}", bp_report::summary(&merged));
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The keys of `--key-file`: one per line, blank lines and surrounding spaces ignored.

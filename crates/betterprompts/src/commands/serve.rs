@@ -26,7 +26,7 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     config.writer.queue_capacity = args.history_queue;
     config.history_retention = args.history_retention.0;
     const HOUR: u64 = 3600;
-    config.telemetry.window = Duration::from_secs(args.metrics_window);
+    config.telemetry.window = args.metrics_window;
     config.telemetry.keep_windows = Duration::from_secs(args.metrics_keep_windows_hours * HOUR);
     config.telemetry.keep_minutes = Duration::from_secs(args.metrics_keep_minutes_days * 24 * HOUR);
     config.telemetry.keep_hours = Duration::from_secs(args.metrics_keep_hours_days * 24 * HOUR);

@@ -6,7 +6,7 @@
 //! what fires through a real Alertmanager, which routes every alert by its severity, to a
 //! webhook.
 
-use crate::process::{BIN, ServerProcess, Storage, create_key};
+use crate::process::{BIN, Backend, ServerProcess, TestStorage, create_key, serve, serve_with};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -214,9 +214,9 @@ fn dashboard_queries_parse_as_promql() {
 /// A SQLite server with 1 s metric windows, and a key for it.
 fn server_with_key() -> (tempfile::TempDir, ServerProcess, String) {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
+    let storage = TestStorage::new(Backend::Sqlite);
     let key = create_key(&storage, &[]);
-    let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    let server = serve_with(&storage, &["--metrics-window", "1"]);
     (dir, server, key)
 }
 
@@ -404,8 +404,7 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
     );
 
     // The probes' paths answer 200 on a real server.
-    let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(&Storage::sqlite(&dir));
+    let server = serve(&TestStorage::new(Backend::Sqlite));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     for probe in ["readinessProbe", "livenessProbe"] {
         let path = container[probe]["httpGet"]["path"].as_str().expect(probe);

@@ -5,7 +5,7 @@
 //! on the same storage, and every acknowledged id is looked up. A 200 promises a committed
 //! row, so none may be missing.
 
-use crate::process::{ServerProcess, Storage, create_key};
+use crate::process::{Backend, ServerProcess, TestStorage, create_key, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, Semaphore};
@@ -24,24 +24,22 @@ enum Stop {
 
 #[test]
 fn acknowledged_enhancements_survive_sigkill_on_sqlite() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    survives(&Storage::sqlite(&dir), Stop::Kill);
+    survives(&TestStorage::new(Backend::Sqlite), Stop::Kill);
 }
 
 #[test]
 fn acknowledged_enhancements_survive_sigkill_on_postgres() {
-    survives(&Storage::postgres(), Stop::Kill);
+    survives(&TestStorage::new(Backend::Postgres), Stop::Kill);
 }
 
 #[test]
 fn sigterm_drains_cleanly_and_loses_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    survives(&Storage::sqlite(&dir), Stop::Terminate);
+    survives(&TestStorage::new(Backend::Sqlite), Stop::Terminate);
 }
 
-fn survives(storage: &Storage, stop: Stop) {
+fn survives(storage: &TestStorage, stop: Stop) {
     let key = create_key(storage, &["--rate-limit", "unlimited"]);
-    let server = ServerProcess::start(storage);
+    let server = serve(storage);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let base = server.base.clone();
     let (acked, clean_exit) = runtime.block_on(load_until_stopped(&base, &key, server, stop));
@@ -58,7 +56,7 @@ fn survives(storage: &Storage, stop: Stop) {
         "the kill came after the run; nothing was tested"
     );
 
-    let restarted = ServerProcess::start(storage);
+    let restarted = serve(storage);
     let missing = runtime.block_on(find_missing(&restarted.base, &key, &acked));
     eprintln!(
         "durability: {} of {REQUESTS} acknowledged before {stop:?}, {} missing after restart",

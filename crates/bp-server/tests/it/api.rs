@@ -1,10 +1,9 @@
 //! The endpoints' happy paths and contracts, on both stores.
 
-use crate::both_backends;
-use crate::harness::{Backend, TestServer, assert_error, json_ok};
+use bp_testkit::{Backend, TestServer, assert_error, json_ok};
 use serde_json::{Value, json};
 
-both_backends!(
+bp_testkit::both_backends!(
     enhance_returns_the_contract_and_lands_in_history,
     identical_requests_hit_the_cache,
     batch_reports_item_errors_by_index,

@@ -1,10 +1,9 @@
 //! Keys, segments, ownership and the admin role.
 
-use crate::both_backends;
-use crate::harness::{Backend, TestServer, assert_error, json_ok};
+use bp_testkit::{Backend, TestServer, assert_error, json_ok};
 use serde_json::json;
 
-both_backends!(
+bp_testkit::both_backends!(
     users_never_see_each_others_rows,
     history_batch_and_feedback_need_a_key,
     admin_routes_need_the_admin_role,

@@ -1,6 +1,6 @@
 //! Every kind of bad input gets a 4xx with our error body, never a 5xx; random bodies too.
 
-use crate::harness::{Backend, TestServer, assert_error};
+use bp_testkit::{Backend, TestServer, assert_error};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! The embedded dashboard is served by the binary itself, with no network.
 
-use crate::harness::{Backend, TestServer};
+use bp_testkit::{Backend, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_and_its_bundle_are_served() {

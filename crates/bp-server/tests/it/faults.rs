@@ -1,7 +1,7 @@
 //! The admin fault switch: injected latency is served (and measured) by the enhancement
 //! endpoints until cleared; only admins may touch it.
 
-use crate::harness::{Backend, TestServer, assert_error, json_ok};
+use bp_testkit::{Backend, TestServer, assert_error, json_ok};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -1,11 +1,10 @@
 //! Integration tests of the service over real HTTP, against SQLite and PostgreSQL
-//! (one test binary, per STYLE.md).
+//! (one test binary, per STYLE.md). Servers, databases and the both-backends fan-out come
+//! from `bp-testkit`.
 
 // Test bodies written once per backend are plain async fns called by the generated
 // #[test]s, so clippy's allow-unwrap-in-tests does not reach them.
 #![allow(clippy::unwrap_used)]
-
-mod harness;
 
 mod api;
 mod auth;

@@ -2,7 +2,7 @@
 //! counters and the stored rollups; the live stream pushes every window and resumes with
 //! `since`; exports are valid; a restart keeps the history.
 
-use crate::harness::{Backend, TestServer, json_ok};
+use bp_testkit::{Backend, TestServer, json_ok};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::time::Duration;

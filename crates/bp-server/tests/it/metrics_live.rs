@@ -1,9 +1,8 @@
 //! Metrics under less friendly conditions: a stream client that stops reading, a server
 //! restart, database timings on both backends, and anomalies flagged end to end.
 
-use crate::both_backends;
-use crate::harness::{Backend, TestServer, json_ok, store_config};
 use bp_store::StoreConfig;
+use bp_testkit::{Backend, TestServer, TestStorage, json_ok};
 use chrono::Timelike;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -142,7 +141,7 @@ async fn a_stalled_stream_client_delays_neither_other_clients_nor_the_api() {
     s.stop().await;
 }
 
-both_backends!(
+bp_testkit::both_backends!(
     a_restart_keeps_the_metrics_history,
     a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it,
     database_timings_are_recorded
@@ -153,8 +152,8 @@ both_backends!(
 /// that window instead of overwriting it.
 async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backend: Backend) {
     const WINDOW_SECS: u64 = 60;
-    let dir = tempfile::tempdir().unwrap();
-    let store = store_config(backend, &dir);
+    let storage = TestStorage::new(backend);
+    let store = storage.store_config("main");
     let start = |store: StoreConfig| {
         TestServer::start_with(backend, move |c| {
             c.telemetry.window = Duration::from_secs(WINDOW_SECS);
@@ -208,8 +207,8 @@ async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backen
 }
 
 async fn a_restart_keeps_the_metrics_history(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = store_config(backend, &dir);
+    let storage = TestStorage::new(backend);
+    let store = storage.store_config("main");
     let before = (chrono::Utc::now() - chrono::Duration::seconds(2))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let path = format!("/api/v1/metrics/summary?from={before}&endpoint=enhance");

@@ -1,7 +1,7 @@
 //! The OpenAPI document matches the routes: every route is documented, every documented
 //! operation is served.
 
-use crate::harness::{Backend, TestServer, json_ok};
+use bp_testkit::{Backend, TestServer, json_ok};
 
 const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/enhance"),
@@ -67,5 +67,15 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
         }
     }
     assert_eq!(documented, ROUTES.len());
+    s.stop().await;
+}
+
+/// The whole document, pinned: a change to any schema, parameter or status shows in review
+/// as a snapshot change (`tests/it/snapshots/`), and generated clients change with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_is_pinned() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let doc = json_ok(s.get("/api/v1/openapi.json").send().await.unwrap()).await;
+    insta::assert_snapshot!("openapi", serde_json::to_string_pretty(&doc).unwrap());
     s.stop().await;
 }

@@ -1,7 +1,7 @@
 //! Under overload the service sheds with 503 + Retry-After and never drops an acknowledged
 //! row: a full history queue refuses new work instead of losing it.
 
-use crate::harness::{Backend, TestServer, assert_error};
+use bp_testkit::{Backend, TestServer, assert_error};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! Per-key and per-tier rate limits with their headers.
 
-use crate::harness::{Backend, TestServer, assert_error};
+use bp_testkit::{Backend, TestServer, assert_error};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,14 +2,10 @@
 //! instances sharing it reuse each other's enhancements, and a Redis that cannot be
 //! reached never fails a request. Each test uses its own key prefix and deletes its keys.
 
-use crate::harness::{Backend, TestServer, json_ok};
 use bp_server::RedisConfig;
+use bp_testkit::{Backend, TestServer, json_ok, redis_url};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-fn redis_url() -> String {
-    std::env::var("BP_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
-}
 
 async fn server(backend: Backend, redis: RedisConfig) -> TestServer {
     TestServer::start_with(backend, move |c| {

@@ -2,101 +2,45 @@
 //!
 //! SQLite gets a file in a fresh temp dir; PostgreSQL a fresh, uniquely named schema on the
 //! local server (`BP_TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`),
-//! dropped when the test finishes.
+//! dropped when the test ends, however it ends (`bp-testkit`).
 
 use bp_api::{Complexity, HistoryItem, Intent, Segment, Technique};
 use bp_store::{
     HistoryOwner, HistoryPageRows, HistoryQuery, NewFeedback, NewHistoryRow, Store, StoreConfig,
 };
+use bp_testkit::TestStorage;
 use chrono::{DateTime, Duration, Utc};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use bp_testkit::{Backend, database_url};
 
-pub fn database_url() -> String {
-    std::env::var("BP_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// One test's database and an open store on it.
+/// One test's database and an open store on it; every database it made is removed when it
+/// is dropped (`bp_testkit::TestStorage`).
 pub struct TestDb {
     pub backend: Backend,
     pub config: StoreConfig,
     pub store: Arc<dyn Store>,
-    /// Keeps the SQLite files alive until the test ends.
-    dir: tempfile::TempDir,
-    /// PostgreSQL schemas to drop at the end.
-    schemas: Mutex<Vec<String>>,
+    /// Last: the store's connections close before its database goes.
+    storage: TestStorage,
 }
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let schemas = Mutex::new(Vec::new());
-        let config = fresh_config(backend, &dir, &schemas, "main");
+        let storage = TestStorage::new(backend);
+        let config = storage.store_config("main");
         let store = bp_store::open(&config).await.expect("store opens");
         TestDb {
             backend,
             config,
             store,
-            dir,
-            schemas,
+            storage,
         }
     }
 
-    /// Another empty database of the same backend, dropped with this one.
+    /// Another empty database of the same backend, removed with this one.
     pub fn sibling_config(&self, name: &str) -> StoreConfig {
-        fresh_config(self.backend, &self.dir, &self.schemas, name)
-    }
-
-    /// Drops the PostgreSQL schemas. Not run when a test fails, which leaves the schema
-    /// behind for inspection.
-    pub async fn finish(self) {
-        drop(self.store);
-        let schemas = std::mem::take(&mut *self.schemas.lock().expect("not poisoned"));
-        if schemas.is_empty() {
-            return;
-        }
-        let (client, connection) = tokio_postgres::connect(&database_url(), tokio_postgres::NoTls)
-            .await
-            .expect("connect");
-        let connection = tokio::spawn(connection);
-        for schema in schemas {
-            client
-                .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                .await
-                .expect("drop test schema");
-        }
-        drop(client);
-        let _ = connection.await;
-    }
-}
-
-fn fresh_config(
-    backend: Backend,
-    dir: &tempfile::TempDir,
-    schemas: &Mutex<Vec<String>>,
-    name: &str,
-) -> StoreConfig {
-    match backend {
-        // A nested path also checks that missing parent directories are created.
-        Backend::Sqlite => StoreConfig::Sqlite {
-            path: dir.path().join(name).join("bp.sqlite3"),
-        },
-        Backend::Postgres => {
-            let schema = format!("bp_test_{}_{name}", Uuid::now_v7().simple());
-            schemas.lock().expect("not poisoned").push(schema.clone());
-            StoreConfig::Postgres {
-                url: database_url(),
-                pool_size: 4,
-                schema: Some(schema),
-            }
-        }
+        self.storage.store_config(name)
     }
 }
 

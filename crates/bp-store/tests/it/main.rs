@@ -2,7 +2,7 @@
 //! records, metric rollups, aggregates, migrations) and the history writer, each case run
 //! against SQLite and against PostgreSQL.
 //!
-//! A case is an `async fn(&TestDb)` written once; `conformance!` generates
+//! A case is an `async fn(&TestDb)` written once; `bp_testkit::both_backends!` generates
 //! `sqlite::<case>` and `postgres::<case>` tests from it, so both backends answer the same
 //! questions the same way. Filter with `cargo test -p bp-store sqlite::` (or `postgres::`).
 
@@ -19,27 +19,8 @@ mod stats;
 mod upgrade;
 mod writer;
 
-/// Generates one module per backend with one test per case.
-macro_rules! conformance {
-    ($($module:ident :: $case:ident),+ $(,)?) => {
-        conformance!(@backend sqlite, Sqlite, $($module::$case),+);
-        conformance!(@backend postgres, Postgres, $($module::$case),+);
-    };
-    (@backend $name:ident, $backend:ident, $($module:ident :: $case:ident),+) => {
-        mod $name {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let db = crate::harness::TestDb::new(crate::harness::Backend::$backend).await;
-                    crate::$module::$case(&db).await;
-                    db.finish().await;
-                }
-            )+
-        }
-    };
-}
-
-conformance!(
+bp_testkit::both_backends!(
+    setup = crate::harness::TestDb::new;
     history::migrations_are_idempotent,
     history::first_opens_of_a_new_database_do_not_race,
     history::history_round_trip_keeps_every_field,

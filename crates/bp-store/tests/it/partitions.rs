@@ -51,7 +51,6 @@ async fn today_and_the_next_days_exist_from_the_start_and_on_each_pass() {
         .expect("maintain again");
     let later: Vec<_> = (10..13).map(|d| name_of(today + d * DAY_US)).collect();
     assert_eq!(partitions(&db).await, [ahead, later].concat());
-    db.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -115,7 +114,6 @@ async fn retention_drops_whole_days_with_their_feedback_and_counts() {
             .expect("get")
             .is_some()
     );
-    db.finish().await;
 }
 
 /// A drop interrupted between its detach and its drop (a crash) is finished by the next
@@ -153,5 +151,4 @@ async fn a_detached_day_left_behind_is_dropped_by_the_next_pass() {
             .expect("count"),
         0
     );
-    db.finish().await;
 }

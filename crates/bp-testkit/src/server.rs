@@ -1,61 +1,24 @@
-//! A real server on 127.0.0.1:0 per test, on SQLite in a temp dir or on PostgreSQL in a
-//! fresh schema, with a reqwest client and an admin key.
+//! The service in process: a real server on 127.0.0.1:0 per test, on SQLite in a temp dir
+//! or on PostgreSQL in a schema of its own, with a reqwest client and an admin key; and the
+//! assertions on our error body.
 
+use crate::{Backend, TestStorage};
 use bp_api::{CreateKeyRequest, RateLimit, Role, Tier};
 use bp_server::{Server, ServerConfig};
-use bp_store::StoreConfig;
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Generates one test per backend from an `async fn(Backend)`.
-#[macro_export]
-macro_rules! both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::harness::Backend::Sqlite).await })+
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name($crate::harness::Backend::Postgres).await })+
-        }
-    };
-}
-
-pub fn database_url() -> String {
-    std::env::var("BP_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// A fresh store of `backend`: a SQLite file in `dir`, or a PostgreSQL schema of its own.
-/// Servers started on the same config one after the other share their data.
-pub fn store_config(backend: Backend, dir: &tempfile::TempDir) -> StoreConfig {
-    match backend {
-        Backend::Sqlite => StoreConfig::Sqlite {
-            path: dir.path().join("test.sqlite3"),
-        },
-        Backend::Postgres => StoreConfig::Postgres {
-            url: database_url(),
-            pool_size: 4,
-            schema: Some(format!("it_{}", uuid::Uuid::now_v7().simple())),
-        },
-    }
-}
-
+/// The service in process on 127.0.0.1:0, with an admin key and a client. Its database
+/// (the storage's `main`) is removed when it is dropped.
 pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub admin_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
+    /// Last, so a server still running is asked to stop before its database goes.
+    storage: TestStorage,
 }
 
 impl TestServer {
@@ -63,9 +26,11 @@ impl TestServer {
         Self::start_with(backend, |_| {}).await
     }
 
+    /// With the configuration changed by `tweak` first (which may point `store` at another
+    /// [`TestStorage`]'s database).
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut ServerConfig)) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = store_config(backend, &dir);
+        let storage = TestStorage::new(backend);
+        let store = storage.store_config("main");
         let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), store);
         tweak(&mut config);
         let server = Server::bind(config).await.expect("server starts");
@@ -96,8 +61,13 @@ impl TestServer {
             admin_key: admin.key,
             shutdown: Some(tx),
             task: Some(task),
-            _dir: dir,
+            storage,
         }
+    }
+
+    /// This server's storage: its temp dir, or another database beside its own.
+    pub fn storage(&self) -> &TestStorage {
+        &self.storage
     }
 
     pub fn url(&self, path: &str) -> String {
