@@ -5,8 +5,8 @@
 //! through the store's own insert path (counts and PostgreSQL partitions included) and
 //! spread over the last 29 days. Written with the history's secondary indexes dropped and
 //! rebuilt afterwards from their own definitions, as a bulk load would: maintaining three
-//! random-order indexes row by row made SQLite write ~12 KiB of WAL per row past a few
-//! million rows (about 1 500 rows/s), hours for 20 M. The rebuilt indexes are the ones the
+//! random-order indexes row by row slowed SQLite to about 3 000 rows/s past a few million
+//! rows, hours for 20 M. The rebuilt indexes are the ones the
 //! migrations define; only their pages are laid out in order. Each scenario (first page, a page deep behind a cursor,
 //! each sort, filters, a date range, the exact total) is asked `PAGES` times per owner;
 //! the table gives p50/p95/p99 and the ratio of `big` and `many` to `small` in the same run.

@@ -65,6 +65,9 @@ impl PostgresStore {
         // custom plan would re-plan each execution over every day partition of history
         // (~8 ms for 30 days, measured); the generic plan prunes partitions at run time.
         options.push_str(" -c plan_cache_mode=force_generic_plan");
+        // Short statements only: JIT compiling one (it starts above a plan cost, and a
+        // penalised plan, see `list_history`, passes it) took 1.5 s for a 2 ms listing.
+        options.push_str(" -c jit=off");
         if let Some(schema) = schema {
             options.push_str(&format!(" -c search_path={schema}"));
         }
