@@ -1,6 +1,9 @@
 //! The one error type of the HTTP layer. Every status code the API can answer with is chosen
 //! in [`status_of`]; internal causes are logged, never sent to the client.
 
+use crate::services::enhancer::EnhanceError;
+use crate::services::keys::MintError;
+use crate::services::load_runs::InvalidLoadRun;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bp_api::{ErrorBody, ErrorCode, ErrorDetail};
@@ -129,29 +132,27 @@ impl From<bp_store::StoreError> for ApiError {
     }
 }
 
-impl From<crate::services::keys::MintError> for ApiError {
-    fn from(e: crate::services::keys::MintError) -> Self {
+impl From<MintError> for ApiError {
+    fn from(e: MintError) -> Self {
         match e {
-            crate::services::keys::MintError::InvalidName => ApiError::validation(e.to_string()),
-            crate::services::keys::MintError::Store(e) => e.into(),
+            MintError::InvalidName => ApiError::validation(e.to_string()),
+            MintError::Store(e) => e.into(),
         }
     }
 }
 
-impl From<crate::services::load_runs::InvalidLoadRun> for ApiError {
-    fn from(e: crate::services::load_runs::InvalidLoadRun) -> Self {
+impl From<InvalidLoadRun> for ApiError {
+    fn from(e: InvalidLoadRun) -> Self {
         ApiError::validation(e.to_string())
     }
 }
 
-impl From<crate::services::enhancer::EnhanceError> for ApiError {
-    fn from(e: crate::services::enhancer::EnhanceError) -> Self {
+impl From<EnhanceError> for ApiError {
+    fn from(e: EnhanceError) -> Self {
         match e {
-            crate::services::enhancer::EnhanceError::Invalid(message) => {
-                ApiError::validation(message)
-            }
-            crate::services::enhancer::EnhanceError::Store(e) => e.into(),
-            crate::services::enhancer::EnhanceError::NotProduced => {
+            EnhanceError::Invalid(message) => ApiError::validation(message),
+            EnhanceError::Store(e) => e.into(),
+            EnhanceError::NotProduced => {
                 tracing::error!("the caches returned fewer answers than asked for");
                 ApiError::new(ErrorCode::Internal, "internal error")
             }

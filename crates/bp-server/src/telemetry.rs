@@ -63,9 +63,8 @@ impl Default for TelemetryConfig {
             keep_minutes: Duration::from_secs(30 * 24 * 3600),
             keep_hours: Duration::from_secs(365 * 24 * 3600),
             // Five minutes of 5 s windows: a dashboard reconnecting after a network blip
-            // resumes from memory. Each stored window is tens of KiB at the peak mix, so an
-            // hour (720) held ~26 MiB and the ring's filling read as a memory leak over a
-            // 30-minute sustained run (+0.45 MiB/min, bench/runs/2026-12-07-profiles-full-length.md).
+            // resumes from memory, and older windows come from the store. Each kept window
+            // is tens of KiB at the peak mix, so an hour (720) held ~26 MiB.
             live_windows: 60,
             source: "local".to_owned(),
             recording: Recording::On,

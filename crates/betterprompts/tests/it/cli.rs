@@ -182,3 +182,33 @@ fn get_status(url: &str, key: &str) -> u16 {
         response.expect("server answers").status().as_u16()
     })
 }
+
+/// Logs off a terminal are plain text (no colour escape codes in a file or a pipe), and
+/// `--log-format json` gives one JSON object per line.
+#[test]
+fn logs_are_plain_off_a_terminal_and_json_when_asked() {
+    let keys_create = |format: &str| {
+        let storage = TestStorage::new(Backend::Sqlite);
+        let out = std::process::Command::new(BIN)
+            .args(["keys", "create", "--name", "logs", "--tier", "pro"])
+            .args(["--log-format", format])
+            .args(storage.cli_args("main"))
+            .env("BP_LOG", "info")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let text = keys_create("text");
+    assert!(text.contains("applied SQLite migration"), "{text}");
+    assert!(!text.contains('\u{1b}'), "escape codes in a pipe: {text:?}");
+
+    let json = keys_create("json");
+    let lines: Vec<&str> = json.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "no log lines");
+    for line in lines {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(entry["level"].is_string(), "{entry}");
+        assert!(entry["fields"]["message"].is_string(), "{entry}");
+    }
+}
