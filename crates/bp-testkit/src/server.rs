@@ -96,6 +96,17 @@ impl TestServer {
             .expect("send")
     }
 
+    /// `PUT path` with a JSON body as `key`.
+    pub async fn put_json(&self, path: &str, key: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+
     /// `GET path` as `key`.
     pub async fn get_as(&self, path: &str, key: &str) -> Response {
         self.get(path).bearer_auth(key).send().await.expect("send")

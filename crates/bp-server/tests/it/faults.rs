@@ -32,13 +32,8 @@ async fn added_latency_slows_enhancements_until_cleared() {
     assert_error(r, 401, "unauthorized").await;
     let user = s.key("pro", "user", None).await;
     for r in [
-        s.client
-            .put(s.url(faults))
-            .bearer_auth(&user)
-            .json(&json!({"added_latency_ms": 300}))
-            .send()
-            .await
-            .unwrap(),
+        s.put_json(faults, &user, &json!({"added_latency_ms": 300}))
+            .await,
         s.get_as(faults, &user).await,
         s.delete_as(faults, &user).await,
     ] {
@@ -52,14 +47,7 @@ async fn added_latency_slows_enhancements_until_cleared() {
         json!({"added_latency_ms": 300, "extra": true}),
         json!({}),
     ] {
-        let r = s
-            .client
-            .put(s.url(faults))
-            .bearer_auth(&s.admin_key)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let r = s.put_json(faults, &s.admin_key, &bad).await;
         assert_error(r, 400, "validation").await;
     }
     assert_eq!(
@@ -68,13 +56,8 @@ async fn added_latency_slows_enhancements_until_cleared() {
     );
 
     let set = s
-        .client
-        .put(s.url(faults))
-        .bearer_auth(&s.admin_key)
-        .json(&json!({"added_latency_ms": 300}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(faults, &s.admin_key, &json!({"added_latency_ms": 300}))
+        .await;
     assert_eq!(json_ok(set).await, json!({"added_latency_ms": 300}));
     assert_eq!(
         json_ok(s.get_as(faults, &s.admin_key).await).await["added_latency_ms"],

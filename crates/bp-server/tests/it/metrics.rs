@@ -335,33 +335,16 @@ async fn load_runs_report_labelled_accuracy_to_the_summary() {
         "technique_accuracy": 0.82, "labelled_requests": 1000
     });
     let user = s.key("pro", "user", None).await;
-    let r = s
-        .client
-        .put(s.url("/api/v1/load-runs/run-1"))
-        .bearer_auth(&user)
-        .json(&report)
-        .send()
-        .await
-        .unwrap();
+    let r = s.put_json("/api/v1/load-runs/run-1", &user, &report).await;
     assert_eq!(r.status(), 403);
     let r = s
-        .client
-        .put(s.url("/api/v1/load-runs/run-1"))
-        .bearer_auth(&s.admin_key)
-        .json(&report)
-        .send()
-        .await
-        .unwrap();
+        .put_json("/api/v1/load-runs/run-1", &s.admin_key, &report)
+        .await;
     assert_eq!(r.status(), 200);
     let bad = json!({"profile": "x"});
     let r = s
-        .client
-        .put(s.url("/api/v1/load-runs/run-2"))
-        .bearer_auth(&s.admin_key)
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
+        .put_json("/api/v1/load-runs/run-2", &s.admin_key, &bad)
+        .await;
     assert_eq!(r.status(), 400);
     let runs = json_ok(s.get("/api/v1/load-runs").send().await.unwrap()).await;
     assert_eq!(runs[0]["id"], "run-1");

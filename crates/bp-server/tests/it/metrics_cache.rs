@@ -29,13 +29,8 @@ async fn identical_queries_share_an_answer_and_feedback_shows_at_once() {
         "technique_accuracy": 0.9, "labelled_requests": 100
     });
     let r = s
-        .client
-        .put(s.url("/api/v1/load-runs/cache-test"))
-        .bearer_auth(&s.admin_key)
-        .json(&run)
-        .send()
-        .await
-        .unwrap();
+        .put_json("/api/v1/load-runs/cache-test", &s.admin_key, &run)
+        .await;
     assert_eq!(r.status(), 200);
     let again = s.get(path).send().await.unwrap().text().await.unwrap();
     assert_eq!(first, again, "one window, one answer: the cached one");

@@ -355,13 +355,12 @@ async fn injected_latency_is_flagged_as_an_anomaly() {
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
     let set = s
-        .client
-        .put(s.url("/api/v1/admin/faults"))
-        .bearer_auth(&s.admin_key)
-        .json(&json!({"added_latency_ms": 300}))
-        .send()
-        .await
-        .unwrap();
+        .put_json(
+            "/api/v1/admin/faults",
+            &s.admin_key,
+            &json!({"added_latency_ms": 300}),
+        )
+        .await;
     assert_eq!(set.status(), 200);
     // Slow requests, several at a time, for two windows.
     let mut slow = Vec::new();
