@@ -6,6 +6,7 @@ crate::vocabulary!(
     /// What a database call was for: the `operation` label of the query-time histogram.
     /// Closed and coarse (a class of statements, never a statement text), so the label
     /// stays low-cardinality.
+    #[derive(utoipa::ToSchema)]
     DbOperation, "database operation", {
         /// A group commit of history rows.
         HistoryCommit => "history_commit",

@@ -1,6 +1,7 @@
 //! Wire types of the BetterPrompts HTTP API and its WebSocket messages.
 //!
-//! Everything here is plain data with serde and OpenAPI schema derives: no logic, no IO.
+//! Everything here is plain data with serde and OpenAPI schema derives, and at most the
+//! arithmetic that merges or reads it: no IO.
 //! The server, the load generator and the tests all speak through these types, so a change
 //! here is a change of the public contract.
 
@@ -11,6 +12,7 @@ mod history;
 mod keys;
 mod labels;
 mod load_run;
+pub mod metrics;
 mod taxonomy;
 
 pub use enhance::{

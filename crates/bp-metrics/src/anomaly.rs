@@ -15,8 +15,8 @@
 //! Pure like the rest of the crate: the caller feeds windows in order and keeps the result.
 
 use crate::Error;
-use crate::query::Metric;
 use crate::snapshot::WindowSnapshot;
+use bp_api::metrics::Metric;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 

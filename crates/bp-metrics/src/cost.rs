@@ -10,78 +10,27 @@
 //! default token price: it depends on the target model, so the caller sets it.
 
 use crate::snapshot::WindowSnapshot;
-use serde::{Deserialize, Serialize};
+use bp_api::metrics::{CostReport, PriceTable, Usage};
 
 const BYTES_PER_GB: f64 = (1u64 << 30) as f64;
 
-/// Prices used by the cost model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PriceTable {
-    pub usd_per_vcpu_second: f64,
-    pub usd_per_gb_second: f64,
-    /// Price of the target model's tokens, per million; `None` leaves tokens out.
-    pub usd_per_million_tokens: Option<f64>,
-    /// Where the prices come from, shown with every result.
-    pub source: String,
-}
-
-impl Default for PriceTable {
-    fn default() -> Self {
-        PriceTable {
-            usd_per_vcpu_second: 0.04048 / 3600.0,
-            usd_per_gb_second: 0.004445 / 3600.0,
-            usd_per_million_tokens: None,
-            source: "AWS Fargate on-demand, Linux/x86, us-east-1: $0.04048 per vCPU-hour, \
-                     $0.004445 per GB-hour"
-                .to_owned(),
+/// CPU and memory from the windows' mean gauges (CPU percent is of one core), times each
+/// window's covered time; requests from the window totals. Tokens are the caller's to add.
+pub fn usage(snapshots: &[WindowSnapshot]) -> Usage {
+    let mut usage = Usage::default();
+    for snapshot in snapshots {
+        usage.requests += snapshot.total.requests();
+        if let Some(gauges) = &snapshot.gauges {
+            let seconds = snapshot.covered_us as f64 / 1e6;
+            usage.cpu_seconds += gauges.mean.cpu_percent / 100.0 * seconds;
+            usage.memory_gb_seconds += gauges.mean.memory_bytes / BYTES_PER_GB * seconds;
+            usage.metered_seconds += seconds;
         }
     }
-}
-
-/// What was consumed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Usage {
-    pub cpu_seconds: f64,
-    pub memory_gb_seconds: f64,
-    pub requests: u64,
-    pub tokens: u64,
-    /// Time covered by gauge readings; CPU and memory outside it are unknown, not zero.
-    pub metered_seconds: f64,
-}
-
-impl Usage {
-    /// CPU and memory from the windows' mean gauges (CPU percent is of one core), times
-    /// each window's covered time; requests from the window totals. Tokens are the
-    /// caller's to add.
-    pub fn from_snapshots(snapshots: &[WindowSnapshot]) -> Usage {
-        let mut usage = Usage::default();
-        for snapshot in snapshots {
-            usage.requests += snapshot.total.requests();
-            if let Some(gauges) = &snapshot.gauges {
-                let seconds = snapshot.covered_us as f64 / 1e6;
-                usage.cpu_seconds += gauges.mean.cpu_percent / 100.0 * seconds;
-                usage.memory_gb_seconds += gauges.mean.memory_bytes / BYTES_PER_GB * seconds;
-                usage.metered_seconds += seconds;
-            }
-        }
-        usage
-    }
+    usage
 }
 
 /// The cost of a [`Usage`] at a [`PriceTable`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CostReport {
-    pub prices: PriceTable,
-    pub usage: Usage,
-    pub cpu_usd: f64,
-    pub memory_usd: f64,
-    pub token_usd: f64,
-    pub total_usd: f64,
-    /// `None` without requests.
-    pub cost_per_request_usd: Option<f64>,
-}
-
 pub fn cost(usage: &Usage, prices: &PriceTable) -> CostReport {
     let cpu_usd = usage.cpu_seconds * prices.usd_per_vcpu_second;
     let memory_usd = usage.memory_gb_seconds * prices.usd_per_gb_second;
@@ -121,7 +70,7 @@ pub fn cost_per_request_by_busy_time(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::infra::Gauges;
+    use bp_api::metrics::Gauges;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300)
@@ -191,7 +140,7 @@ mod tests {
             ..Gauges::default()
         });
         let b = WindowSnapshot::empty(1, 10_000_000, 20_000_000); // no reading
-        let usage = Usage::from_snapshots(&[a, b]);
+        let usage = usage(&[a, b]);
         assert!(close(usage.cpu_seconds, 5.0));
         assert!(close(usage.memory_gb_seconds, 20.0));
         assert!(close(usage.metered_seconds, 10.0));

@@ -10,6 +10,7 @@
 use crate::Error;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use bp_api::metrics::LatencyMs;
 use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer, Serializer, V2Serializer};
 use serde::{Deserialize, Serialize};
@@ -124,6 +125,17 @@ impl LatencyHistogram {
     pub fn quantile_us(&self, q: f64) -> Option<u64> {
         self.nonempty()
             .map(|h| h.value_at_quantile(q.clamp(0.0, 1.0)))
+    }
+
+    /// p50, p95, p99 and max in milliseconds, as the metrics contract reports latency.
+    pub fn latency_ms(&self) -> LatencyMs {
+        let ms = |us: Option<u64>| us.map(|v| v as f64 / 1000.0);
+        LatencyMs {
+            p50: ms(self.quantile_us(0.50)),
+            p95: ms(self.quantile_us(0.95)),
+            p99: ms(self.quantile_us(0.99)),
+            max: ms(self.max_us()),
+        }
     }
 
     pub fn max_us(&self) -> Option<u64> {

@@ -7,6 +7,7 @@ mod region;
 
 pub use region::{RegionId, RegionTable};
 
+use bp_api::metrics::CacheCounts;
 use bp_api::{Segment, Technique};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -50,6 +51,16 @@ bp_api::vocabulary!(
         Miss => "miss",
     }
 );
+
+impl CacheOutcome {
+    pub fn add_to(self, counts: &mut CacheCounts) {
+        match self {
+            CacheOutcome::Hit => counts.hits += 1,
+            CacheOutcome::Miss => counts.misses += 1,
+            CacheOutcome::Bypass => {}
+        }
+    }
+}
 
 impl StatusClass {
     /// The class of an HTTP status code. Codes outside 100..=599 cannot come from a valid

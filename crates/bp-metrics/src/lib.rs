@@ -97,30 +97,28 @@ mod snapshot;
 mod users;
 
 pub use anomaly::{Anomaly, AnomalyConfig, AnomalyDetector, detect_anomalies};
-pub use cost::{CostReport, PriceTable, Usage, cost, cost_per_request_by_busy_time};
+/// The types the queries return are the metrics contract's, re-exported so a caller of
+/// this crate needs no second import.
+pub use bp_api::metrics::{
+    CacheCounts, CacheSummary, Check, CostReport, DbOperationStats, DbPoolGauges, DbSummary,
+    ErrorBudget, ErrorsCounted, GaugeStats, Gauges, GroupBy, Heatmap, LatencyMs, Metric,
+    PriceTable, SharedCacheCounts, SlaReport, SlaTargets, SlaVerdict, Summary, TechniqueRow,
+    Timeseries, TimeseriesGroup, Usage,
+};
+pub use cost::{cost, cost_per_request_by_busy_time, usage};
 pub use error::Error;
 pub use histogram::{
     LATENCY_BUCKETS_US, LatencyHistogram, MAX_LATENCY_US, MIN_LATENCY_US, Precision,
 };
-pub use infra::{
-    DbOperation, DbPoolGauges, GaugeStats, Gauges, SharedCacheCounts, SharedCacheOutcome,
-    TimingKind, Timings,
-};
+pub use infra::{DbOperation, SharedCacheOutcome, TimingKind, Timings};
 pub use labels::{
     CacheOutcome, CallerId, Endpoint, RegionId, RegionTable, Sample, SeriesKey, StatusClass,
 };
 pub use prometheus::{Cumulative, render as render_prometheus};
-pub use query::{
-    CacheSummary, DbOperationStats, DbSummary, Filter, GroupBy, Heatmap, LatencyMs, MAX_POINTS,
-    Metric, Summary, TechniqueRow, Timeseries, TimeseriesGroup, heatmap, per_technique, summary,
-    timeseries,
-};
+pub use query::{Filter, MAX_POINTS, heatmap, per_technique, summary, timeseries};
 pub use recorder::{Recorder, RecorderConfig};
-pub use sla::{
-    Check, ErrorBudget, ErrorsCounted, SlaReport, SlaTargets, SlaVerdict, evaluate as evaluate_sla,
-};
+pub use sla::evaluate as evaluate_sla;
 pub use snapshot::{
-    CacheCounts, FORMAT_VERSION, Resolution, Series, SeriesStats, StatusCounts, WindowSnapshot,
-    downsample,
+    FORMAT_VERSION, Resolution, Series, SeriesStats, StatusCounts, WindowSnapshot, downsample,
 };
 pub use users::{DistinctUsers, EXACT_LIMIT};

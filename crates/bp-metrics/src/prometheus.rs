@@ -12,8 +12,8 @@ mod cumulative;
 pub use cumulative::Cumulative;
 
 use crate::histogram::LATENCY_BUCKETS_US;
-use crate::infra::Gauges;
 use crate::labels::{SeriesKey, StatusClass};
+use bp_api::metrics::Gauges;
 use cumulative::Buckets;
 use std::fmt::Write as _;
 

@@ -10,16 +10,18 @@
 mod techniques;
 mod timeseries;
 
-pub use techniques::{TechniqueRow, per_technique};
-pub use timeseries::{
-    Heatmap, MAX_POINTS, Metric, Timeseries, TimeseriesGroup, heatmap, timeseries,
-};
+pub use techniques::per_technique;
+pub use timeseries::{MAX_POINTS, heatmap, timeseries};
 
-use crate::histogram::{LatencyHistogram, Precision};
-use crate::infra::{DbOperation, DbPoolGauges, GaugeStats, SharedCacheCounts, Timings};
+use crate::histogram::Precision;
+use crate::infra::Timings;
 use crate::labels::{Endpoint, SeriesKey};
-use crate::snapshot::{CacheCounts, SeriesStats, WindowSnapshot};
+use crate::snapshot::{SeriesStats, WindowSnapshot};
 use crate::users::DistinctUsers;
+use bp_api::metrics::{
+    CacheSummary, DbOperationStats, DbPoolGauges, DbSummary, GaugeStats, GroupBy,
+    SharedCacheCounts, Summary,
+};
 use bp_api::{Segment, Technique};
 use serde::{Deserialize, Serialize};
 
@@ -72,146 +74,31 @@ impl Filter {
     }
 }
 
-/// A dimension to break results down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupBy {
-    Technique,
-    Segment,
-    Region,
-    Endpoint,
-}
-
-impl GroupBy {
-    /// The group a series belongs to, as its label value.
-    pub fn label(self, key: &SeriesKey) -> &str {
-        match self {
-            GroupBy::Technique => key.technique_label(),
-            GroupBy::Segment => key.segment.as_str(),
-            GroupBy::Region => &key.region,
-            GroupBy::Endpoint => key.endpoint.as_str(),
-        }
+/// The group a series belongs to under `by`, as its label value.
+pub(crate) fn group_label(by: GroupBy, key: &SeriesKey) -> &str {
+    match by {
+        GroupBy::Technique => key.technique_label(),
+        GroupBy::Segment => key.segment.as_str(),
+        GroupBy::Region => &key.region,
+        GroupBy::Endpoint => key.endpoint.as_str(),
     }
 }
 
-/// p50, p95, p99 and max in milliseconds; `null` without requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct LatencyMs {
-    pub p50: Option<f64>,
-    pub p95: Option<f64>,
-    pub p99: Option<f64>,
-    pub max: Option<f64>,
-}
-
-impl LatencyMs {
-    pub fn of(histogram: &LatencyHistogram) -> LatencyMs {
-        let ms = |us: Option<u64>| us.map(|v| v as f64 / 1000.0);
-        LatencyMs {
-            p50: ms(histogram.quantile_us(0.50)),
-            p95: ms(histogram.quantile_us(0.95)),
-            p99: ms(histogram.quantile_us(0.99)),
-            max: ms(histogram.max_us()),
-        }
-    }
-}
-
-/// The headline numbers of a time range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Start of the first and end of the last snapshot (0 when there are none).
-    pub from_unix_us: u64,
-    pub to_unix_us: u64,
-    /// Time the snapshots cover; throughput divides by it.
-    pub covered_seconds: f64,
-    pub windows: u64,
-    pub requests: u64,
-    /// Responses with a 4xx or 5xx status.
-    pub errors: u64,
-    /// errors / requests (0 without requests).
-    pub error_rate: f64,
-    pub errors_4xx: u64,
-    pub errors_5xx: u64,
-    /// errors_5xx / requests: the complement of availability.
-    pub server_error_rate: f64,
-    pub throughput_rps: f64,
-    pub latency_ms: LatencyMs,
-    pub cache_hits: u64,
-    pub cache_misses: u64,
-    /// In-process cache hits per lookup of the selected requests.
-    pub cache_hit_rate: Option<f64>,
-    /// The shared (Redis) cache: hits per answered lookup; `None` without one.
-    pub redis_cache_hit_rate: Option<f64>,
-    /// Both cache levels in full.
-    pub cache: CacheSummary,
-    /// Mean of the gauge readings (0 without readings; see `gauge_readings`).
-    pub cpu_percent: f64,
-    pub memory_bytes: f64,
-    /// Pool gauges (means), connection wait and query time (process-wide).
-    pub db: DbSummary,
-    /// Group commits of the history writer, queueing included.
-    pub history_commit_ms: LatencyMs,
-    pub gauge_readings: u32,
-    /// Mean and maximum of every gauge, when there were readings.
-    pub gauges: Option<GaugeStats>,
-    /// The most distinct callers in any one snapshot: per window for windows, per bucket
-    /// for rollups (a minute rollup's users are the minute's union).
-    pub concurrent_users: u64,
-    /// Distinct callers over the whole range.
-    pub distinct_users: u64,
-    /// False once a count is a HyperLogLog estimate.
-    pub users_exact: bool,
-    pub label_overflow_samples: u64,
-    pub late_samples: u64,
-}
-
-/// Both cache levels: the in-process cache of the selected requests, and the shared
-/// (Redis) cache of the whole process (`None` when no call was made to one).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CacheSummary {
-    pub in_process: CacheCounts,
-    pub in_process_hit_rate: Option<f64>,
-    pub redis: Option<SharedCacheCounts>,
-    pub redis_hit_rate: Option<f64>,
-}
-
-/// The database: pool gauges (means of the readings), and the time calls waited for a
-/// connection and then took, overall and per operation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DbSummary {
-    #[serde(flatten)]
-    pub pool: DbPoolGauges,
-    /// Database calls made.
-    pub calls: u64,
-    pub acquire_ms: LatencyMs,
-    pub query_ms: LatencyMs,
-    /// Operations that ran, in vocabulary order.
-    pub operations: Vec<DbOperationStats>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DbOperationStats {
-    pub operation: DbOperation,
-    pub calls: u64,
-    pub query_ms: LatencyMs,
-}
-
-impl DbSummary {
-    fn of(pool: DbPoolGauges, timings: &Timings) -> DbSummary {
-        DbSummary {
-            pool,
-            calls: timings.db_query.count(),
-            acquire_ms: LatencyMs::of(&timings.db_acquire),
-            query_ms: LatencyMs::of(&timings.db_query),
-            operations: timings
-                .db_query_by_operation
-                .iter()
-                .map(|(op, histogram)| DbOperationStats {
-                    operation: *op,
-                    calls: histogram.count(),
-                    query_ms: LatencyMs::of(histogram),
-                })
-                .collect(),
-        }
+fn db_summary(pool: DbPoolGauges, timings: &Timings) -> DbSummary {
+    DbSummary {
+        pool,
+        calls: timings.db_query.count(),
+        acquire_ms: timings.db_acquire.latency_ms(),
+        query_ms: timings.db_query.latency_ms(),
+        operations: timings
+            .db_query_by_operation
+            .iter()
+            .map(|(op, histogram)| DbOperationStats {
+                operation: *op,
+                calls: histogram.count(),
+                query_ms: histogram.latency_ms(),
+            })
+            .collect(),
     }
 }
 
@@ -257,7 +144,7 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
         errors_5xx,
         server_error_rate: ratio(errors_5xx, requests),
         throughput_rps: rate_per_second(requests, covered_us),
-        latency_ms: LatencyMs::of(&stats.latency),
+        latency_ms: stats.latency.latency_ms(),
         cache_hits: stats.cache.hits,
         cache_misses: stats.cache.misses,
         cache_hit_rate: stats.cache.hit_rate(),
@@ -270,8 +157,8 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
         },
         cpu_percent: mean.cpu_percent,
         memory_bytes: mean.memory_bytes,
-        db: DbSummary::of(mean.db, &timings),
-        history_commit_ms: LatencyMs::of(&timings.writer_commit),
+        db: db_summary(mean.db, &timings),
+        history_commit_ms: timings.writer_commit.latency_ms(),
         gauge_readings: gauges.map_or(0, |g| g.readings),
         gauges,
         concurrent_users,

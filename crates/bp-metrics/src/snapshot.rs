@@ -11,9 +11,10 @@ pub use downsample::{Resolution, downsample};
 
 use crate::Error;
 use crate::histogram::{LatencyHistogram, Precision};
-use crate::infra::{GaugeStats, Gauges, SharedCacheCounts, Timings};
+use crate::infra::Timings;
 use crate::labels::{CacheOutcome, SeriesKey, StatusClass};
 use crate::users::DistinctUsers;
+use bp_api::metrics::{CacheCounts, GaugeStats, Gauges, SharedCacheCounts};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -42,34 +43,6 @@ impl StatusCounts {
         for (mine, theirs) in self.0.iter_mut().zip(other.0) {
             *mine += theirs;
         }
-    }
-}
-
-/// Cache lookups by outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CacheCounts {
-    pub hits: u64,
-    pub misses: u64,
-}
-
-impl CacheCounts {
-    pub fn add(&mut self, outcome: CacheOutcome) {
-        match outcome {
-            CacheOutcome::Hit => self.hits += 1,
-            CacheOutcome::Miss => self.misses += 1,
-            CacheOutcome::Bypass => {}
-        }
-    }
-
-    pub fn merge(&mut self, other: &CacheCounts) {
-        self.hits += other.hits;
-        self.misses += other.misses;
-    }
-
-    /// hits / (hits + misses); `None` without lookups.
-    pub fn hit_rate(&self) -> Option<f64> {
-        let lookups = self.hits + self.misses;
-        (lookups > 0).then(|| self.hits as f64 / lookups as f64)
     }
 }
 
@@ -105,7 +78,7 @@ impl SeriesStats {
 
     pub(crate) fn record(&mut self, class: StatusClass, cache: CacheOutcome, latency_us: u64) {
         self.status.add(class, 1);
-        self.cache.add(cache);
+        cache.add_to(&mut self.cache);
         self.latency.record_us(latency_us);
     }
 

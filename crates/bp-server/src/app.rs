@@ -21,6 +21,9 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "BetterPrompts API", description = "Prompt enhancement with performance made visible."),
     modifiers(&BearerAuth),
+    // Named by no response body: the stream's messages travel over its WebSocket, and the
+    // enums only appear as query parameters, whose schemas utoipa does not collect.
+    components(schemas(bp_api::metrics::StreamMessage, bp_api::Segment, bp_api::HistorySort)),
     tags(
         (name = "enhance", description = "Classify and rewrite prompts"),
         (name = "history", description = "Your stored enhancements and feedback"),

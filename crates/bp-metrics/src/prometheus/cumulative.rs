@@ -4,10 +4,12 @@
 
 use crate::anomaly::Anomaly;
 use crate::histogram::{LATENCY_BUCKETS_US, LatencyHistogram};
-use crate::infra::{DbOperation, Gauges, SharedCacheCounts, TimingKind};
+use crate::infra::{DbOperation, TimingKind};
 use crate::labels::SeriesKey;
-use crate::query::Metric;
-use crate::snapshot::{CacheCounts, SeriesStats, StatusCounts, WindowSnapshot};
+use crate::snapshot::{SeriesStats, StatusCounts, WindowSnapshot};
+use bp_api::metrics::CacheCounts;
+use bp_api::metrics::Metric;
+use bp_api::metrics::{Gauges, SharedCacheCounts};
 use std::collections::BTreeMap;
 
 /// Bucket counts, not cumulative: `LATENCY_BUCKETS_US.len()` bounds plus one above them.

@@ -6,119 +6,54 @@
 //! `null` for latencies. Columns are aligned (one timestamp array, one value array per
 //! group), the shape chart libraries such as uPlot take directly.
 
-use super::{Filter, GroupBy, LatencyMs, rate_per_second, ratio};
+use super::{Filter, group_label, rate_per_second, ratio};
 use crate::Error;
 use crate::histogram::{LATENCY_BUCKETS_US, LatencyHistogram, Precision};
-use crate::infra::{GaugeStats, SharedCacheCounts, Timings};
+use crate::infra::Timings;
 use crate::snapshot::{SeriesStats, WindowSnapshot};
-use serde::{Deserialize, Serialize};
+use bp_api::metrics::{
+    GaugeStats, GroupBy, Heatmap, Metric, SharedCacheCounts, Timeseries, TimeseriesGroup,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// The most points a time series or heat map may have.
 pub const MAX_POINTS: u64 = 20_000;
 
-/// What a time series plots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    Requests,
-    ThroughputRps,
-    Errors,
-    ErrorRate,
-    Errors4xx,
-    Errors5xx,
-    LatencyP50Ms,
-    LatencyP95Ms,
-    LatencyP99Ms,
-    LatencyMaxMs,
-    CacheHitRate,
-    /// Process-wide from here on: one group (`"all"`) whatever `group_by` says.
-    CpuPercent,
-    MemoryBytes,
-    OpenFds,
-    InFlight,
-    DbInUse,
-    DbIdle,
-    DbWaiting,
-    WriterQueueDepth,
-    ConcurrentUsers,
-    /// Time database calls waited for a connection.
-    DbAcquireP95Ms,
-    /// Time of database calls on their connection, every operation together.
-    DbQueryP95Ms,
-    DbQueryP99Ms,
-    /// History-writer group commits, queueing included.
-    HistoryCommitP95Ms,
-    /// Shared (Redis) cache hits per answered lookup.
-    RedisCacheHitRate,
-    /// Shared (Redis) cache calls without an answer.
-    RedisCacheErrors,
+/// Metrics of the whole process, which filters and groups do not narrow.
+fn is_process_wide(metric: Metric) -> bool {
+    matches!(
+        metric,
+        Metric::CpuPercent
+            | Metric::MemoryBytes
+            | Metric::OpenFds
+            | Metric::InFlight
+            | Metric::DbInUse
+            | Metric::DbIdle
+            | Metric::DbWaiting
+            | Metric::WriterQueueDepth
+            | Metric::ConcurrentUsers
+            | Metric::DbAcquireP95Ms
+            | Metric::DbQueryP95Ms
+            | Metric::DbQueryP99Ms
+            | Metric::HistoryCommitP95Ms
+            | Metric::RedisCacheHitRate
+            | Metric::RedisCacheErrors
+    )
 }
 
-impl Metric {
-    fn is_process_wide(self) -> bool {
-        matches!(
-            self,
-            Metric::CpuPercent
-                | Metric::MemoryBytes
-                | Metric::OpenFds
-                | Metric::InFlight
-                | Metric::DbInUse
-                | Metric::DbIdle
-                | Metric::DbWaiting
-                | Metric::WriterQueueDepth
-                | Metric::ConcurrentUsers
-                | Metric::DbAcquireP95Ms
-                | Metric::DbQueryP95Ms
-                | Metric::DbQueryP99Ms
-                | Metric::HistoryCommitP95Ms
-                | Metric::RedisCacheHitRate
-                | Metric::RedisCacheErrors
-        )
-    }
-
-    /// Whether the metric reads the timing histograms or shared-cache counts, which cells
-    /// only merge when asked to.
-    fn needs_timings(self) -> bool {
-        matches!(
-            self,
-            Metric::DbAcquireP95Ms
-                | Metric::DbQueryP95Ms
-                | Metric::DbQueryP99Ms
-                | Metric::HistoryCommitP95Ms
-                | Metric::RedisCacheHitRate
-                | Metric::RedisCacheErrors
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Timeseries {
-    pub metric: Metric,
-    pub step_seconds: u64,
-    pub group_by: Option<GroupBy>,
-    /// Bucket starts.
-    pub timestamps_unix_us: Vec<u64>,
-    /// Sorted by name; `"all"` when not grouped.
-    pub groups: Vec<TimeseriesGroup>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimeseriesGroup {
-    pub name: String,
-    /// One per timestamp.
-    pub values: Vec<Option<f64>>,
-}
-
-/// Latency distribution over time: `counts[t][b]` requests in step `t` whose latency is
-/// in bucket `b` (`b == upper_bounds_ms.len()` counts everything above the last bound).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Heatmap {
-    pub step_seconds: u64,
-    pub timestamps_unix_us: Vec<u64>,
-    pub upper_bounds_ms: Vec<f64>,
-    pub counts: Vec<Vec<u64>>,
+/// Whether the metric reads the timing histograms or shared-cache counts, which cells
+/// only merge when asked to.
+fn needs_timings(metric: Metric) -> bool {
+    matches!(
+        metric,
+        Metric::DbAcquireP95Ms
+            | Metric::DbQueryP95Ms
+            | Metric::DbQueryP99Ms
+            | Metric::HistoryCommitP95Ms
+            | Metric::RedisCacheHitRate
+            | Metric::RedisCacheErrors
+    )
 }
 
 /// One bucket of a time series under construction.
@@ -140,14 +75,14 @@ pub fn timeseries(
     filter: &Filter,
 ) -> Result<Timeseries, Error> {
     let (step_us, timestamps) = buckets(snapshots, step)?;
-    let group_by = group_by.filter(|_| !metric.is_process_wide());
+    let group_by = group_by.filter(|_| !is_process_wide(metric));
     let names: BTreeSet<String> = match group_by {
         None => BTreeSet::from(["all".to_owned()]),
         Some(g) => snapshots
             .iter()
             .flat_map(|s| &s.series)
             .filter(|s| filter.matches(&s.key))
-            .map(|s| g.label(&s.key).to_owned())
+            .map(|s| group_label(g, &s.key).to_owned())
             .collect(),
     };
     // Grouped cells merge 2-digit series; only an unfiltered, ungrouped cell merges the
@@ -171,7 +106,7 @@ pub fn timeseries(
                 shared_cache: SharedCacheCounts::default(),
             });
             cell.covered_us += snapshot.covered_us;
-            if metric.needs_timings() {
+            if needs_timings(metric) {
                 cell.timings.merge(&snapshot.timings);
                 cell.shared_cache.merge(&snapshot.shared_cache);
             }
@@ -188,7 +123,7 @@ pub fn timeseries(
         }
         if let Some(g) = group_by {
             for series in snapshot.series.iter().filter(|s| filter.matches(&s.key)) {
-                if let Some(cell) = row.get_mut(g.label(&series.key)) {
+                if let Some(cell) = row.get_mut(group_label(g, &series.key)) {
                     cell.stats.merge(&series.stats);
                 }
             }
@@ -284,7 +219,7 @@ fn buckets(snapshots: &[WindowSnapshot], step: Duration) -> Result<(u64, Vec<u64
 fn value(metric: Metric, cell: &Cell) -> Option<f64> {
     let s = &cell.stats;
     let requests = s.requests();
-    let latency = || LatencyMs::of(&s.latency);
+    let latency = || s.latency.latency_ms();
     let gauge = |read: fn(&GaugeStats) -> f64| cell.gauges.as_ref().map(read);
     match metric {
         Metric::Requests => Some(requests as f64),
@@ -307,10 +242,10 @@ fn value(metric: Metric, cell: &Cell) -> Option<f64> {
         Metric::DbWaiting => gauge(|g| g.mean.db.waiting),
         Metric::WriterQueueDepth => gauge(|g| g.mean.writer_queue_depth),
         Metric::ConcurrentUsers => Some(cell.peak_users as f64),
-        Metric::DbAcquireP95Ms => LatencyMs::of(&cell.timings.db_acquire).p95,
-        Metric::DbQueryP95Ms => LatencyMs::of(&cell.timings.db_query).p95,
-        Metric::DbQueryP99Ms => LatencyMs::of(&cell.timings.db_query).p99,
-        Metric::HistoryCommitP95Ms => LatencyMs::of(&cell.timings.writer_commit).p95,
+        Metric::DbAcquireP95Ms => cell.timings.db_acquire.latency_ms().p95,
+        Metric::DbQueryP95Ms => cell.timings.db_query.latency_ms().p95,
+        Metric::DbQueryP99Ms => cell.timings.db_query.latency_ms().p99,
+        Metric::HistoryCommitP95Ms => cell.timings.writer_commit.latency_ms().p95,
         Metric::RedisCacheHitRate => cell.shared_cache.hit_rate(),
         Metric::RedisCacheErrors => Some(cell.shared_cache.errors as f64),
     }

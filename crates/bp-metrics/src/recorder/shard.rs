@@ -3,10 +3,11 @@
 //! tries the same shard first, so the lock is uncontended in the steady state.
 
 use crate::histogram::Precision;
-use crate::infra::{DbOperation, SharedCacheCounts, SharedCacheOutcome, TimingKind, Timings};
+use crate::infra::{DbOperation, SharedCacheOutcome, TimingKind, Timings};
 use crate::labels::{RegionId, Sample, StatusClass};
 use crate::snapshot::SeriesStats;
 use crate::users::DistinctUsers;
+use bp_api::metrics::SharedCacheCounts;
 use bp_api::{Segment, Technique};
 use rustc_hash::FxHashMap;
 use std::time::Duration;
@@ -142,7 +143,7 @@ impl Shard {
         if slot.late == Lateness::Late {
             acc.late_samples += 1;
         }
-        acc.shared_cache.add(outcome);
+        outcome.add_to(&mut acc.shared_cache);
     }
 
     /// Moves out every window with index below `end_index`.

@@ -129,7 +129,7 @@ pub async fn analyze(
     }))
 }
 
-#[utoipa::path(
+#[utoipa::path(operation_id = "list_techniques",
     get, path = "/techniques", tag = "enhance",
     responses((status = 200, description = "The technique catalogue", body = Vec<TechniqueInfo>))
 )]

@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::extract::State;
 use bp_api::{ErrorBody, Faults, MAX_ADDED_LATENCY_MS};
 
-#[utoipa::path(
+#[utoipa::path(operation_id = "get_faults",
     get, path = "/admin/faults", tag = "admin",
     responses(
         (status = 200, description = "The faults now injected", body = Faults),

@@ -67,7 +67,7 @@ enum Scope {
     All,
 }
 
-#[utoipa::path(
+#[utoipa::path(operation_id = "list_history",
     get, path = "/history", tag = "history",
     params(HistoryParams),
     responses(
@@ -175,7 +175,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(
+#[utoipa::path(operation_id = "get_history_item",
     get, path = "/history/{id}", tag = "history",
     params(("id" = uuid::Uuid, Path, description = "History item id")),
     responses(

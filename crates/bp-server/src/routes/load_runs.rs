@@ -27,7 +27,7 @@ pub async fn report(
     Ok(axum::Json(run))
 }
 
-#[utoipa::path(get, path = "/load-runs", tag = "metrics",
+#[utoipa::path(operation_id = "list_load_runs", get, path = "/load-runs", tag = "metrics",
     responses((status = 200, description = "Recent load-generator runs, newest first", body = Vec<LoadRun>)))]
 pub async fn list(State(state): State<AppState>) -> axum::Json<Vec<LoadRun>> {
     axum::Json(state.load_runs().list())

@@ -13,17 +13,18 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
-use bp_api::{ErrorBody, ErrorCode};
-use bp_metrics::{
-    CostReport, Filter, GroupBy, Metric, PriceTable, SlaReport, SlaTargets, Summary, TechniqueRow,
-    Usage, WindowSnapshot,
+use bp_api::metrics::{
+    GroupBy, Heatmap, Metric, PriceTable, Satisfaction, SlaTargets, SummaryResponse,
+    TechniqueAccuracy, TechniqueReport, Timeseries,
 };
+use bp_api::{ErrorBody, ErrorCode};
+use bp_metrics::{Filter, WindowSnapshot};
 use bytes::Bytes;
 use range::{RangeParams, Window};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::time::Duration;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 /// The JSON answer to `uri`, through the query cache ([`crate::services::query_cache`]).
 async fn cached<T, F>(state: &AppState, uri: &Uri, compute: F) -> Result<Response, ApiError>
@@ -42,44 +43,6 @@ where
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-/// `GET /api/v1/metrics/summary`: everything the overview cards show, for one range.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SummaryResponse {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub summary: Summary,
-    #[schema(value_type = Object)]
-    pub sla: SlaReport,
-    pub cost_per_request_usd: Option<f64>,
-    #[schema(value_type = Object)]
-    pub cost: CostReport,
-    pub satisfaction: Satisfaction,
-    pub technique_accuracy: TechniqueAccuracy,
-    /// The resolution the range was read at, in seconds.
-    pub resolution_seconds: u32,
-}
-
-/// From feedback ratings in the range.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct Satisfaction {
-    pub ratings: u64,
-    pub mean_rating: Option<f64>,
-    /// Share of ratings of 4 or 5.
-    pub share_at_least_4: Option<f64>,
-}
-
-/// Technique accuracy from its two sources, kept apart.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct TechniqueAccuracy {
-    /// Client-side accuracy reported by load-generator runs (labelled traffic); `None`
-    /// until a run reports it.
-    pub labelled: Option<f64>,
-    /// Share of rated requests whose rating was 4 or 5.
-    pub feedback_rated_helpful: Option<f64>,
-    /// Of feedback naming a most helpful technique, the share naming the primary one.
-    pub feedback_primary_agreement: Option<f64>,
 }
 
 #[utoipa::path(get, path = "/metrics/summary", tag = "metrics", params(RangeParams),
@@ -101,7 +64,7 @@ async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResp
     } = Loaded::read(state, &params).await?;
     let summary = bp_metrics::summary(&snapshots, &filter);
     let sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
-    let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
+    let cost = bp_metrics::cost(&bp_metrics::usage(&snapshots), &PriceTable::default());
     let cost_per_request_usd = cost.cost_per_request_usd;
     let feedback = state
         .store()
@@ -161,7 +124,7 @@ pub struct TimeseriesParams {
 }
 
 #[utoipa::path(get, path = "/metrics/timeseries", tag = "metrics", params(RangeParams, TimeseriesParams),
-    responses((status = 200, description = "One line per group", body = Object),
+    responses((status = 200, description = "One line per group", body = Timeseries),
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn timeseries(
     State(state): State<AppState>,
@@ -192,7 +155,7 @@ pub struct HeatmapParams {
 }
 
 #[utoipa::path(get, path = "/metrics/heatmap", tag = "metrics", params(RangeParams, HeatmapParams),
-    responses((status = 200, description = "Latency buckets × time", body = Object),
+    responses((status = 200, description = "Latency buckets × time", body = Heatmap),
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn heatmap(
     State(state): State<AppState>,
@@ -213,19 +176,7 @@ pub async fn heatmap(
     .await
 }
 
-/// One row of the technique comparison.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TechniqueReport {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub traffic: TechniqueRow,
-    /// The range's cost shared out by server time (see `busy_seconds`).
-    pub cost_per_request_usd: Option<f64>,
-    pub satisfaction: Satisfaction,
-    pub feedback_primary_agreement: Option<f64>,
-}
-
-#[utoipa::path(get, path = "/metrics/techniques", tag = "metrics", params(RangeParams),
+#[utoipa::path(operation_id = "technique_metrics", get, path = "/metrics/techniques", tag = "metrics", params(RangeParams),
     responses((status = 200, description = "Per technique: requests, latency, errors, satisfaction", body = Vec<TechniqueReport>),
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn techniques(
@@ -250,7 +201,7 @@ async fn techniques_of(
         .feedback_stats(window.start_us(), window.end_us())
         .await?;
     let traffic = bp_metrics::per_technique(&snapshots, &filter);
-    let cost = bp_metrics::cost(&Usage::from_snapshots(&snapshots), &PriceTable::default());
+    let cost = bp_metrics::cost(&bp_metrics::usage(&snapshots), &PriceTable::default());
     let busy: Vec<_> = traffic
         .iter()
         .map(|t| (t.requests, t.busy_seconds))

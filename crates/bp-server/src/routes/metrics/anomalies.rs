@@ -9,40 +9,20 @@ use crate::extract::Query;
 use crate::state::AppState;
 use axum::extract::State;
 use bp_api::ErrorBody;
-use bp_metrics::{Anomaly, Metric};
-use serde::Serialize;
-use utoipa::ToSchema;
+use bp_api::metrics::AnomalyEvent;
+use bp_metrics::Anomaly;
 
-/// One flagged window.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AnomalyEvent {
-    pub seq: u64,
-    /// RFC 3339.
-    pub window_start: String,
-    pub window_end: String,
-    /// `latency_p95_ms` or `error_rate`.
-    #[schema(value_type = String)]
-    pub metric: Metric,
-    pub value: f64,
-    /// Median of the windows before it.
-    pub baseline: f64,
-    /// Robust z-score: (value − baseline) / scale.
-    pub score: f64,
-    pub scale: f64,
-}
-
-impl From<&Anomaly> for AnomalyEvent {
-    fn from(a: &Anomaly) -> Self {
-        AnomalyEvent {
-            seq: a.seq,
-            window_start: rfc3339(a.window_start_unix_us),
-            window_end: rfc3339(a.window_end_unix_us),
-            metric: a.metric,
-            value: a.value,
-            baseline: a.baseline,
-            score: a.score,
-            scale: a.scale,
-        }
+/// The wire form of one flagged window.
+pub fn anomaly_event(a: &Anomaly) -> AnomalyEvent {
+    AnomalyEvent {
+        seq: a.seq,
+        window_start: rfc3339(a.window_start_unix_us),
+        window_end: rfc3339(a.window_end_unix_us),
+        metric: a.metric,
+        value: a.value,
+        baseline: a.baseline,
+        score: a.score,
+        scale: a.scale,
     }
 }
 
@@ -59,5 +39,5 @@ pub async fn anomalies(
     let found = state
         .telemetry()
         .anomalies_between(window.from_us, window.to_us);
-    Ok(axum::Json(found.iter().map(AnomalyEvent::from).collect()))
+    Ok(axum::Json(found.iter().map(anomaly_event).collect()))
 }

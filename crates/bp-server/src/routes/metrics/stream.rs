@@ -5,7 +5,7 @@
 //! slows the others or the API. A window the anomaly detector flagged carries an
 //! `anomalies` array (process-wide, whatever the client's filter).
 
-use super::anomalies::AnomalyEvent;
+use super::anomalies::anomaly_event;
 use super::range::RangeParams;
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -14,8 +14,9 @@ use crate::telemetry::LiveWindow;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use bp_metrics::{Filter, SlaReport, SlaTargets, Summary, WindowSnapshot};
-use serde::{Deserialize, Serialize};
+use bp_api::metrics::{SlaTargets, StreamMessage, WindowMessage};
+use bp_metrics::{Filter, WindowSnapshot};
+use serde::Deserialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
@@ -44,23 +45,9 @@ enum ClientMessage {
     Filter(RangeParams),
 }
 
-/// One closed window, as the client receives it.
-#[derive(Debug, Serialize)]
-struct WindowMessage<'a> {
-    r#type: &'static str,
-    seq: u64,
-    window_start: String,
-    window_end: String,
-    #[serde(flatten)]
-    summary: &'a Summary,
-    sla: &'a SlaReport,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    anomalies: Vec<AnomalyEvent>,
-}
-
 #[utoipa::path(get, path = "/metrics/stream", tag = "metrics",
     params(("since" = Option<u64>, Query, description = "Resume after this window's seq")),
-    responses((status = 101, description = "WebSocket: one JSON message per closed window")))]
+    responses((status = 101, description = "WebSocket: one JSON message per closed window (schema `StreamMessage`)")))]
 pub async fn stream(
     State(state): State<AppState>,
     Query(params): Query<StreamParams>,
@@ -105,7 +92,8 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let notice = Message::Text(r#"{"type":"lagged","resume":"reconnect with ?since="}"#.into());
+                    let notice = StreamMessage::Lagged { resume: "reconnect with ?since=".to_owned() };
+                    let notice = Message::Text(serde_json::to_string(&notice).unwrap_or_default().into());
                     // Bounded like every send: a lagging client may be a stalled one.
                     let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(notice)).await;
                     return;
@@ -175,22 +163,19 @@ async fn send(
         return true;
     }
     let snapshots = std::slice::from_ref(window);
-    let summary = bp_metrics::summary(snapshots, filter);
-    let sla = bp_metrics::evaluate_sla(snapshots, &SlaTargets::default(), filter);
-    let message = WindowMessage {
-        r#type: "window",
+    let message = StreamMessage::Window(Box::new(WindowMessage {
         seq: window.seq,
         window_start: rfc3339(window.start_unix_us),
         window_end: rfc3339(window.end_unix_us),
-        summary: &summary,
-        sla: &sla,
+        summary: bp_metrics::summary(snapshots, filter),
+        sla: bp_metrics::evaluate_sla(snapshots, &SlaTargets::default(), filter),
         anomalies: state
             .telemetry()
             .anomalies_of(window.seq)
             .iter()
-            .map(AnomalyEvent::from)
+            .map(anomaly_event)
             .collect(),
-    };
+    }));
     let Ok(text) = serde_json::to_string(&message) else {
         return false;
     };

@@ -1,0 +1,105 @@
+//! What the metrics routes answer: the computed figures with what only the server knows
+//! (feedback, load runs, anomalies) beside them.
+
+use super::cost::CostReport;
+use super::series::{Metric, TechniqueRow};
+use super::sla::SlaReport;
+use super::summary::Summary;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `GET /api/v1/metrics/summary`: everything the overview cards show, for one range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SummaryResponse {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub sla: SlaReport,
+    #[schema(required)]
+    pub cost_per_request_usd: Option<f64>,
+    pub cost: CostReport,
+    pub satisfaction: Satisfaction,
+    pub technique_accuracy: TechniqueAccuracy,
+    /// The resolution the range was read at, in seconds.
+    pub resolution_seconds: u32,
+}
+
+/// From feedback ratings in the range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Satisfaction {
+    pub ratings: u64,
+    #[schema(required)]
+    pub mean_rating: Option<f64>,
+    /// Share of ratings of 4 or 5.
+    #[schema(required)]
+    pub share_at_least_4: Option<f64>,
+}
+
+/// Technique accuracy from its two sources, kept apart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TechniqueAccuracy {
+    /// Client-side accuracy reported by load-generator runs (labelled traffic); `null`
+    /// until a run reports it.
+    #[schema(required)]
+    pub labelled: Option<f64>,
+    /// Share of rated requests whose rating was 4 or 5.
+    #[schema(required)]
+    pub feedback_rated_helpful: Option<f64>,
+    /// Of feedback naming a most helpful technique, the share naming the primary one.
+    #[schema(required)]
+    pub feedback_primary_agreement: Option<f64>,
+}
+
+/// One row of the technique comparison (`GET /api/v1/metrics/techniques`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TechniqueReport {
+    #[serde(flatten)]
+    pub traffic: TechniqueRow,
+    /// The range's cost shared out by server time (see `busy_seconds`).
+    #[schema(required)]
+    pub cost_per_request_usd: Option<f64>,
+    pub satisfaction: Satisfaction,
+    #[schema(required)]
+    pub feedback_primary_agreement: Option<f64>,
+}
+
+/// One window the anomaly detector flagged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AnomalyEvent {
+    pub seq: u64,
+    /// RFC 3339.
+    pub window_start: String,
+    pub window_end: String,
+    /// `latency_p95_ms` or `error_rate`.
+    pub metric: Metric,
+    pub value: f64,
+    /// Median of the windows before it.
+    pub baseline: f64,
+    /// Robust z-score: (value − baseline) / scale.
+    pub score: f64,
+    pub scale: f64,
+}
+
+/// A message of the live stream (`GET /api/v1/metrics/stream`), tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamMessage {
+    /// One closed window, for the client's filter.
+    Window(Box<WindowMessage>),
+    /// The client fell behind and was dropped: reconnect with `?since=` the last `seq`.
+    Lagged { resume: String },
+}
+
+/// One closed window, as a stream client receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WindowMessage {
+    pub seq: u64,
+    /// RFC 3339.
+    pub window_start: String,
+    pub window_end: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub sla: SlaReport,
+    /// Present when the detector flagged this window (process-wide, whatever the filter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anomalies: Vec<AnomalyEvent>,
+}
