@@ -212,6 +212,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["instances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/metrics/stream": {
         parameters: {
             query?: never;
@@ -710,7 +726,7 @@ export interface components {
          * @description A dimension to break results down by.
          * @enum {string}
          */
-        GroupBy: "technique" | "segment" | "region" | "endpoint";
+        GroupBy: "technique" | "segment" | "region" | "endpoint" | "source";
         Health: {
             status: string;
         };
@@ -768,6 +784,41 @@ export interface components {
          * @enum {string}
          */
         HistorySort: "created_at_desc" | "created_at_asc" | "confidence_desc" | "confidence_asc";
+        /**
+         * @description One instance of the fleet (`GET /api/v1/metrics/instances`): when it reported, whether
+         *     it still does, and its own figures over the range.
+         */
+        InstanceReport: {
+            /**
+             * Format: double
+             * @description Means of its gauge readings over the range.
+             */
+            cpu_percent: number;
+            /** Format: double */
+            db_connections: number;
+            /** Format: double */
+            error_rate: number;
+            /** @description RFC 3339: the start of its first and the end of its last window in the range. */
+            first_window: string;
+            /** @description RFC 3339: the end of the newest window it stored, in the range or not. */
+            last_seen: string;
+            last_window: string;
+            latency_ms: components["schemas"]["LatencyMs"];
+            /** Format: double */
+            memory_bytes: number;
+            /** Format: int64 */
+            requests: number;
+            /** @description Its `--metrics-source`. */
+            source: string;
+            state: components["schemas"]["InstanceState"];
+            /** Format: double */
+            throughput_rps: number;
+        };
+        /**
+         * @description `up` while the instance stores windows; `down` once none arrived for two windows.
+         * @enum {string}
+         */
+        InstanceState: "up" | "down";
         /**
          * @description What the user wants from the model.
          * @enum {string}
@@ -886,7 +937,10 @@ export interface components {
             history_writer: string;
             /** @description `ok`, `down`, or `not_configured`. */
             redis: string;
-            /** @description `ready`, `degraded` (serving, but the Redis cache is down) or `not_ready`. */
+            /**
+             * @description `ready`, `degraded` (serving, but Redis is down: no shared cache, and each
+             *     instance enforces its share of the rate limits) or `not_ready`.
+             */
             status: string;
             storage: string;
         };
@@ -942,6 +996,14 @@ export interface components {
             /** @description The targets checked once over everything merged. */
             overall: components["schemas"]["SlaVerdict"];
             targets: components["schemas"]["SlaTargets"];
+            /**
+             * Format: double
+             * @description Of the time the fleet's instances were expected to serve, the share they did (an
+             *     instance's gap between its first and last window counts as down); availability is
+             *     multiplied by it. `null` where it is not computed: the live stream's windows. The
+             *     error budget stays request-based (5xx against the allowed share).
+             */
+            uptime: number | null;
             windows: components["schemas"]["SlaVerdict"][];
         };
         /** @description The SLA of the product plan; every field configurable. */
@@ -1217,10 +1279,24 @@ export interface components {
             /** Format: int64 */
             tokens: number;
         };
-        /** @description One closed window, as a stream client receives it. */
+        /**
+         * @description One closed window of the fleet (or of the one instance the client asked for), as a
+         *     stream client receives it.
+         */
         WindowMessage: components["schemas"]["Summary"] & {
             /** @description Present when the detector flagged this window (process-wide, whatever the filter). */
             anomalies?: components["schemas"]["AnomalyEvent"][];
+            /**
+             * Format: int32
+             * @description Instances whose parts are merged in it.
+             */
+            instances: number;
+            /**
+             * Format: int32
+             * @description 0 when first sent. An instance's part that arrived after the window was sent makes
+             *     it come again, corrected, with a higher revision: replace the earlier one.
+             */
+            revision: number;
             /** Format: int64 */
             seq: number;
             sla: components["schemas"]["SlaReport"];
@@ -1919,6 +1995,8 @@ export interface operations {
                 region?: string;
                 /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
                 endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
                 /** @description `csv` or `json` (a JSON array). PDF comes with the reports feature. */
                 format: string;
             };
@@ -1960,6 +2038,8 @@ export interface operations {
                 region?: string;
                 /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
                 endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
                 /** @description Seconds per column (default: the resolution of the range). */
                 step?: number;
             };
@@ -1979,6 +2059,47 @@ export interface operations {
                 };
             };
             /** @description Invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    instances: {
+        parameters: {
+            query?: {
+                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
+                from?: string;
+                /** @description End: RFC 3339, relative, or `now` (default `now`). */
+                to?: string;
+                technique?: components["schemas"]["Technique"];
+                segment?: components["schemas"]["Segment"];
+                region?: string;
+                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
+                endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each instance seen in the range, by source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceReport"][];
+                };
+            };
+            /** @description Invalid range or filter */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2022,6 +2143,8 @@ export interface operations {
                 region?: string;
                 /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
                 endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
             };
             header?: never;
             path?: never;
@@ -2061,6 +2184,8 @@ export interface operations {
                 region?: string;
                 /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
                 endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
             };
             header?: never;
             path?: never;
@@ -2100,6 +2225,8 @@ export interface operations {
                 region?: string;
                 /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
                 endpoint?: string;
+                /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
+                source?: string;
                 /**
                  * @description What to plot (default `throughput_rps`): requests, throughput_rps, errors, error_rate,
                  *     latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …,
@@ -2109,7 +2236,7 @@ export interface operations {
                 metric?: string;
                 /** @description Seconds per point (default: the resolution of the range). */
                 step?: number;
-                /** @description technique, segment, region or endpoint. */
+                /** @description technique, segment, region, endpoint, or source (one line per instance). */
                 group_by?: string;
             };
             header?: never;

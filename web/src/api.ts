@@ -21,6 +21,7 @@ export type Timeseries = Schemas["Timeseries"];
 export type Heatmap = Schemas["Heatmap"];
 export type TechniqueRow = Schemas["TechniqueReport"];
 export type LoadRun = Schemas["LoadRun"];
+export type InstanceReport = Schemas["InstanceReport"];
 export type HistoryItem = Schemas["HistoryItem"];
 
 export class ApiError extends Error {

@@ -101,7 +101,12 @@ export class Cards {
       li.dataset.met = String(t.met);
       li.className = t.met ? "ok" : "bad";
       li.textContent = `${t.met ? "✓" : "✗"} ${name} ${show(t.value)}`;
-      li.title = `target ${show(t.target)}`;
+      const uptime = summary.sla.uptime;
+      li.title = name === "availability" && uptime != null
+        ? `target ${show(t.target)}: 1 − 5xx / requests, times the share of the time the instances `
+          + "were expected to serve that they did (an instance's gap between its first and last "
+          + `window counts as down); uptime ${f.percent(uptime, 3)}`
+        : `target ${show(t.target)}`;
       return li;
     });
     const list = document.createElement("ul");

@@ -1,6 +1,7 @@
 // The live stream: one WebSocket to `/api/v1/metrics/stream` that reconnects by itself with
 // `?since=<last seq>`, so after a server restart or a network drop the page gets exactly
-// the windows it missed — no gap, no duplicate.
+// the windows it missed — no gap, no duplicate. A window sent again with a higher
+// `revision` replaces the earlier one.
 
 import type { WindowMessage } from "./api";
 
@@ -67,8 +68,9 @@ export class LiveStream {
     const message = JSON.parse(data) as { type: string };
     if (message.type !== "window") return; // "lagged": the server closes; we resume on reconnect.
     const w = message as WindowMessage;
-    if (this.lastSeq !== undefined && w.seq <= this.lastSeq) return;
-    this.lastSeq = w.seq;
+    // A window comes again only as a correction (a fleet instance's part arrived late).
+    if (this.lastSeq !== undefined && w.seq <= this.lastSeq && w.revision === 0) return;
+    this.lastSeq = Math.max(w.seq, this.lastSeq ?? w.seq);
     this.options.onWindow(w, Date.now());
   }
 }

@@ -38,7 +38,19 @@ export class LiveCharts {
   }
 
   push(w: WindowMessage): void {
-    this.xs.push(Date.parse(w.window_start) / 1000);
+    const x = Date.parse(w.window_start) / 1000;
+    const at = this.xs.lastIndexOf(x);
+    if (at >= 0) {
+      // A corrected window replaces its point.
+      this.throughput[at] = w.throughput_rps;
+      this.p50[at] = w.latency_ms.p50;
+      this.p95[at] = w.latency_ms.p95;
+      this.p99[at] = w.latency_ms.p99;
+      this.errors[at] = w.error_rate;
+      this.draw();
+      return;
+    }
+    this.xs.push(x);
     this.throughput.push(w.throughput_rps);
     this.p50.push(w.latency_ms.p50);
     this.p95.push(w.latency_ms.p95);

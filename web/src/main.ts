@@ -1,7 +1,7 @@
 // The dashboard: reads the view from the URL, loads every panel from the metrics API, and
 // follows the live stream. Panels only display what the server computed.
 
-import { getJson, type Heatmap, type LoadRun, type Summary, type SummaryFields, type TechniqueRow,
+import { getJson, type Heatmap, type InstanceReport, type LoadRun, type Summary, type SummaryFields, type TechniqueRow,
   type Timeseries, type WindowMessage } from "./api";
 import { Cards } from "./cards";
 import { LineChart, PALETTE } from "./charts";
@@ -10,6 +10,7 @@ import * as f from "./format";
 import { HeatmapView, type HeatmapData } from "./heatmap";
 import { LiveCharts } from "./livecharts";
 import { type ConnectionState, LiveStream } from "./live";
+import { InstancePanel } from "./instances";
 import { LoadRunPanel } from "./loadrun";
 import { TechniqueTable } from "./techniques";
 import "./styles.css";
@@ -56,6 +57,7 @@ class Dashboard {
   private readonly table = new TechniqueTable(byId<HTMLTableElement>("techniques"), (t) => this.drillTechnique(t));
   private readonly drill = new DrillPanel(() => this.setView({ ...this.view, drill: undefined }));
   private readonly loadRun = new LoadRunPanel();
+  private readonly instances = new InstancePanel();
   private stream: LiveStream | null = null;
   private windowSeconds = 5;
   private lastWindow: SummaryFields | null = null;
@@ -104,13 +106,14 @@ class Dashboard {
     const series = (metric: string, extra: Record<string, string> = {}) =>
       getJson<Timeseries>("/api/v1/metrics/timeseries", { ...params, metric, ...extra });
     const heatMetric = byId<HTMLSelectElement>("heat-metric").value;
-    const [throughput, p50, p95, p99, errors, cpu, heat, byTechnique, byRegion, techniques] = await Promise.all([
+    const [throughput, p50, p95, p99, errors, cpu, heat, byTechnique, byRegion, techniques, instances] = await Promise.all([
       series("throughput_rps"), series("latency_p50_ms"), series("latency_p95_ms"), series("latency_p99_ms"),
       series("error_rate"), series("cpu_percent"),
       getJson<Heatmap>("/api/v1/metrics/heatmap", params),
       series(heatMetric, { group_by: "technique" }),
       series("requests", { group_by: "region" }),
       getJson<TechniqueRow[]>("/api/v1/metrics/techniques", params),
+      getJson<InstanceReport[]>("/api/v1/metrics/instances", params),
     ]);
     const xs = throughput.timestamps_unix_us.map((t) => t / 1e6);
     this.trendStepSeconds = throughput.step_seconds;
@@ -123,6 +126,8 @@ class Dashboard {
     this.techniqueHeat.setData(techniqueHeatmap(byTechnique, heatMetric, this.techniqueIds));
     this.table.setRows(techniques);
     this.fillOptions("region", byRegion.groups.map((g) => g.name));
+    this.instances.update(instances);
+    this.fillOptions("source", instances.map((i) => i.source));
   }
 
   private onWindow(w: WindowMessage, receivedAtMs: number): void {

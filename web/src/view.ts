@@ -4,7 +4,7 @@
 export type RangeName = "15m" | "1h" | "24h" | "7d" | "30d" | "custom";
 
 const RANGES: readonly RangeName[] = ["15m", "1h", "24h", "7d", "30d", "custom"];
-export const FILTER_NAMES = ["technique", "segment", "region", "endpoint"] as const;
+export const FILTER_NAMES = ["technique", "segment", "region", "endpoint", "source"] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 /** A slice picked by a click: a time bucket, maybe a technique, maybe a latency band. */

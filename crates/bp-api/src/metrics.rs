@@ -16,8 +16,8 @@ mod summary;
 pub use cost::{CostReport, PriceTable, Usage};
 pub use counts::{CacheCounts, DbPoolGauges, GaugeStats, Gauges, SharedCacheCounts};
 pub use responses::{
-    AnomalyEvent, Satisfaction, StreamMessage, SummaryResponse, TechniqueAccuracy, TechniqueReport,
-    WindowMessage,
+    AnomalyEvent, InstanceReport, InstanceState, Satisfaction, StreamMessage, SummaryResponse,
+    TechniqueAccuracy, TechniqueReport, WindowMessage,
 };
 pub use series::{GroupBy, Heatmap, Metric, TechniqueRow, Timeseries, TimeseriesGroup};
 pub use sla::{Check, ErrorBudget, ErrorsCounted, SlaReport, SlaTargets, SlaVerdict};

@@ -153,6 +153,11 @@ impl RequestParts {
         if let Some(region) = region {
             out.extend_from_slice(region);
         }
+        // Each virtual user is one user to the server's "users" figures, whatever key it
+        // shares with others.
+        out.extend_from_slice(b"X-User-Id: vu-");
+        out.extend_from_slice(itoa::Buffer::new().format(user).as_bytes());
+        out.extend_from_slice(b"\r\n");
         match endpoint {
             Endpoint::Enhance | Endpoint::Analyze => {
                 let body = &prompts.get(cursor).body;
@@ -251,6 +256,7 @@ mod tests {
             };
             assert_eq!(header("authorization").as_deref(), Some("Bearer bp_key"));
             assert_eq!(header("x-region").as_deref(), Some("eu-west"));
+            assert_eq!(header("x-user-id").as_deref(), Some("vu-2"));
             let body = &out[head_len..];
             match header("content-length") {
                 Some(len) => {

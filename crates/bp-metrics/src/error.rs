@@ -32,6 +32,9 @@ pub enum Error {
     /// A time series or heat map whose range and step would give too many points.
     #[error("{points} points requested, at most {max}: use a longer step or a shorter range")]
     TooManyPoints { points: u64, max: u64 },
+    /// A time series grouped by instance from windows already merged into the fleet's.
+    #[error("grouping by instance needs each instance's windows apart (timeseries_by_instance)")]
+    NeedsInstances,
     /// A snapshot that could not be encoded for storage.
     #[error("cannot encode a metrics snapshot")]
     Encode(#[source] serde_json::Error),
@@ -55,7 +58,8 @@ impl Error {
             | Error::InvalidLimit { .. }
             | Error::InvalidStep
             | Error::InvalidAnomalyConfig
-            | Error::TooManyPoints { .. } => ErrorCode::Validation,
+            | Error::TooManyPoints { .. }
+            | Error::NeedsInstances => ErrorCode::Validation,
             // Stored data we cannot read is our fault, never the caller's.
             Error::Encode(_)
             | Error::Decode(_)

@@ -86,6 +86,7 @@
 mod anomaly;
 mod cost;
 mod error;
+mod fleet;
 mod histogram;
 mod infra;
 mod labels;
@@ -107,6 +108,7 @@ pub use bp_api::metrics::{
 };
 pub use cost::{cost, cost_per_request_by_busy_time, usage};
 pub use error::Error;
+pub use fleet::{InstanceWindows, Uptime, merge_instances, uptime};
 pub use histogram::{
     LATENCY_BUCKETS_US, LatencyHistogram, MAX_LATENCY_US, MIN_LATENCY_US, Precision,
 };
@@ -115,9 +117,11 @@ pub use labels::{
     CacheOutcome, CallerId, Endpoint, RegionId, RegionTable, Sample, SeriesKey, StatusClass,
 };
 pub use prometheus::{Cumulative, render as render_prometheus};
-pub use query::{Filter, MAX_POINTS, heatmap, per_technique, summary, timeseries};
+pub use query::{
+    Filter, MAX_POINTS, heatmap, per_technique, summary, timeseries, timeseries_by_instance,
+};
 pub use recorder::{Recorder, RecorderConfig};
-pub use sla::evaluate as evaluate_sla;
+pub use sla::{apply_uptime, evaluate as evaluate_sla};
 pub use snapshot::{
     FORMAT_VERSION, Resolution, Series, SeriesStats, StatusCounts, WindowSnapshot, downsample,
 };

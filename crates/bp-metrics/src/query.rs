@@ -11,7 +11,7 @@ mod techniques;
 mod timeseries;
 
 pub use techniques::per_technique;
-pub use timeseries::{MAX_POINTS, heatmap, timeseries};
+pub use timeseries::{MAX_POINTS, heatmap, timeseries, timeseries_by_instance};
 
 use crate::histogram::Precision;
 use crate::infra::Timings;
@@ -81,6 +81,9 @@ pub(crate) fn group_label(by: GroupBy, key: &SeriesKey) -> &str {
         GroupBy::Segment => key.segment.as_str(),
         GroupBy::Region => &key.region,
         GroupBy::Endpoint => key.endpoint.as_str(),
+        // Series carry no instance: windows are grouped by instance before they get here
+        // (`timeseries` refuses this grouping).
+        GroupBy::Source => "all",
     }
 }
 

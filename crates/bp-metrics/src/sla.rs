@@ -39,6 +39,7 @@ pub fn evaluate(snapshots: &[WindowSnapshot], targets: &SlaTargets, filter: &Fil
         snapshots.iter().map(|s| s.end_unix_us).max().unwrap_or(0),
     );
     SlaReport {
+        uptime: None,
         targets: *targets,
         compliance_ratio: if windows.is_empty() {
             1.0
@@ -49,6 +50,43 @@ pub fn evaluate(snapshots: &[WindowSnapshot], targets: &SlaTargets, filter: &Fil
         windows,
         overall: verdict(&all, covered_us, span, targets),
         error_budget: ErrorBudget::compute(all.requests(), all.errors_5xx(), targets.availability),
+    }
+}
+
+/// Makes availability uptime-aware: each window's availability, and the range's, times
+/// the share of the expected instance time that was served (see [`crate::Uptime`]), so an
+/// outage that produced no requests still counts against the target.
+pub fn apply_uptime(report: &mut SlaReport, uptime: &crate::Uptime) {
+    let target = report.targets.availability;
+    let scale = |check: &mut Check, served: f64| {
+        let value = check.value.unwrap_or(1.0) * served;
+        check.value = Some(value);
+        check.met = value >= target;
+    };
+    let recheck = |v: &mut SlaVerdict| {
+        v.compliant = [v.p50_ms, v.p95_ms, v.p99_ms, v.error_rate, v.availability]
+            .iter()
+            .chain(v.throughput_rps.iter())
+            .all(|c| c.met);
+    };
+    for window in &mut report.windows {
+        if let Some(served) = uptime.of_window(window.start_unix_us)
+            && served < 1.0
+        {
+            scale(&mut window.availability, served);
+            recheck(window);
+        }
+    }
+    if let Some(served) = uptime.ratio() {
+        if served < 1.0 {
+            scale(&mut report.overall.availability, served);
+            recheck(&mut report.overall);
+        }
+        report.uptime = Some(served);
+    }
+    report.compliant_windows = report.windows.iter().filter(|w| w.compliant).count() as u64;
+    if !report.windows.is_empty() {
+        report.compliance_ratio = report.compliant_windows as f64 / report.windows.len() as f64;
     }
 }
 

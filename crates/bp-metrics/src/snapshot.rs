@@ -237,6 +237,27 @@ impl WindowSnapshot {
     }
 }
 
+impl WindowSnapshot {
+    /// Folds in another instance's part of the same window: like [`Self::absorb`], but the
+    /// instances ran side by side, so the window's observed time is the longest part's
+    /// (wall-clock time, not instance time: two instances serving the same 5 s cover 5 s,
+    /// and throughput is their requests over 5 s), and gauges add up
+    /// ([`GaugeStats::add_instance`]).
+    pub fn absorb_instance(&mut self, other: &WindowSnapshot, max_series: usize) {
+        let covered_us = self.covered_us.max(other.covered_us);
+        let gauges = match (self.gauges, other.gauges) {
+            (Some(mut mine), Some(theirs)) => {
+                mine.add_instance(&theirs);
+                Some(mine)
+            }
+            (mine, theirs) => mine.or(theirs),
+        };
+        self.absorb(other, max_series);
+        self.covered_us = covered_us;
+        self.gauges = gauges;
+    }
+}
+
 pub(crate) fn merge_overflow(target: &mut Option<SeriesStats>, extra: &SeriesStats) {
     target
         .get_or_insert_with(|| SeriesStats::new(Precision::Series))

@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(metrics::export::export))
         .routes(routes!(metrics::stream::stream))
         .routes(routes!(metrics::anomalies::anomalies))
+        .routes(routes!(metrics::instances::instances))
         .routes(routes!(load_runs::list))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

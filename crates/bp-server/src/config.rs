@@ -1,8 +1,9 @@
 //! The server's configuration, as plain validated values (the binary builds it from flags,
 //! environment and files; this crate never reads them itself).
 
-use crate::services::enhance_cache::{CacheConfig, RedisConfig};
+use crate::services::enhance_cache::CacheConfig;
 use crate::services::rate_limit::RateLimitConfig;
+use crate::services::redis::RedisConfig;
 use crate::telemetry::TelemetryConfig;
 use bp_store::{StoreConfig, WriterConfig};
 use std::net::SocketAddr;

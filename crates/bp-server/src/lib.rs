@@ -17,9 +17,10 @@ pub mod telemetry;
 pub use app::{app, router};
 pub use config::ServerConfig;
 pub use error::status_of;
-pub use services::enhance_cache::{CacheConfig, RedisConfig};
+pub use services::enhance_cache::CacheConfig;
 pub use services::keys::{MintError, create_key, hash_key};
 pub use services::rate_limit::RateLimitConfig;
+pub use services::redis::RedisConfig;
 pub use state::AppState;
 
 use bp_engine::Engine;
@@ -41,7 +42,7 @@ pub enum ServerError {
     #[error("invalid metrics configuration")]
     Metrics(#[from] bp_metrics::Error),
     #[error(transparent)]
-    Redis(#[from] services::enhance_cache::InvalidRedisConfig),
+    Redis(#[from] services::redis::InvalidRedisConfig),
     #[error("could not bind or serve on {addr}")]
     Io {
         addr: SocketAddr,
@@ -69,18 +70,14 @@ impl Server {
         let observer = Arc::new(telemetry::DbCallRecorder::new(telemetry.clone()));
         let store = bp_store::open_observed(&config.store, observer).await?;
         let engine = Arc::new(Engine::new()?);
-        let shared_cache = match &config.redis {
-            Some(redis) => Some(services::enhance_cache::SharedCache::new(
-                redis,
-                config.cache.ttl,
-                telemetry.clone(),
-            )?),
+        let redis = match &config.redis {
+            Some(redis) => Some(Arc::new(services::redis::RedisLink::new(redis)?)),
             None => None,
         };
         let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer);
         let addr = config.addr;
         let listener = listen(addr).map_err(|source| ServerError::Io { addr, source })?;
-        let state = AppState::new(config, engine, store, writer, telemetry, shared_cache);
+        let state = AppState::new(config, engine, store, writer, telemetry, redis);
         Ok(Server {
             listener,
             state,
@@ -149,11 +146,32 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// Once a minute, forgets rate-limit windows that passed; once a window, counts the
+/// fleet's live instances (each takes its share of a limit when Redis is out).
 async fn prune_rate_limits(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let window = state.telemetry().config().window;
+    let window_secs = u32::try_from(window.as_secs()).unwrap_or(5);
+    let mut tick = tokio::time::interval(window);
+    let mut last_prune = tokio::time::Instant::now();
     loop {
         tick.tick().await;
-        state.limiter().prune();
+        let now = telemetry::now_us();
+        match services::fleet::last_seen(state.store(), window_secs, now).await {
+            Ok(seen) => {
+                let live = seen
+                    .values()
+                    .filter(|&&end| services::fleet::is_up(end, window_secs, now))
+                    .count();
+                state
+                    .limiter()
+                    .set_live_instances(u32::try_from(live).unwrap_or(u32::MAX));
+            }
+            Err(e) => tracing::debug!(error = %e, "could not count the fleet's instances"),
+        }
+        if last_prune.elapsed() >= Duration::from_secs(60) {
+            last_prune = tokio::time::Instant::now();
+            state.limiter().prune();
+        }
     }
 }
 

@@ -9,7 +9,9 @@
 pub mod enhance_cache;
 pub mod enhancer;
 pub mod faults;
+pub mod fleet;
 pub mod keys;
 pub mod load_runs;
 pub mod query_cache;
 pub mod rate_limit;
+pub mod redis;

@@ -10,6 +10,7 @@ use crate::services::keys::Keys;
 use crate::services::load_runs::LoadRuns;
 use crate::services::query_cache::QueryCache;
 use crate::services::rate_limit::RateLimiter;
+use crate::services::redis::RedisLink;
 use crate::telemetry::Telemetry;
 use bp_engine::Engine;
 use bp_store::{HistoryWriter, Store};
@@ -28,6 +29,7 @@ struct Shared {
     load_runs: LoadRuns,
     faults: FaultSwitch,
     query_cache: QueryCache,
+    redis: Option<Arc<RedisLink>>,
 }
 
 impl AppState {
@@ -37,15 +39,19 @@ impl AppState {
         store: Arc<dyn Store>,
         writer: HistoryWriter,
         telemetry: Arc<Telemetry>,
-        shared_cache: Option<SharedCache>,
+        redis: Option<Arc<RedisLink>>,
     ) -> Self {
+        let shared_cache = redis
+            .clone()
+            .map(|link| SharedCache::new(link, config.cache.ttl, telemetry.clone()));
         let cache = EnhanceCache::new(config.cache, shared_cache);
         AppState(Arc::new(Shared {
             enhancer: Enhancer::new(engine, cache, writer, telemetry.clone()),
             keys: Keys::new(store.clone()),
             faults: FaultSwitch::default(),
             query_cache: QueryCache::default(),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(redis.clone()),
+            redis,
             telemetry,
             load_runs: LoadRuns::default(),
             config,
@@ -107,5 +113,10 @@ impl AppState {
 
     pub fn limiter(&self) -> &RateLimiter {
         &self.0.limiter
+    }
+
+    /// The Redis shared by the fleet (enhancement cache, rate limits), when configured.
+    pub fn redis(&self) -> Option<&RedisLink> {
+        self.0.redis.as_deref()
     }
 }

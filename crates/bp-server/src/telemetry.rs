@@ -73,8 +73,49 @@ impl Default for TelemetryConfig {
     }
 }
 
+/// A closed window of the fleet: each instance's part and their merge, as the stream sends
+/// it. Every instance builds the same ones from the store (see the closer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetWindow {
+    pub seq: u64,
+    /// 0 when first published; one more each time a late part changed it.
+    pub revision: u32,
+    /// How many instances' parts are merged in `merged`.
+    pub instances: u32,
+    pub merged: WindowSnapshot,
+    /// Each instance's part, by source; empty when read back from the resume ring, which
+    /// keeps only the merge.
+    pub parts: Vec<(String, Arc<WindowSnapshot>)>,
+}
+
+impl FleetWindow {
+    /// A window of this instance alone (also what the resume ring gives back).
+    pub fn alone(window: WindowSnapshot) -> FleetWindow {
+        FleetWindow {
+            seq: window.seq,
+            revision: 0,
+            instances: 1,
+            merged: window,
+            parts: Vec::new(),
+        }
+    }
+
+    /// The window a client sees: the fleet's, or one instance's part (`None` when that
+    /// instance has none here).
+    pub fn view(&self, source: Option<&str>) -> Option<&WindowSnapshot> {
+        match source {
+            None => Some(&self.merged),
+            Some(s) => self
+                .parts
+                .iter()
+                .find(|(part, _)| part == s)
+                .map(|(_, w)| w.as_ref()),
+        }
+    }
+}
+
 /// A closed window as it travels to stream clients: shared, never copied per client.
-pub type LiveWindow = Arc<WindowSnapshot>;
+pub type LiveWindow = Arc<FleetWindow>;
 
 pub struct Telemetry {
     config: TelemetryConfig,
@@ -88,14 +129,21 @@ pub struct Telemetry {
 }
 
 struct Live {
-    /// Closed windows by seq, oldest first, in their stored form: a few KiB each, where the
-    /// histograms' buckets take tens to hundreds of KiB per window (an hour of windows
-    /// would hold a hundred MiB or more).
-    recent: VecDeque<(u64, Arc<[u8]>)>,
+    /// The fleet's closed windows by seq (their latest revision), oldest first, in their
+    /// stored form: a few KiB each, where the histograms' buckets take tens to hundreds of
+    /// KiB per window (an hour of windows would hold a hundred MiB or more).
+    recent: VecDeque<RingEntry>,
     cumulative: Cumulative,
     detector: AnomalyDetector,
     /// Newest last, at most `MAX_ANOMALIES`.
     anomalies: VecDeque<Anomaly>,
+}
+
+struct RingEntry {
+    seq: u64,
+    revision: u32,
+    instances: u32,
+    bytes: Arc<[u8]>,
 }
 
 /// Stream subscribers that fall this many windows behind are dropped (they resume with
@@ -185,20 +233,28 @@ impl Telemetry {
         self.in_flight.load(Ordering::Relaxed)
     }
 
-    /// Closed windows with `seq > since`, oldest first, from memory.
+    /// The fleet's closed windows with `seq > since`, oldest first, from memory (merged
+    /// only: no instance's part).
     pub fn recent_since(&self, since: u64) -> Vec<LiveWindow> {
-        let stored: Vec<Arc<[u8]>> = {
+        let stored: Vec<(u32, u32, Arc<[u8]>)> = {
             let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
             live.recent
                 .iter()
-                .filter(|(seq, _)| *seq > since)
-                .map(|(_, bytes)| bytes.clone())
+                .filter(|e| e.seq > since)
+                .map(|e| (e.revision, e.instances, e.bytes.clone()))
                 .collect()
         };
         // Decoded outside the lock: the closer must never wait for a resuming client.
         stored
             .iter()
-            .filter_map(|bytes| WindowSnapshot::from_bytes(bytes).ok().map(Arc::new))
+            .filter_map(|(revision, instances, bytes)| {
+                let window = WindowSnapshot::from_bytes(bytes).ok()?;
+                Some(Arc::new(FleetWindow {
+                    revision: *revision,
+                    instances: *instances,
+                    ..FleetWindow::alone(window)
+                }))
+            })
             .collect()
     }
 
@@ -215,7 +271,7 @@ impl Telemetry {
     /// The oldest `seq` still in memory.
     pub fn oldest_live_seq(&self) -> Option<u64> {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.recent.front().map(|(seq, _)| *seq)
+        live.recent.front().map(|e| e.seq)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveWindow> {
@@ -259,9 +315,17 @@ impl Telemetry {
         }
     }
 
-    /// Publishes a closed window: anomaly detection, memory ring, cumulative totals, stream.
+    /// Counts one of this instance's closed windows into the Prometheus totals, which are
+    /// per instance (Prometheus adds the fleet up itself).
+    fn count_local(&self, window: &WindowSnapshot) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.cumulative.absorb(window);
+    }
+
+    /// Publishes a closed window of the fleet: anomaly detection (on its first revision),
+    /// the resume ring, the stream.
     fn publish(&self, window: LiveWindow) {
-        let stored = match window.to_bytes() {
+        let stored = match window.merged.to_bytes() {
             Ok(bytes) => Some(Arc::<[u8]>::from(bytes)),
             Err(e) => {
                 tracing::warn!(error = %e, seq = window.seq, "a window left out of the resume ring");
@@ -270,25 +334,35 @@ impl Telemetry {
         };
         {
             let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-            let found = live.detector.observe(&window);
-            for anomaly in &found {
-                tracing::warn!(
-                    metric = ?anomaly.metric,
-                    value = anomaly.value,
-                    baseline = anomaly.baseline,
-                    score = anomaly.score,
-                    seq = anomaly.seq,
-                    "metrics anomaly"
-                );
+            if window.revision == 0 {
+                let found = live.detector.observe(&window.merged);
+                for anomaly in &found {
+                    tracing::warn!(
+                        metric = ?anomaly.metric,
+                        value = anomaly.value,
+                        baseline = anomaly.baseline,
+                        score = anomaly.score,
+                        seq = anomaly.seq,
+                        "metrics anomaly"
+                    );
+                }
+                live.cumulative.count_anomalies(&found);
+                live.anomalies.extend(found);
+                while live.anomalies.len() > MAX_ANOMALIES {
+                    live.anomalies.pop_front();
+                }
             }
-            live.cumulative.count_anomalies(&found);
-            live.anomalies.extend(found);
-            while live.anomalies.len() > MAX_ANOMALIES {
-                live.anomalies.pop_front();
-            }
-            live.cumulative.absorb(&window);
             if let Some(bytes) = stored {
-                live.recent.push_back((window.seq, bytes));
+                let entry = RingEntry {
+                    seq: window.seq,
+                    revision: window.revision,
+                    instances: window.instances,
+                    bytes,
+                };
+                match live.recent.iter_mut().rev().find(|e| e.seq == window.seq) {
+                    Some(earlier) => *earlier = entry,
+                    None => live.recent.push_back(entry),
+                }
             }
             while live.recent.len() > self.config.live_windows {
                 live.recent.pop_front();

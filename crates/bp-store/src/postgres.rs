@@ -392,11 +392,19 @@ impl Store for PostgresStore {
         metrics::prune_rollups(&client, resolution_secs, before_us).await
     }
 
-    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
+    async fn rollup_sources(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
         let client = self
-            .client(DbOperation::RollupRead, "find the latest metric rollup")
+            .client(
+                DbOperation::RollupRead,
+                "list the sources of metric rollups",
+            )
             .await?;
-        metrics::latest_rollup_start(&client, resolution_secs).await
+        metrics::rollup_sources(&client, resolution_secs, from_us, to_us).await
     }
 
     fn pool_stats(&self) -> PoolStats {

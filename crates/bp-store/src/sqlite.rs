@@ -294,12 +294,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
+    async fn rollup_sources(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
         self.readers
             .run(
                 DbOperation::RollupRead,
-                "find the latest metric rollup",
-                move |conn| metrics::latest_rollup_start(conn, resolution_secs),
+                "list the sources of metric rollups",
+                move |conn| metrics::rollup_sources(conn, resolution_secs, from_us, to_us),
             )
             .await
     }

@@ -169,8 +169,15 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the rows of a resolution with `window_start_us < before_us`; returns how many.
     async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64>;
 
-    /// The newest `window_start_us` stored at a resolution (for resuming downsampling), if any.
-    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>>;
+    /// Each source with rows of a resolution in `from_us <= window_start_us < to_us`, and
+    /// its newest start, ordered by source: which instances stored windows lately, without
+    /// reading their payloads.
+    async fn rollup_sources(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<(String, i64)>>;
 
     /// A snapshot of the connections, for the "database connections" metric.
     fn pool_stats(&self) -> PoolStats;

@@ -90,6 +90,17 @@ pub struct DbPoolGauges {
 }
 
 impl Gauges {
+    /// This reading plus another instance's (see [`GaugeStats::add_instance`]).
+    fn add_instance(&self, other: &Gauges) -> Gauges {
+        let mut sum = self.zip_with(other, |a, b| a + b);
+        sum.db.wal_bytes = self.db.wal_bytes.max(other.db.wal_bytes);
+        sum.db.checkpoint_lag_seconds = self
+            .db
+            .checkpoint_lag_seconds
+            .max(other.db.checkpoint_lag_seconds);
+        sum
+    }
+
     /// Applies `f` field by field; the one place that lists every gauge, so adding a field
     /// here is all `GaugeStats` needs.
     fn zip_with(&self, other: &Gauges, f: impl Fn(f64, f64) -> f64) -> Gauges {
@@ -146,6 +157,17 @@ impl GaugeStats {
         self.max = self.max.zip_with(&other.max, f64::max);
         self.readings = total;
     }
+
+    /// Adds another instance's readings of the same window. A fleet's CPU, memory,
+    /// descriptors, requests in flight, connections and queues are the sums of its
+    /// instances'; the database's WAL and checkpoint lag, which they share, are the
+    /// largest any instance read. `max` becomes the sum of the instances' maxima: an upper
+    /// bound, as their peaks need not coincide.
+    pub fn add_instance(&mut self, other: &GaugeStats) {
+        self.mean = self.mean.add_instance(&other.mean);
+        self.max = self.max.add_instance(&other.max);
+        self.readings = self.readings.max(other.readings);
+    }
 }
 
 #[cfg(test)]
@@ -168,5 +190,24 @@ mod tests {
         assert!((three.mean.memory_bytes - 60.0).abs() < 1e-9);
         assert_eq!(three.max.cpu_percent, 70.0);
         assert_eq!(three.max.memory_bytes, 100.0);
+    }
+
+    #[test]
+    fn a_fleet_adds_its_instances_gauges_but_keeps_the_worst_checkpoint_lag() {
+        let reading = |cpu: f64, conns: f64, lag: f64| Gauges {
+            cpu_percent: cpu,
+            db: DbPoolGauges {
+                in_use: conns,
+                checkpoint_lag_seconds: lag,
+                ..DbPoolGauges::default()
+            },
+            ..Gauges::default()
+        };
+        let mut fleet = GaugeStats::of(&reading(50.0, 3.0, 1.0));
+        fleet.add_instance(&GaugeStats::of(&reading(70.0, 4.0, 5.0)));
+        assert_eq!(fleet.mean.cpu_percent, 120.0);
+        assert_eq!(fleet.mean.db.in_use, 7.0);
+        assert_eq!(fleet.mean.db.checkpoint_lag_seconds, 5.0);
+        assert_eq!(fleet.readings, 1);
     }
 }

@@ -4,7 +4,7 @@
 use super::cost::CostReport;
 use super::series::{Metric, TechniqueRow};
 use super::sla::SlaReport;
-use super::summary::Summary;
+use super::summary::{LatencyMs, Summary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -62,6 +62,36 @@ pub struct TechniqueReport {
     pub feedback_primary_agreement: Option<f64>,
 }
 
+/// One instance of the fleet (`GET /api/v1/metrics/instances`): when it reported, whether
+/// it still does, and its own figures over the range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InstanceReport {
+    /// Its `--metrics-source`.
+    pub source: String,
+    pub state: InstanceState,
+    /// RFC 3339: the start of its first and the end of its last window in the range.
+    pub first_window: String,
+    pub last_window: String,
+    /// RFC 3339: the end of the newest window it stored, in the range or not.
+    pub last_seen: String,
+    pub requests: u64,
+    pub throughput_rps: f64,
+    pub error_rate: f64,
+    pub latency_ms: LatencyMs,
+    /// Means of its gauge readings over the range.
+    pub cpu_percent: f64,
+    pub memory_bytes: f64,
+    pub db_connections: f64,
+}
+
+/// `up` while the instance stores windows; `down` once none arrived for two windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceState {
+    Up,
+    Down,
+}
+
 /// One window the anomaly detector flagged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AnomalyEvent {
@@ -89,10 +119,16 @@ pub enum StreamMessage {
     Lagged { resume: String },
 }
 
-/// One closed window, as a stream client receives it.
+/// One closed window of the fleet (or of the one instance the client asked for), as a
+/// stream client receives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WindowMessage {
     pub seq: u64,
+    /// 0 when first sent. An instance's part that arrived after the window was sent makes
+    /// it come again, corrected, with a higher revision: replace the earlier one.
+    pub revision: u32,
+    /// Instances whose parts are merged in it.
+    pub instances: u32,
     /// RFC 3339.
     pub window_start: String,
     pub window_end: String,

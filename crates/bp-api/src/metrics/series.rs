@@ -54,6 +54,8 @@ pub enum GroupBy {
     Segment,
     Region,
     Endpoint,
+    /// The instance (metrics source) that served the request; time series only.
+    Source,
 }
 
 /// One metric per step, optionally one line per group.

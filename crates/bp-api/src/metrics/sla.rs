@@ -123,4 +123,11 @@ pub struct SlaReport {
     pub overall: SlaVerdict,
     /// Over the requests of the range: pass the last 30 days for the usual budget.
     pub error_budget: ErrorBudget,
+    /// Of the time the fleet's instances were expected to serve, the share they did (an
+    /// instance's gap between its first and last window counts as down); availability is
+    /// multiplied by it. `null` where it is not computed: the live stream's windows. The
+    /// error budget stays request-based (5xx against the allowed share).
+    #[serde(default)]
+    #[schema(required)]
+    pub uptime: Option<f64>,
 }

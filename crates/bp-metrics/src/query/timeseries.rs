@@ -8,6 +8,7 @@
 
 use super::{Filter, group_label, rate_per_second, ratio};
 use crate::Error;
+use crate::fleet::InstanceWindows;
 use crate::histogram::{LATENCY_BUCKETS_US, LatencyHistogram, Precision};
 use crate::infra::Timings;
 use crate::snapshot::{SeriesStats, WindowSnapshot};
@@ -67,6 +68,7 @@ struct Cell {
 }
 
 /// `metric` per `step`, one line per group of `group_by` (or one line `"all"`).
+/// [`GroupBy::Source`] needs each instance's windows apart: [`timeseries_by_instance`].
 pub fn timeseries(
     snapshots: &[WindowSnapshot],
     metric: Metric,
@@ -74,8 +76,68 @@ pub fn timeseries(
     group_by: Option<GroupBy>,
     filter: &Filter,
 ) -> Result<Timeseries, Error> {
-    let (step_us, timestamps) = buckets(snapshots, step)?;
+    if group_by == Some(GroupBy::Source) {
+        return Err(Error::NeedsInstances);
+    }
+    let (step_us, timestamps) = buckets(snapshots.iter().map(|s| s.start_unix_us), step)?;
     let group_by = group_by.filter(|_| !is_process_wide(metric));
+    let groups = lines(snapshots, &timestamps, step_us, metric, group_by, filter);
+    Ok(Timeseries {
+        metric,
+        step_seconds: step.as_secs(),
+        group_by,
+        timestamps_unix_us: timestamps,
+        groups,
+    })
+}
+
+/// `metric` per `step`, one line per instance (named by its source), on the timestamps
+/// of the whole fleet so the lines align.
+pub fn timeseries_by_instance(
+    instances: &[InstanceWindows],
+    metric: Metric,
+    step: Duration,
+    filter: &Filter,
+) -> Result<Timeseries, Error> {
+    let starts = instances
+        .iter()
+        .flat_map(|i| i.windows.iter().map(|w| w.start_unix_us));
+    let (step_us, timestamps) = buckets(starts, step)?;
+    let groups = instances
+        .iter()
+        .map(|instance| TimeseriesGroup {
+            name: instance.source.clone(),
+            values: lines(
+                &instance.windows,
+                &timestamps,
+                step_us,
+                metric,
+                None,
+                filter,
+            )
+            .pop()
+            .map(|line| line.values)
+            .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Timeseries {
+        metric,
+        step_seconds: step.as_secs(),
+        group_by: Some(GroupBy::Source),
+        timestamps_unix_us: timestamps,
+        groups,
+    })
+}
+
+/// The values of each group of `group_by` at `timestamps`.
+fn lines(
+    snapshots: &[WindowSnapshot],
+    timestamps: &[u64],
+    step_us: u64,
+    metric: Metric,
+    group_by: Option<GroupBy>,
+    filter: &Filter,
+) -> Vec<TimeseriesGroup> {
     let names: BTreeSet<String> = match group_by {
         None => BTreeSet::from(["all".to_owned()]),
         Some(g) => snapshots
@@ -129,7 +191,7 @@ pub fn timeseries(
             }
         }
     }
-    let groups = names
+    names
         .iter()
         .map(|name| {
             let values = timestamps
@@ -146,14 +208,7 @@ pub fn timeseries(
                 values,
             }
         })
-        .collect();
-    Ok(Timeseries {
-        metric,
-        step_seconds: step.as_secs(),
-        group_by,
-        timestamps_unix_us: timestamps,
-        groups,
-    })
+        .collect()
 }
 
 /// Request latencies per `step` in the fixed buckets (`LATENCY_BUCKETS_US`).
@@ -162,7 +217,7 @@ pub fn heatmap(
     step: Duration,
     filter: &Filter,
 ) -> Result<Heatmap, Error> {
-    let (step_us, timestamps) = buckets(snapshots, step)?;
+    let (step_us, timestamps) = buckets(snapshots.iter().map(|s| s.start_unix_us), step)?;
     let mut per_step: BTreeMap<u64, SeriesStats> = BTreeMap::new();
     for snapshot in snapshots {
         let at = snapshot.start_unix_us / step_us * step_us;
@@ -194,15 +249,15 @@ pub fn heatmap(
 
 /// Validates `step` and lists the step-aligned bucket starts from the first snapshot to
 /// the last.
-fn buckets(snapshots: &[WindowSnapshot], step: Duration) -> Result<(u64, Vec<u64>), Error> {
+fn buckets(starts: impl Iterator<Item = u64>, step: Duration) -> Result<(u64, Vec<u64>), Error> {
     let step_secs = step.as_secs();
     if step_secs == 0 {
         return Err(Error::InvalidStep);
     }
     let step_us = step_secs * 1_000_000;
-    let first = snapshots.iter().map(|s| s.start_unix_us).min();
-    let last = snapshots.iter().map(|s| s.start_unix_us).max();
-    let (Some(first), Some(last)) = (first, last) else {
+    let Some((first, last)) = starts.fold(None, |span: Option<(u64, u64)>, start| {
+        Some(span.map_or((start, start), |(lo, hi)| (lo.min(start), hi.max(start))))
+    }) else {
         return Ok((step_us, Vec::new()));
     };
     let (first, last) = (first / step_us * step_us, last / step_us * step_us);

@@ -1,5 +1,6 @@
 //! Integration tests of bp-metrics through its public API only, in one test binary.
 
+mod fleet;
 mod label_cap;
 mod match_source;
 mod percentiles;

@@ -78,6 +78,10 @@ async fn authenticate_with(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    let user = match user_id(req.headers()) {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -87,6 +91,7 @@ async fn authenticate_with(
             state
                 .limiter()
                 .check_caller(&state.config().rate_limits, caller.key.as_deref(), ip)
+                .await
         }
         Metering::Unmetered => None,
     };
@@ -99,7 +104,7 @@ async fn authenticate_with(
     }
     let tags = CallerTags {
         segment: caller.segment,
-        caller: caller_id(caller.key.as_deref().map(|k| k.id), ip),
+        caller: caller_id(caller.key.as_deref().map(|k| k.id), user.as_deref(), ip),
     };
     req.extensions_mut().insert(caller);
     let mut response = next.run(req).await;
@@ -143,13 +148,42 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErr
     })
 }
 
-/// An opaque id for "concurrent users": the key's id, or the IP of anonymous callers.
-fn caller_id(key: Option<uuid::Uuid>, ip: IpAddr) -> CallerId {
+/// The longest `X-User-Id` accepted.
+const MAX_USER_ID_LEN: usize = 128;
+
+/// `X-User-Id`: the person behind the key, as a pseudonymous id the client chooses (our
+/// load generator and k6 suite send one per virtual user), so "users" counts people, not
+/// keys. 1..=128 visible ASCII characters.
+fn user_id(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("x-user-id") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(id)
+            if (1..=MAX_USER_ID_LEN).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Ok(Some(id.to_owned()))
+        }
+        _ => Err(ApiError::validation(format!(
+            "`X-User-Id` must be 1..={MAX_USER_ID_LEN} visible ASCII characters"
+        ))),
+    }
+}
+
+/// An opaque id for "users": the user the key's client named, else the key, else the IP of
+/// an anonymous caller. A user id is scoped by its key, so two tenants' `user-1` are two
+/// users. FxHash has no random seed: every instance of a fleet gives a user the same id,
+/// so their distinct-user counts merge.
+fn caller_id(key: Option<uuid::Uuid>, user: Option<&str>, ip: IpAddr) -> CallerId {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
     match key {
         Some(id) => id.hash(&mut h),
         None => ip.hash(&mut h),
+    }
+    if let Some(user) = user {
+        user.hash(&mut h);
     }
     CallerId(h.finish())
 }

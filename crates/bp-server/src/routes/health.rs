@@ -13,7 +13,8 @@ pub struct Health {
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ready`, `degraded` (serving, but the Redis cache is down) or `not_ready`.
+    /// `ready`, `degraded` (serving, but Redis is down: no shared cache, and each
+    /// instance enforces its share of the rate limits) or `not_ready`.
     status: &'static str,
     storage: &'static str,
     cache: &'static str,
@@ -37,11 +38,10 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, axum::Json<Rea
     let storage_ok = state.store().ping().await.is_ok();
     // An empty submission is answered at once: Ok while the writer accepts rows.
     let writer_ok = state.writer().submit(Vec::new()).is_ok();
-    // Redis only ever saves work: requests are served without it, so a Redis outage
-    // degrades the instance but must not take it (and every instance sharing that Redis)
-    // out of the load balancer.
-    let redis_ok = match state.cache().shared() {
-        Some(shared) => Some(shared.ping().await),
+    // Requests are served without Redis, so a Redis outage degrades the instance but must
+    // not take it (and every instance sharing that Redis) out of the load balancer.
+    let redis_ok = match state.redis() {
+        Some(redis) => Some(redis.ping().await),
         None => None,
     };
     let ok = storage_ok && writer_ok;

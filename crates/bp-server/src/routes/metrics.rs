@@ -4,6 +4,7 @@
 
 pub mod anomalies;
 pub mod export;
+pub mod instances;
 pub mod range;
 pub mod stream;
 
@@ -18,10 +19,11 @@ use bp_api::metrics::{
     TechniqueAccuracy, TechniqueReport, Timeseries,
 };
 use bp_api::{ErrorBody, ErrorCode};
-use bp_metrics::{Filter, WindowSnapshot};
+use bp_metrics::{Filter, InstanceWindows, WindowSnapshot};
 use bytes::Bytes;
 use range::{RangeParams, Window};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 use utoipa::IntoParams;
@@ -61,9 +63,11 @@ async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResp
         window,
         filter,
         snapshots,
+        uptime,
     } = Loaded::read(state, &params).await?;
     let summary = bp_metrics::summary(&snapshots, &filter);
-    let sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
+    let mut sla = bp_metrics::evaluate_sla(&snapshots, &SlaTargets::default(), &filter);
+    bp_metrics::apply_uptime(&mut sla, &uptime);
     let cost = bp_metrics::cost(&bp_metrics::usage(&snapshots), &PriceTable::default());
     let cost_per_request_usd = cost.cost_per_request_usd;
     let feedback = state
@@ -118,7 +122,7 @@ pub struct TimeseriesParams {
     metric: Option<Metric>,
     /// Seconds per point (default: the resolution of the range).
     step: Option<u64>,
-    /// technique, segment, region or endpoint.
+    /// technique, segment, region, endpoint, or source (one line per instance).
     #[param(value_type = Option<String>)]
     group_by: Option<GroupBy>,
 }
@@ -133,15 +137,24 @@ pub async fn timeseries(
     Query(params): Query<TimeseriesParams>,
 ) -> Result<Response, ApiError> {
     cached(&state, &uri, async {
+        let metric = params.metric.unwrap_or(Metric::ThroughputRps);
+        let invalid = |e: bp_metrics::Error| ApiError::validation(e.to_string());
+        if params.group_by == Some(GroupBy::Source) {
+            let window = range.window(window_secs(&state))?;
+            let filter = range.filter()?;
+            let instances = load(&state, &window, range.source.as_deref()).await?;
+            let step = window.step(params.step);
+            return bp_metrics::timeseries_by_instance(&instances, metric, step, &filter)
+                .map_err(invalid);
+        }
         let Loaded {
             window,
             filter,
             snapshots,
+            ..
         } = Loaded::read(&state, &range).await?;
         let step = window.step(params.step);
-        let metric = params.metric.unwrap_or(Metric::ThroughputRps);
-        bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter)
-            .map_err(|e| ApiError::validation(e.to_string()))
+        bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter).map_err(invalid)
     })
     .await
 }
@@ -168,6 +181,7 @@ pub async fn heatmap(
             window,
             filter,
             snapshots,
+            ..
         } = Loaded::read(&state, &range).await?;
         let step = window.step(params.step);
         bp_metrics::heatmap(&snapshots, step, &filter)
@@ -195,6 +209,7 @@ async fn techniques_of(
         window,
         filter,
         snapshots,
+        ..
     } = Loaded::read(state, &params).await?;
     let feedback = state
         .store()
@@ -244,41 +259,65 @@ pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// What every range query starts from: the validated range, its filter and its windows.
+/// What every range query starts from: the validated range, its filter and the fleet's
+/// windows (or one instance's, with `source`).
 struct Loaded {
     window: Window,
     filter: Filter,
     snapshots: Vec<WindowSnapshot>,
+    /// Whether the instances served all the time they were expected to.
+    uptime: bp_metrics::Uptime,
 }
 
 impl Loaded {
     async fn read(state: &AppState, params: &RangeParams) -> Result<Loaded, ApiError> {
         let window = params.window(window_secs(state))?;
         let filter = params.filter()?;
-        let snapshots = load(state, &window).await?;
+        let instances = load(state, &window, params.source.as_deref()).await?;
+        let uptime = bp_metrics::uptime(&instances);
+        let snapshots = bp_metrics::merge_instances(
+            instances.into_iter().flat_map(|i| i.windows),
+            MAX_FLEET_SERIES,
+        );
         Ok(Loaded {
             window,
             filter,
             snapshots,
+            uptime,
         })
     }
 }
 
-/// The closed windows of a range at its resolution, from the store.
-pub async fn load(state: &AppState, window: &Window) -> Result<Vec<WindowSnapshot>, ApiError> {
+/// The series a fleet window keeps, like one instance's rollups (the rest go to its
+/// overflow series, counted in totals but not under their labels).
+pub(crate) const MAX_FLEET_SERIES: usize = 2000;
+
+/// The closed windows of a range at its resolution, from the store, per instance (all of
+/// them, or the one named `source`), in source order.
+pub async fn load(
+    state: &AppState,
+    window: &Window,
+    source: Option<&str>,
+) -> Result<Vec<InstanceWindows>, ApiError> {
     let rows = state
         .store()
         .list_rollups(window.resolution_secs, window.start_us(), window.end_us())
         .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| match WindowSnapshot::from_bytes(&r.payload) {
-            Ok(s) => Some(s),
+    let mut instances: BTreeMap<String, Vec<WindowSnapshot>> = BTreeMap::new();
+    for row in rows {
+        if source.is_some_and(|s| s != row.source) {
+            continue;
+        }
+        match WindowSnapshot::from_bytes(&row.payload) {
+            Ok(s) => instances.entry(row.source).or_default().push(s),
             Err(e) => {
-                tracing::warn!(error = %e, start = r.window_start_us, "unreadable metrics rollup skipped");
-                None
+                tracing::warn!(error = %e, start = row.window_start_us, "unreadable metrics rollup skipped");
             }
-        })
+        }
+    }
+    Ok(instances
+        .into_iter()
+        .map(|(source, windows)| InstanceWindows { source, windows })
         .collect())
 }
 

@@ -9,7 +9,7 @@
 
 mod shared;
 
-pub use shared::{InvalidRedisConfig, RedisConfig, SharedCache};
+pub use shared::SharedCache;
 
 use bp_engine::{EnhanceOptions, Enhancement, PromptText};
 use moka::sync::Cache;

@@ -5,12 +5,20 @@
 //! Fixed windows give exact `X-RateLimit-Remaining` and `-Reset` values that clients can
 //! plan with. Each caller's state is one atomic word (window index and count), so the hot
 //! path is a sharded map read plus one compare-and-swap, with no lock held across it.
+//!
+//! With Redis (`serve --redis-url`) a fleet shares each caller's budget: the window's count
+//! is one `INCR` (with its `EXPIRE`, in one atomic round trip) on a key per caller and
+//! minute, so N instances accept exactly the limit between them. When Redis does not
+//! answer, each instance enforces its share, limit / N live instances, locally: the fleet
+//! still holds the limit, and the instance reports itself `degraded` on `/ready`.
 
+use crate::services::redis::RedisLink;
 use bp_api::{RateLimit, Tier};
 use bp_store::ApiKeyRecord;
 use dashmap::DashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
@@ -73,29 +81,69 @@ pub struct Decision {
     pub reset_secs: u64,
 }
 
-#[derive(Default)]
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Key(id) => write!(f, "key:{id}"),
+            Subject::Ip(ip) => write!(f, "ip:{ip}"),
+        }
+    }
+}
+
 pub struct RateLimiter {
-    /// `window_index << 32 | count` per subject.
+    /// `window_index << 32 | count` per subject: the counts of this instance.
     windows: DashMap<Subject, AtomicU64>,
+    /// The fleet's counts, when instances share a Redis.
+    redis: Option<Arc<RedisLink>>,
+    /// Instances of the fleet seen alive (at least 1): the local share when Redis is out.
+    live_instances: AtomicU32,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        RateLimiter::new(None)
+    }
 }
 
 impl RateLimiter {
+    pub fn new(redis: Option<Arc<RedisLink>>) -> Self {
+        RateLimiter {
+            windows: DashMap::new(),
+            redis,
+            live_instances: AtomicU32::new(1),
+        }
+    }
+
+    /// How many instances share the limits (from the fleet's latest windows).
+    pub fn set_live_instances(&self, n: u32) {
+        self.live_instances.store(n.max(1), Ordering::Relaxed);
+    }
+
     /// Counts one request of a caller: `None` when the caller is unlimited.
-    pub fn check_caller(
+    pub async fn check_caller(
         &self,
         limits: &RateLimitConfig,
         key: Option<&ApiKeyRecord>,
         ip: IpAddr,
     ) -> Option<Decision> {
         let (subject, per_min) = limits.limit_for(key, ip)?;
-        Some(self.check(subject, per_min))
+        Some(self.check(subject, per_min).await)
     }
 
-    pub fn check(&self, subject: Subject, limit_per_min: u32) -> Decision {
+    pub async fn check(&self, subject: Subject, limit_per_min: u32) -> Decision {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        self.check_at(subject, limit_per_min, now)
+        let Some(redis) = &self.redis else {
+            return self.check_at(subject, limit_per_min, now);
+        };
+        match fleet_count(redis, subject, now).await {
+            Some(count) => decision(count, limit_per_min, now),
+            None => {
+                let instances = self.live_instances.load(Ordering::Relaxed).max(1);
+                self.check_at(subject, (limit_per_min / instances).max(1), now)
+            }
+        }
     }
 
     fn check_at(&self, subject: Subject, limit: u32, now_secs: u64) -> Decision {
@@ -144,6 +192,38 @@ impl RateLimiter {
         let window = (now / WINDOW_SECS) & 0xffff_ffff;
         self.windows
             .retain(|_, state| state.load(Ordering::Relaxed) >> 32 == window);
+    }
+}
+
+/// The fleet's count of `subject`'s requests in the current window, this one included;
+/// `None` when Redis does not answer.
+async fn fleet_count(redis: &RedisLink, subject: Subject, now_secs: u64) -> Option<u64> {
+    let key = format!(
+        "{}:ratelimit:{subject}:{}",
+        redis.key_prefix(),
+        now_secs / WINDOW_SECS
+    );
+    let mut pipeline = redis::pipe();
+    pipeline
+        .atomic()
+        .incr(&key, 1)
+        // Two windows: the key outlives its window whatever the clocks' skew.
+        .expire(&key, i64::try_from(2 * WINDOW_SECS).unwrap_or(120))
+        .ignore();
+    redis
+        .query_pipeline::<(u64,)>(&pipeline)
+        .await
+        .map(|(count,)| count)
+}
+
+/// The decision for the `count`-th request of a window with `limit` allowed.
+fn decision(count: u64, limit: u32, now_secs: u64) -> Decision {
+    let allowed = count <= u64::from(limit);
+    Decision {
+        allowed,
+        limit,
+        remaining: u32::try_from(u64::from(limit).saturating_sub(count)).unwrap_or(0),
+        reset_secs: WINDOW_SECS - now_secs % WINDOW_SECS,
     }
 }
 
@@ -197,18 +277,58 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_unlimited_caller_is_never_counted() {
+    #[tokio::test]
+    async fn an_unlimited_caller_is_never_counted() {
         let limiter = RateLimiter::default();
         let limits = RateLimitConfig::default();
         let unlimited = key(Tier::Free, Some(RateLimit::Unlimited));
         for _ in 0..3 {
             assert_eq!(
-                limiter.check_caller(&limits, Some(&unlimited), [127, 0, 0, 1].into()),
+                limiter
+                    .check_caller(&limits, Some(&unlimited), [127, 0, 0, 1].into())
+                    .await,
                 None
             );
         }
         assert!(limiter.windows.is_empty());
+    }
+
+    #[test]
+    fn a_fleet_count_decides_like_a_local_one() {
+        let at = 600 + 15;
+        assert_eq!(
+            decision(3, 3, at),
+            Decision {
+                allowed: true,
+                limit: 3,
+                remaining: 0,
+                reset_secs: 45
+            }
+        );
+        assert!(!decision(4, 3, at).allowed);
+        assert_eq!(decision(1, 3, at).remaining, 2);
+    }
+
+    /// Without Redis answering, an instance of three keeps a third of the budget.
+    #[tokio::test]
+    async fn without_redis_each_instance_enforces_its_share() {
+        let closed = bp_testkit::free_port();
+        let link = RedisLink::new(&crate::services::redis::RedisConfig {
+            timeout: std::time::Duration::from_millis(50),
+            ..crate::services::redis::RedisConfig::new(format!("redis://127.0.0.1:{closed}"))
+        })
+        .unwrap();
+        let limiter = RateLimiter::new(Some(Arc::new(link)));
+        limiter.set_live_instances(3);
+        let subject = Subject::Key(Uuid::from_u128(9));
+        let mut allowed = 0;
+        for _ in 0..40 {
+            if limiter.check(subject, 100).await.allowed {
+                allowed += 1;
+            }
+        }
+        // 33, unless the test ran across a minute boundary (then up to 66).
+        assert!((33..=66).contains(&allowed), "{allowed}");
     }
 
     #[test]

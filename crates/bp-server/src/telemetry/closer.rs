@@ -3,11 +3,19 @@
 //! stream), stores it as a rollup, rolls minutes and hours up from it, and prunes by
 //! retention. On start it feeds this instance's latest stored windows to the anomaly
 //! detector, so a restart does not blind it.
+//!
+//! Rollups are per instance, like windows: each instance's minutes and hours are stored
+//! under its own source, and queries merge the fleet from them. Any instance rolls up any
+//! instance's periods (so one that died still gets its last minutes rolled up), and a
+//! rollup is a pure function of the rows it merges: instances racing for a period write
+//! the same row, and a period rolled up again after a late window arrived is replaced, not
+//! added to. Each period is exactly once in the store, whatever the races.
 
-use super::{LiveWindow, Telemetry, now_us};
+use super::{FleetWindow, LiveWindow, Telemetry, now_us};
 use crate::process_stats::ProcessSampler;
 use bp_metrics::{DbPoolGauges, Gauges, Resolution, WindowSnapshot, downsample};
 use bp_store::{RollupRow, Store};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +60,8 @@ pub fn spawn_closer(inputs: CloserInputs) -> Closer {
         let mut sampler = ProcessSampler::default();
         sampler.sample(); // the first CPU reading is only a baseline
         let mut first = true;
+        let mut schedule = RollupSchedule::default();
+        let mut fleet = FleetAssembler::default();
         loop {
             let wake_at = inputs.telemetry.recorder().next_close_at_us();
             let wait = Duration::from_micros(wake_at.saturating_sub(now_us())) + CLOSE_GRACE;
@@ -66,9 +76,17 @@ pub fn spawn_closer(inputs: CloserInputs) -> Closer {
                 recorder.close_until(now_us())
             };
             if !closed.is_empty() {
-                store_windows(&inputs, &mut sampler, closed, std::mem::take(&mut first)).await;
+                let minutes: BTreeSet<u64> = closed
+                    .iter()
+                    .map(|w| w.start_unix_us / MINUTE_US * MINUTE_US)
+                    .collect();
+                let first = std::mem::take(&mut first);
+                let stored = store_windows(&inputs, &mut sampler, closed, first).await;
+                for window in stored {
+                    fleet.assemble(&inputs, window, stopping).await;
+                }
                 if !stopping {
-                    roll_up(&inputs).await;
+                    roll_up(&inputs, &mut schedule, minutes).await;
                 }
             }
             if stopping {
@@ -79,15 +97,15 @@ pub fn spawn_closer(inputs: CloserInputs) -> Closer {
     Closer { stop, task }
 }
 
-/// Attaches the gauges to `closed`, publishes and stores it. The first windows of a
-/// process may already be stored in part by one stopped during them (a restart within a
-/// window): that part is merged in, not overwritten.
+/// Attaches the gauges to `closed`, counts and stores it, and returns it. The first
+/// windows of a process may already be stored in part by one stopped during them (a
+/// restart within a window): that part is merged in, not overwritten.
 async fn store_windows(
     inputs: &CloserInputs,
     sampler: &mut ProcessSampler,
     closed: Vec<WindowSnapshot>,
     first: bool,
-) {
+) -> Vec<WindowSnapshot> {
     let gauges = read_gauges(inputs, sampler);
     let earlier = if first {
         earlier_parts(inputs, &closed).await
@@ -95,6 +113,7 @@ async fn store_windows(
         Vec::new()
     };
     let mut rows = Vec::with_capacity(closed.len());
+    let mut stored = Vec::with_capacity(closed.len());
     let newest = closed.iter().map(|w| w.seq).max().unwrap_or_default();
     for mut window in closed {
         window.attach_gauges(&gauges);
@@ -106,13 +125,122 @@ async fn store_windows(
             Some(row) => rows.push(row),
             None => tracing::warn!(seq = window.seq, "could not serialise a metrics window"),
         }
-        let window: LiveWindow = Arc::new(window);
-        inputs.telemetry.publish(window);
+        inputs.telemetry.count_local(&window);
+        stored.push(window);
     }
     if let Err(e) = inputs.store.upsert_rollups(&rows).await {
         tracing::warn!(error = %e, "could not store metric windows");
     }
     inputs.telemetry.mark_stored(newest);
+    stored
+}
+
+/// Builds the fleet's windows for the stream from what every instance stored. A window is
+/// published once every instance that took part in the previous one has stored its part,
+/// or after a grace (a fifth of a window, at most [`MAX_FLEET_GRACE`]); at the next window
+/// it is read again, and a part that arrived since is published as a correction (same
+/// `seq`, higher revision). An instance alone publishes at once.
+#[derive(Default)]
+struct FleetAssembler {
+    last: Option<Published>,
+}
+
+/// What was published of the last window, to tell whether it changed since.
+struct Published {
+    seq: u64,
+    start_us: u64,
+    revision: u32,
+    signature: Vec<(String, u64, u64)>,
+}
+
+const MAX_FLEET_GRACE: Duration = Duration::from_millis(300);
+
+impl FleetAssembler {
+    async fn assemble(&mut self, inputs: &CloserInputs, own: WindowSnapshot, stopping: bool) {
+        let source = inputs.telemetry.config().source.clone();
+        let own = Arc::new(own);
+        let mut expected: BTreeSet<String> = BTreeSet::from([source.clone()]);
+        if let Some(last) = self.last.take() {
+            expected.extend(last.signature.iter().map(|(s, _, _)| s.clone()));
+            if last.start_us != own.start_unix_us {
+                let parts = read_parts(inputs, last.start_us, None).await;
+                if !parts.is_empty() && signature(&parts) != last.signature {
+                    let window = fleet_window(last.seq, last.revision + 1, parts);
+                    inputs.telemetry.publish(Arc::new(window));
+                }
+            }
+        }
+        let mut parts = read_parts(inputs, own.start_unix_us, Some((&source, &own))).await;
+        let present = |parts: &[(String, Arc<WindowSnapshot>)]| {
+            expected.iter().all(|e| parts.iter().any(|(s, _)| s == e))
+        };
+        if !stopping && !present(&parts) {
+            let grace = (inputs.telemetry.config().window / 5).min(MAX_FLEET_GRACE);
+            tokio::time::sleep(grace).await;
+            parts = read_parts(inputs, own.start_unix_us, Some((&source, &own))).await;
+        }
+        self.last = Some(Published {
+            seq: own.seq,
+            start_us: own.start_unix_us,
+            revision: 0,
+            signature: signature(&parts),
+        });
+        let window: LiveWindow = Arc::new(fleet_window(own.seq, 0, parts));
+        inputs.telemetry.publish(window);
+    }
+}
+
+/// Every instance's part of the window starting at `start_us`, by source: `own` stands
+/// for this instance's (already in memory), and alone if the store does not answer.
+async fn read_parts(
+    inputs: &CloserInputs,
+    start_us: u64,
+    own: Option<(&String, &Arc<WindowSnapshot>)>,
+) -> Vec<(String, Arc<WindowSnapshot>)> {
+    let resolution = u32::try_from(inputs.telemetry.config().window.as_secs()).unwrap_or(5);
+    let from = i64::try_from(start_us).unwrap_or(i64::MAX);
+    let mut parts: Vec<(String, Arc<WindowSnapshot>)> = own
+        .map(|(s, w)| vec![(s.clone(), w.clone())])
+        .unwrap_or_default();
+    match inputs.store.list_rollups(resolution, from, from + 1).await {
+        Ok(rows) => {
+            for row in rows {
+                if own.is_some_and(|(s, _)| *s == row.source) {
+                    continue;
+                }
+                if let Ok(w) = WindowSnapshot::from_bytes(&row.payload) {
+                    parts.push((row.source, Arc::new(w)));
+                }
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "could not read the fleet's parts of a window"),
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    parts
+}
+
+/// What tells two readings of a window apart: each part's source, time and requests.
+fn signature(parts: &[(String, Arc<WindowSnapshot>)]) -> Vec<(String, u64, u64)> {
+    parts
+        .iter()
+        .map(|(s, w)| (s.clone(), w.covered_us, w.total.requests()))
+        .collect()
+}
+
+fn fleet_window(seq: u64, revision: u32, parts: Vec<(String, Arc<WindowSnapshot>)>) -> FleetWindow {
+    let merged = bp_metrics::merge_instances(
+        parts.iter().map(|(_, w)| w.as_ref().clone()),
+        MAX_ROLLUP_SERIES,
+    )
+    .pop()
+    .unwrap_or_else(|| WindowSnapshot::empty(seq, 0, 0));
+    FleetWindow {
+        seq,
+        revision,
+        instances: u32::try_from(parts.len()).unwrap_or(u32::MAX),
+        merged,
+        parts,
+    }
 }
 
 /// This instance's stored windows among `closed` (by start): only a window that was
@@ -144,7 +272,7 @@ async fn earlier_parts(inputs: &CloserInputs, closed: &[WindowSnapshot]) -> Vec<
     }
 }
 
-/// Feeds the detector the baseline's worth of this instance's windows stored before now.
+/// Feeds the detector the baseline's worth of the fleet's windows stored before now.
 async fn warm_up_anomalies(inputs: &CloserInputs) {
     let config = inputs.telemetry.config();
     let window_secs = config.window.as_secs().max(1);
@@ -159,11 +287,12 @@ async fn warm_up_anomalies(inputs: &CloserInputs) {
     };
     match inputs.store.list_rollups(resolution, from, to).await {
         Ok(rows) => {
-            let windows: Vec<WindowSnapshot> = rows
-                .iter()
-                .filter(|r| r.source == config.source)
-                .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
-                .collect();
+            // The detector judges the fleet's windows, as it does live.
+            let windows = bp_metrics::merge_instances(
+                rows.iter()
+                    .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok()),
+                MAX_ROLLUP_SERIES,
+            );
             inputs.telemetry.warm_up(&windows);
         }
         Err(e) => tracing::warn!(error = %e, "could not read recent windows for anomaly detection"),
@@ -208,63 +337,116 @@ fn read_gauges(inputs: &CloserInputs, sampler: &mut ProcessSampler) -> Gauges {
     }
 }
 
-/// When a minute (hour) has fully passed, merges its windows (minutes) into one rollup.
-/// Works from the store, so a restart in the middle of an hour still rolls it up.
-async fn roll_up(inputs: &CloserInputs) {
-    let telemetry = &inputs.telemetry;
-    let window_secs = telemetry.config().window.as_secs().max(1);
+/// When the closer last rolled up the minutes that just ended.
+#[derive(Debug, Default)]
+struct RollupSchedule {
+    /// End of the last complete minute at the last regular pass (0 before the first).
+    minute_end_us: u64,
+}
+
+/// Rolls up, once per minute, the two minutes that just ended (the older one again, for
+/// windows other instances stored late), and the hour that just ended during the first
+/// minutes of the next (and on start, in case no instance was up at its end). Minutes of
+/// windows this instance just stored after they ended (a paused or restarted process)
+/// are rolled up again at once, and their hour with them.
+async fn roll_up(
+    inputs: &CloserInputs,
+    schedule: &mut RollupSchedule,
+    stored_minutes: BTreeSet<u64>,
+) {
     let now = now_us();
-    for (fine_secs, coarse, coarse_us) in [
-        (window_secs, Resolution::Minute, MINUTE_US),
-        (60, Resolution::Hour, HOUR_US),
-    ] {
-        let coarse_secs = coarse_us / 1_000_000;
-        let Ok(fine) = u32::try_from(fine_secs) else {
-            continue;
-        };
-        let Ok(coarse_res) = u32::try_from(coarse_secs) else {
-            continue;
-        };
-        // The last complete coarse bucket.
-        let bucket_end = now / coarse_us * coarse_us;
-        let bucket_start = bucket_end - coarse_us;
-        let done = inputs
-            .store
-            .latest_rollup_start(coarse_res)
-            .await
-            .ok()
-            .flatten();
-        if done.is_some_and(|d| d >= bucket_start as i64) {
-            continue;
+    let minute_end = now / MINUTE_US * MINUTE_US;
+    let hour_end = now / HOUR_US * HOUR_US;
+    let first_pass = schedule.minute_end_us == 0;
+    let mut minutes: BTreeSet<u64> = stored_minutes
+        .into_iter()
+        .filter(|m| m + MINUTE_US <= now)
+        .collect();
+    let regular = schedule.minute_end_us != minute_end;
+    if regular {
+        schedule.minute_end_us = minute_end;
+        minutes.extend([minute_end - 2 * MINUTE_US, minute_end - MINUTE_US]);
+    }
+    if minutes.is_empty() {
+        return;
+    }
+    let window_secs = inputs.telemetry.config().window.as_secs().max(1);
+    let mut hours: BTreeSet<u64> = minutes
+        .iter()
+        .map(|m| m / HOUR_US * HOUR_US)
+        .filter(|h| h + HOUR_US <= now)
+        .collect();
+    if first_pass || now - hour_end < 3 * MINUTE_US {
+        hours.insert(hour_end - HOUR_US);
+    }
+    let store = inputs.store.as_ref();
+    for minute in minutes {
+        roll_up_period(store, window_secs, Resolution::Minute, minute).await;
+    }
+    for hour in hours {
+        roll_up_period(store, 60, Resolution::Hour, hour).await;
+    }
+    if regular {
+        prune(inputs, now).await;
+    }
+}
+
+/// Rolls up the period of `coarse` starting at `start_us` from the rows of `fine_secs`
+/// inside it, per instance, writing only the instances' rollups that are missing or differ
+/// from what their rows give now.
+async fn roll_up_period(store: &dyn Store, fine_secs: u64, coarse: Resolution, start_us: u64) {
+    let length_us = u64::try_from(coarse.length().as_micros()).unwrap_or(u64::MAX);
+    let (Ok(fine), Ok(coarse_secs), Ok(from), Ok(to)) = (
+        u32::try_from(fine_secs),
+        u32::try_from(coarse.length().as_secs()),
+        i64::try_from(start_us),
+        i64::try_from(start_us.saturating_add(length_us)),
+    ) else {
+        return;
+    };
+    let (parts, done) = match tokio::try_join!(
+        store.list_rollups(fine, from, to),
+        store.list_rollups(coarse_secs, from, from + 1),
+    ) {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the windows of a rollup");
+            return;
         }
-        let Ok(rows) = inputs
-            .store
-            .list_rollups(fine, bucket_start as i64, bucket_end as i64)
-            .await
-        else {
-            continue;
-        };
-        let windows: Vec<WindowSnapshot> = rows
-            .iter()
-            .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
-            .collect();
-        if windows.is_empty() {
-            continue;
-        }
-        for merged in downsample(&windows, coarse, MAX_ROLLUP_SERIES) {
-            let Some(row) = rollup_row(telemetry, &merged, coarse_res) else {
-                continue;
-            };
-            if let Err(e) = inputs
-                .store
-                .upsert_rollups(std::slice::from_ref(&row))
-                .await
-            {
-                tracing::warn!(error = %e, "could not store a metrics rollup");
+    };
+    let decode = |rows: Vec<RollupRow>| {
+        let mut by_source: BTreeMap<String, Vec<WindowSnapshot>> = BTreeMap::new();
+        for row in rows {
+            if let Ok(w) = WindowSnapshot::from_bytes(&row.payload) {
+                by_source.entry(row.source).or_default().push(w);
             }
         }
+        by_source
+    };
+    let done = decode(done);
+    let mut rows = Vec::new();
+    for (source, windows) in decode(parts) {
+        let Some(merged) = downsample(&windows, coarse, MAX_ROLLUP_SERIES).pop() else {
+            continue;
+        };
+        if done.get(&source).and_then(|d| d.first()) == Some(&merged) {
+            continue;
+        }
+        match merged.to_bytes() {
+            Ok(payload) => rows.push(RollupRow {
+                resolution_secs: coarse_secs,
+                window_start_us: from,
+                source,
+                payload,
+            }),
+            Err(e) => tracing::warn!(error = %e, "could not serialise a metrics rollup"),
+        }
     }
-    prune(inputs, now).await;
+    if !rows.is_empty()
+        && let Err(e) = store.upsert_rollups(&rows).await
+    {
+        tracing::warn!(error = %e, "could not store metrics rollups");
+    }
 }
 
 async fn prune(inputs: &CloserInputs, now: u64) {
@@ -281,4 +463,117 @@ async fn prune(inputs: &CloserInputs, now: u64) {
             tracing::warn!(error = %e, "could not prune metric rollups");
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bp_api::Segment;
+    use bp_metrics::{CacheOutcome, Endpoint, Recorder, RecorderConfig, RegionId, Sample};
+    use bp_testkit::{Backend, TestStorage};
+
+    /// A clock-aligned minute, the first of its hour: 2026-12-01T08:00:00Z.
+    const MINUTE: u64 = 1_796_112_000 * 1_000_000;
+
+    /// The 12 windows of 5 s of the minute at `start_us`, each with `per_window` requests.
+    fn windows(start_us: u64, per_window: u64) -> Vec<WindowSnapshot> {
+        let recorder = Recorder::new(RecorderConfig::default(), start_us).expect("recorder");
+        for w in 0..12 {
+            for i in 0..per_window {
+                recorder.record(&Sample {
+                    endpoint: Endpoint::Enhance,
+                    status: 200,
+                    technique: None,
+                    segment: Segment::Anonymous,
+                    region: RegionId::OTHER,
+                    cache: CacheOutcome::Bypass,
+                    latency: Duration::from_micros(1000 + i),
+                    completed_at_us: start_us + w * 5_000_000 + 1 + i,
+                    caller: None,
+                });
+            }
+        }
+        recorder.close_until(start_us + MINUTE_US)
+    }
+
+    async fn store_windows_of(store: &dyn Store, source: &str, windows: &[WindowSnapshot]) {
+        let rows: Vec<RollupRow> = windows
+            .iter()
+            .map(|w| RollupRow {
+                resolution_secs: 5,
+                window_start_us: i64::try_from(w.start_unix_us).expect("fits"),
+                source: source.to_owned(),
+                payload: w.to_bytes().expect("encodes"),
+            })
+            .collect();
+        store.upsert_rollups(&rows).await.expect("stored");
+    }
+
+    /// Sources and requests of the rows of one period.
+    async fn rolled(store: &dyn Store, resolution_secs: u32, start_us: u64) -> Vec<(String, u64)> {
+        let from = i64::try_from(start_us).expect("fits");
+        store
+            .list_rollups(resolution_secs, from, from + 1)
+            .await
+            .expect("listed")
+            .iter()
+            .map(|r| {
+                let w = WindowSnapshot::from_bytes(&r.payload).expect("decodes");
+                (r.source.clone(), w.total.requests())
+            })
+            .collect()
+    }
+
+    async fn rollups_are_exactly_once_whatever_the_races(backend: Backend) {
+        let storage = TestStorage::new(backend);
+        let store = bp_store::open(&storage.store_config("main"))
+            .await
+            .expect("opens");
+        let (a, b, c) = (windows(MINUTE, 3), windows(MINUTE, 5), windows(MINUTE, 7));
+        store_windows_of(store.as_ref(), "a", &a).await;
+        store_windows_of(store.as_ref(), "b", &b).await;
+        // c died half-way through the minute.
+        store_windows_of(store.as_ref(), "c", &c[..6]).await;
+
+        // Three instances race for the minute, and a fourth is killed part-way through.
+        let killed = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                roll_up_period(store.as_ref(), 5, Resolution::Minute, MINUTE).await;
+            })
+        };
+        tokio::task::yield_now().await;
+        killed.abort();
+        tokio::join!(
+            roll_up_period(store.as_ref(), 5, Resolution::Minute, MINUTE),
+            roll_up_period(store.as_ref(), 5, Resolution::Minute, MINUTE),
+            roll_up_period(store.as_ref(), 5, Resolution::Minute, MINUTE),
+        );
+        let per_source = [
+            ("a".to_owned(), 36),
+            ("b".to_owned(), 60),
+            ("c".to_owned(), 42),
+        ];
+        assert_eq!(rolled(store.as_ref(), 60, MINUTE).await, per_source);
+
+        // c comes back and stores a window of that minute late: rolled up again, its row
+        // is replaced, not added to.
+        store_windows_of(store.as_ref(), "c", &c[6..7]).await;
+        roll_up_period(store.as_ref(), 5, Resolution::Minute, MINUTE).await;
+        let late = [
+            ("a".to_owned(), 36),
+            ("b".to_owned(), 60),
+            ("c".to_owned(), 49),
+        ];
+        assert_eq!(rolled(store.as_ref(), 60, MINUTE).await, late);
+
+        // The hour, from the minutes, twice: the same rows.
+        let hour = MINUTE / HOUR_US * HOUR_US;
+        for _ in 0..2 {
+            roll_up_period(store.as_ref(), 60, Resolution::Hour, hour).await;
+            assert_eq!(rolled(store.as_ref(), 3600, hour).await, late);
+        }
+    }
+
+    bp_testkit::both_backends!(rollups_are_exactly_once_whatever_the_races);
 }

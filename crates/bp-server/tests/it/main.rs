@@ -12,6 +12,7 @@ mod bad_input;
 #[cfg(feature = "dashboard")]
 mod dashboard;
 mod faults;
+mod fleet;
 mod metrics;
 mod metrics_cache;
 mod metrics_live;

@@ -32,7 +32,7 @@ async fn until(s: &TestServer, path: &str, done: impl Fn(&Value) -> bool) -> Val
     panic!("GET {path} never got there: {last}");
 }
 
-fn ws_url(s: &TestServer, path: &str) -> String {
+pub(crate) fn ws_url(s: &TestServer, path: &str) -> String {
     format!("{}{path}", s.base.replace("http://", "ws://"))
 }
 
@@ -53,7 +53,7 @@ where
 }
 
 /// The next stream message as JSON, within `limit`.
-async fn next_message<S>(socket: &mut S, limit: Duration) -> Value
+pub(crate) async fn next_message<S>(socket: &mut S, limit: Duration) -> Value
 where
     S: futures_util::Stream<Item = Result<WsMessage, WsError>> + Unpin,
 {

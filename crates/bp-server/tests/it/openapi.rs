@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/metrics/export"),
     ("get", "/api/v1/metrics/stream"),
     ("get", "/api/v1/metrics/anomalies"),
+    ("get", "/api/v1/metrics/instances"),
     ("put", "/api/v1/load-runs/{id}"),
     ("get", "/api/v1/load-runs"),
     ("get", "/metrics"),
@@ -72,7 +73,11 @@ async fn every_route_is_documented_and_every_documented_route_is_served() {
     let mut ids: Vec<&str> = paths
         .values()
         .flat_map(|ops| ops.as_object().unwrap().values())
-        .map(|op| op["operationId"].as_str().expect("every operation has an id"))
+        .map(|op| {
+            op["operationId"]
+                .as_str()
+                .expect("every operation has an id")
+        })
         .collect();
     ids.sort_unstable();
     let before = ids.len();

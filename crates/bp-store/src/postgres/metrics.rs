@@ -146,25 +146,28 @@ pub(super) async fn prune_rollups(
         .op(OP)
 }
 
-pub(super) async fn latest_rollup_start(
+pub(super) async fn rollup_sources(
     client: &Object,
     resolution_secs: u32,
-) -> StoreResult<Option<i64>> {
-    const OP: &str = "find the latest metric rollup";
-    // ORDER BY ... LIMIT 1 reads one entry at the end of the primary key's range.
+    from_us: i64,
+    to_us: i64,
+) -> StoreResult<Vec<(String, i64)>> {
+    const OP: &str = "list the sources of metric rollups";
     let select = client
         .prepare_cached(
-            "SELECT window_start_us FROM metric_rollups WHERE resolution_secs = $1 \
-             ORDER BY window_start_us DESC LIMIT 1",
+            "SELECT source, MAX(window_start_us) FROM metric_rollups \
+             WHERE resolution_secs = $1 AND window_start_us >= $2 AND window_start_us < $3 \
+             GROUP BY source ORDER BY source",
         )
         .await
         .op(OP)?;
-    client
-        .query_opt(&select, &[&i64::from(resolution_secs)])
+    let rows = client
+        .query(&select, &[&i64::from(resolution_secs), &from_us, &to_us])
         .await
-        .op(OP)?
-        .map(|row| row.try_get(0).op(OP))
-        .transpose()
+        .op(OP)?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0).op(OP)?, row.try_get(1).op(OP)?)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::Op;
 use crate::aggregates::{self, RawFeedbackStats, feedback_stats_sql};
 use crate::error::StoreResult;
 use crate::model::{FeedbackStats, RollupRow};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 pub(super) fn count_history(conn: &mut Connection) -> StoreResult<u64> {
     const OP: &str = "count history";
@@ -125,18 +125,23 @@ pub(super) fn prune_rollups(
     Ok(deleted as u64)
 }
 
-pub(super) fn latest_rollup_start(
+pub(super) fn rollup_sources(
     conn: &mut Connection,
     resolution_secs: u32,
-) -> StoreResult<Option<i64>> {
-    const OP: &str = "find the latest metric rollup";
-    // ORDER BY ... LIMIT 1 reads one entry at the end of the primary key's range.
+    from_us: i64,
+    to_us: i64,
+) -> StoreResult<Vec<(String, i64)>> {
+    const OP: &str = "list the sources of metric rollups";
     conn.prepare_cached(
-        "SELECT window_start_us FROM metric_rollups WHERE resolution_secs = ?1 \
-         ORDER BY window_start_us DESC LIMIT 1",
+        "SELECT source, MAX(window_start_us) FROM metric_rollups \
+         WHERE resolution_secs = ?1 AND window_start_us >= ?2 AND window_start_us < ?3 \
+         GROUP BY source ORDER BY source",
     )
     .op(OP)?
-    .query_row([resolution_secs], |row| row.get(0))
-    .optional()
+    .query_map(params![resolution_secs, from_us, to_us], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
+    .op(OP)?
+    .collect::<rusqlite::Result<Vec<_>>>()
     .op(OP)
 }

@@ -46,7 +46,7 @@ bp_testkit::both_backends!(
     rollups::rollup_upsert_replaces_the_payload,
     rollups::rollup_listing_is_a_half_open_range_in_order,
     rollups::rollup_prune_counts_what_it_deletes,
-    rollups::latest_rollup_start_is_per_resolution,
+    rollups::rollup_sources_are_per_resolution_and_range,
     rollups::rollup_payloads_round_trip_exactly,
     stats::feedback_stats_group_by_primary_technique,
     stats::count_history_counts_every_owner,

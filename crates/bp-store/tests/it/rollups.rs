@@ -144,34 +144,49 @@ pub async fn rollup_prune_counts_what_it_deletes(db: &TestDb) {
     assert!(all(db, 60).await.is_empty());
 }
 
-pub async fn latest_rollup_start_is_per_resolution(db: &TestDb) {
-    assert_eq!(db.store.latest_rollup_start(5).await.expect("latest"), None);
+pub async fn rollup_sources_are_per_resolution_and_range(db: &TestDb) {
+    let sources = |resolution, from, to| db.store.rollup_sources(resolution, from, to);
+    assert_eq!(
+        sources(5, 0, i64::MAX).await.expect("sources"),
+        Vec::<(String, i64)>::new()
+    );
     db.store
         .upsert_rollups(&[
-            rollup(5, 10_000_000, "a", b""),
-            rollup(5, 20_000_000, "b", b""),
-            rollup(5, 15_000_000, "c", b""),
-            rollup(60, 60_000_000, "a", b""),
-            rollup(60, -60_000_000, "a", b""),
+            rollup(5, 10_000_000, "b", b""),
+            rollup(5, 20_000_000, "a", b""),
+            rollup(5, 15_000_000, "a", b""),
+            rollup(5, 30_000_000, "c", b""),
+            rollup(60, 60_000_000, "d", b""),
             // Every u32 is a valid resolution.
-            rollup(u32::MAX, i64::MAX, "a", b""),
+            rollup(u32::MAX, i64::MAX - 1, "a", b""),
         ])
         .await
         .expect("upsert");
-    let latest = |resolution| db.store.latest_rollup_start(resolution);
-    assert_eq!(latest(5).await.expect("latest"), Some(20_000_000));
-    assert_eq!(latest(60).await.expect("latest"), Some(60_000_000));
-    assert_eq!(latest(u32::MAX).await.expect("latest"), Some(i64::MAX));
-    assert_eq!(latest(3600).await.expect("latest"), None);
-
+    let owned = |v: &[(&str, i64)]| -> Vec<(String, i64)> {
+        v.iter().map(|(s, t)| ((*s).to_owned(), *t)).collect()
+    };
+    assert_eq!(
+        sources(5, 0, 30_000_000).await.expect("sources"),
+        owned(&[("a", 20_000_000), ("b", 10_000_000)]),
+        "newest start per source, by source, the end excluded"
+    );
+    assert_eq!(
+        sources(5, 15_000_000, 16_000_000).await.expect("sources"),
+        owned(&[("a", 15_000_000)])
+    );
+    assert_eq!(
+        sources(60, i64::MIN, i64::MAX).await.expect("sources"),
+        owned(&[("d", 60_000_000)])
+    );
+    assert_eq!(
+        sources(u32::MAX, 0, i64::MAX).await.expect("sources"),
+        owned(&[("a", i64::MAX - 1)])
+    );
     db.store.prune_rollups(5, 20_000_000).await.expect("prune");
     assert_eq!(
-        latest(5).await.expect("latest"),
-        Some(20_000_000),
-        "the newest survives pruning"
+        sources(5, 0, i64::MAX).await.expect("sources"),
+        owned(&[("a", 20_000_000), ("c", 30_000_000)])
     );
-    db.store.prune_rollups(5, i64::MAX).await.expect("prune");
-    assert_eq!(latest(5).await.expect("latest"), None);
 }
 
 pub async fn rollup_payloads_round_trip_exactly(db: &TestDb) {

@@ -114,8 +114,15 @@ impl Store for GatedStore {
     async fn prune_rollups(&self, resolution_secs: u32, before_us: i64) -> StoreResult<u64> {
         self.inner.prune_rollups(resolution_secs, before_us).await
     }
-    async fn latest_rollup_start(&self, resolution_secs: u32) -> StoreResult<Option<i64>> {
-        self.inner.latest_rollup_start(resolution_secs).await
+    async fn rollup_sources(
+        &self,
+        resolution_secs: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        self.inner
+            .rollup_sources(resolution_secs, from_us, to_us)
+            .await
     }
     fn pool_stats(&self) -> PoolStats {
         self.inner.pool_stats()

@@ -49,7 +49,12 @@ export function iteration(data, extraTags = {}) {
   }
   const endpoint = pickEndpoint();
   const tags = { endpoint, ...extraTags };
-  const headers = { Authorization: `Bearer ${data.key}`, 'Content-Type': 'application/json' };
+  // Each virtual user is one user to the server's "users" figures, whatever key it shares.
+  const headers = {
+    Authorization: `Bearer ${data.key}`,
+    'Content-Type': 'application/json',
+    'X-User-Id': `k6-vu-${__VU}`,
+  };
   if (__ENV.REGION) headers['X-Region'] = __ENV.REGION;
   const params = { headers, tags: { ...tags, name: endpoint }, timeout: config.timeout };
   const cursor = Math.floor(rng() * PROMPTS.length);

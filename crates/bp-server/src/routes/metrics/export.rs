@@ -1,6 +1,7 @@
 //! `GET /api/v1/metrics/export?format=csv|json`: the per-window figures of a range and
 //! filter, streamed row by row so memory stays flat however long the range.
 
+use super::MAX_FLEET_SERIES;
 use super::range::RangeParams;
 use super::stream::rfc3339;
 use crate::error::ApiError;
@@ -12,6 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bp_api::ErrorBody;
 use bp_metrics::{Filter, Summary, WindowSnapshot};
+use bp_store::RollupRow;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
@@ -67,10 +69,25 @@ pub async fn export(
         .list_rollups(window.resolution_secs, window.start_us(), window.end_us())
         .await?;
     let format = params.format;
-    let total = rows.len();
-    // Each stored window is decoded and rendered only when the body reaches it.
-    let chunks = rows.into_iter().enumerate().filter_map(move |(i, stored)| {
-        let snapshot = WindowSnapshot::from_bytes(&stored.payload).ok()?;
+    // One fleet window per span: the instances' rows of a span are adjacent (ordered by
+    // start, then source).
+    let mut spans: Vec<Vec<RollupRow>> = Vec::new();
+    for row in rows {
+        if range.source.as_ref().is_some_and(|s| *s != row.source) {
+            continue;
+        }
+        match spans.last_mut() {
+            Some(span) if span[0].window_start_us == row.window_start_us => span.push(row),
+            _ => spans.push(vec![row]),
+        }
+    }
+    let total = spans.len();
+    // Each span is decoded, merged and rendered only when the body reaches it.
+    let chunks = spans.into_iter().enumerate().filter_map(move |(i, span)| {
+        let parts = span
+            .iter()
+            .filter_map(|stored| WindowSnapshot::from_bytes(&stored.payload).ok());
+        let snapshot = bp_metrics::merge_instances(parts, MAX_FLEET_SERIES).pop()?;
         let row = row_of(&snapshot, &filter);
         let mut out = String::new();
         match format {

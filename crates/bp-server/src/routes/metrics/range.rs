@@ -26,6 +26,8 @@ pub struct RangeParams {
     pub region: Option<String>,
     /// enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other.
     pub endpoint: Option<String>,
+    /// One instance alone (its `--metrics-source`); the whole fleet by default.
+    pub source: Option<String>,
 }
 
 /// A validated range, aligned outward to its resolution.

@@ -1,6 +1,9 @@
-//! `GET /api/v1/metrics/stream`: a WebSocket that pushes every closed window as soon as it
-//! closes. `?since=SEQ` resumes after a reconnect (from memory, or from the stored rollups
-//! for older windows); a `{"type":"filter",...}` message narrows what the client gets. A
+//! `GET /api/v1/metrics/stream`: a WebSocket that pushes every closed window of the fleet
+//! (every instance's part merged; `source=` follows one instance) as soon as the instances
+//! have stored it, and again, with a higher `revision`, when a late part changed it.
+//! `?since=SEQ` resumes after a reconnect (from memory, or from the stored rollups for
+//! older windows), on any instance; a `{"type":"filter",...}` message narrows what the
+//! client gets. A
 //! client that cannot keep up is disconnected — it resumes with `since` — so it never
 //! slows the others or the API. A window the anomaly detector flagged carries an
 //! `anomalies` array (process-wide, whatever the client's filter).
@@ -10,7 +13,7 @@ use super::range::RangeParams;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::telemetry::LiveWindow;
+use crate::telemetry::{FleetWindow, LiveWindow};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
@@ -20,6 +23,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
+
+/// Windows a resuming client gets at most.
+const MAX_BACKLOG: u64 = 120;
 
 /// A client that takes longer than this to accept one message is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -54,16 +60,25 @@ pub async fn stream(
     Query(range): Query<RangeParams>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let filter = range.filter()?;
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, state, params, filter)))
+    let view = ClientView {
+        filter: range.filter()?,
+        source: range.source,
+    };
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, state, params, view)))
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut filter: Filter) {
+/// What a client asked to see: a label filter, and the fleet or one instance.
+struct ClientView {
+    filter: Filter,
+    source: Option<String>,
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut view: ClientView) {
     // Subscribe before reading the backlog, so nothing closes unseen in between.
     let mut live = state.telemetry().subscribe();
     let mut last_sent = params.since;
-    for window in backlog(&state, params.since).await {
-        if !send(&mut socket, &state, &window, &filter, &mut last_sent).await {
+    for window in backlog(&state, params.since, view.source.is_some()).await {
+        if !send(&mut socket, &state, &window, &view, &mut last_sent).await {
             return;
         }
     }
@@ -87,7 +102,7 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
             }
             received = live.recv() => match received {
                 Ok(window) => {
-                    if !send(&mut socket, &state, &window, &filter, &mut last_sent).await {
+                    if !send(&mut socket, &state, &window, &view, &mut last_sent).await {
                         return;
                     }
                 }
@@ -108,9 +123,9 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
                 match message {
                     Message::Text(text) => {
                         if let Ok(ClientMessage::Filter(params)) = serde_json::from_str(&text)
-                            && let Ok(f) = params.filter()
+                            && let Ok(filter) = params.filter()
                         {
-                            filter = f;
+                            view = ClientView { filter, source: params.source };
                         }
                     }
                     Message::Close(_) => return,
@@ -121,8 +136,10 @@ async fn serve(mut socket: WebSocket, state: AppState, params: StreamParams, mut
     }
 }
 
-/// Windows after `since`: from the store for those older than the memory ring, then the ring.
-async fn backlog(state: &AppState, since: Option<u64>) -> Vec<LiveWindow> {
+/// The fleet's windows after `since`: from the store for those older than the memory ring,
+/// then the ring; all from the store when the client follows one instance (the ring keeps
+/// only the fleet's merge).
+async fn backlog(state: &AppState, since: Option<u64>, one_instance: bool) -> Vec<LiveWindow> {
     let Some(since) = since else {
         return Vec::new();
     };
@@ -131,7 +148,11 @@ async fn backlog(state: &AppState, since: Option<u64>) -> Vec<LiveWindow> {
     let window_us = u64::try_from(telemetry.config().window.as_micros())
         .unwrap_or(5_000_000)
         .max(1);
-    let oldest_live = telemetry.oldest_live_seq();
+    // A client back after a long absence gets the last MAX_BACKLOG windows, not all of
+    // them: more than a live chart shows, and bounded work per reconnect. (Older ones are
+    // skipped without a marker; the range queries have them.)
+    let since = since.max((crate::telemetry::now_us() / window_us).saturating_sub(MAX_BACKLOG));
+    let oldest_live = telemetry.oldest_live_seq().filter(|_| !one_instance);
     if oldest_live.is_none_or(|oldest| since + 1 < oldest) {
         // seq is the window's index since the epoch, so it maps straight to a time.
         let from_us = i64::try_from((since + 1).saturating_mul(window_us)).unwrap_or(i64::MAX);
@@ -140,31 +161,69 @@ async fn backlog(state: &AppState, since: Option<u64>) -> Vec<LiveWindow> {
         });
         let resolution = u32::try_from(telemetry.config().window.as_secs()).unwrap_or(5);
         if let Ok(rows) = state.store().list_rollups(resolution, from_us, to_us).await {
-            windows.extend(
-                rows.iter()
-                    .filter_map(|r| WindowSnapshot::from_bytes(&r.payload).ok())
-                    .map(Arc::new),
-            );
+            // Rows come by start, then source: one fleet window per start.
+            let mut parts: Vec<(String, Arc<WindowSnapshot>)> = Vec::new();
+            let mut rows = rows.into_iter().peekable();
+            while let Some(row) = rows.next() {
+                let start = row.window_start_us;
+                if let Ok(w) = WindowSnapshot::from_bytes(&row.payload) {
+                    parts.push((row.source, Arc::new(w)));
+                }
+                if rows.peek().is_none_or(|next| next.window_start_us != start)
+                    && let Some(window) = fleet_of(std::mem::take(&mut parts))
+                {
+                    windows.push(Arc::new(window));
+                }
+            }
         }
     }
-    windows.extend(telemetry.recent_since(since));
+    if !one_instance {
+        windows.extend(telemetry.recent_since(since));
+    }
     windows
 }
 
-/// Sends one window (never one already sent); false when the client is gone or too slow.
+/// The fleet window of one span's stored parts.
+fn fleet_of(parts: Vec<(String, Arc<WindowSnapshot>)>) -> Option<FleetWindow> {
+    let merged = bp_metrics::merge_instances(
+        parts.iter().map(|(_, w)| w.as_ref().clone()),
+        super::MAX_FLEET_SERIES,
+    )
+    .pop()?;
+    Some(FleetWindow {
+        seq: merged.seq,
+        revision: 0,
+        instances: u32::try_from(parts.len()).unwrap_or(u32::MAX),
+        merged,
+        parts,
+    })
+}
+
+/// Sends one window (never one already sent, but every correction); false when the client
+/// is gone or too slow.
 async fn send(
     socket: &mut WebSocket,
     state: &AppState,
-    window: &WindowSnapshot,
-    filter: &Filter,
+    fleet: &FleetWindow,
+    view: &ClientView,
     last_sent: &mut Option<u64>,
 ) -> bool {
-    if last_sent.is_some_and(|s| window.seq <= s) {
+    if fleet.revision == 0 && last_sent.is_some_and(|s| fleet.seq <= s) {
         return true;
     }
+    let Some(window) = fleet.view(view.source.as_deref()) else {
+        return true;
+    };
+    let filter = &view.filter;
     let snapshots = std::slice::from_ref(window);
     let message = StreamMessage::Window(Box::new(WindowMessage {
-        seq: window.seq,
+        seq: fleet.seq,
+        revision: fleet.revision,
+        instances: if view.source.is_some() {
+            1
+        } else {
+            fleet.instances
+        },
         window_start: rfc3339(window.start_unix_us),
         window_end: rfc3339(window.end_unix_us),
         summary: bp_metrics::summary(snapshots, filter),
@@ -181,7 +240,7 @@ async fn send(
     };
     match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await {
         Ok(Ok(())) => {
-            *last_sent = Some(window.seq);
+            *last_sent = Some(last_sent.map_or(fleet.seq, |s| s.max(fleet.seq)));
             true
         }
         _ => false,

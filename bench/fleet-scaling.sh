@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# B11, fleet scaling: 1, 2 and 3 instances on one PostgreSQL, each capped to the same CPU
+# share by a real cgroup, behind HAProxy (round robin), driven by `betterprompts load` at
+# rising open-model rates until the SLA breaks. Reports each fleet size's breaking point,
+# the scaling efficiency X(N) / (N·X(1)), and a Universal Scalability Law fit
+# X(N) = λN / (1 + σ(N−1) + κN(N−1)) with the peak it predicts.
+#
+# Usage: [SIZES="1 2 3"] [CPU_SHARE=0.25] [STEP_S=20] bench/fleet-scaling.sh
+#   CPU_SHARE  cores per instance (cgroup quota); the machine's other cores run PostgreSQL,
+#              HAProxy and the generator (unpinned, as B11 says)
+#   STEP_S     seconds per rate step
+# Appends a section to bench/runs/<day>-fleet-scaling.md. Root: it makes cgroups and
+# installs haproxy if missing. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=${SIZES:-1 2 3}
+share=${CPU_SHARE:-0.25}
+step_s=${STEP_S:-20}
+pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+[[ $pg_url =~ ^postgres(ql)?://([^@/]*@)?127\.0\.0\.1(:[0-9]+)?/ ]] ||
+    { echo "PG_URL must point at 127.0.0.1" >&2; exit 2; }
+command -v haproxy >/dev/null || { apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; }
+[[ " $sizes " == *" 1 "* ]] || { echo "SIZES must include 1 (the reference)" >&2; exit 2; }
+
+cargo build --release -q -p betterprompts
+bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/betterprompts")
+work=$(mktemp -d)
+cg_root=/sys/fs/cgroup/cpu          # cgroup v1 (this machine); v2 uses cpu.max below
+[[ -d $cg_root ]] || cg_root=/sys/fs/cgroup
+pids=(); haproxy_pid=; schema=; fleet_url=; cg_dir=
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# A cgroup per instance capped at $share of a core; sets $cg_dir.
+make_cgroup() {   # name
+    local dir=$cg_root/bp-fleet-$1 period=100000
+    mkdir -p "$dir"
+    if [[ -f $dir/cpu.cfs_quota_us ]]; then
+        echo "$period" >"$dir/cpu.cfs_period_us"
+        python3 -c "print(int($share * $period))" >"$dir/cpu.cfs_quota_us"
+    else
+        # cgroup v2: the cpu controller must be enabled for the children first.
+        grep -qw cpu "$cg_root/cgroup.subtree_control" || echo +cpu >"$cg_root/cgroup.subtree_control"
+        echo "$(python3 -c "print(int($share * $period))") $period" >"$dir/cpu.max"
+    fi
+    cg_dir=$dir
+}
+
+stop_fleet() {
+    [[ -n $haproxy_pid ]] && kill "$haproxy_pid" 2>/dev/null || true
+    haproxy_pid=
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    pids=()
+    [[ -n $schema ]] && psql "$pg_url" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+    schema=
+}
+cleanup() {
+    stop_fleet
+    for dir in "$cg_root"/bp-fleet-*; do [[ -d $dir ]] && rmdir "$dir" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts N instances on a fresh schema behind HAProxy; sets $fleet_url to the balancer's
+# URL and leaves the admin key in $work/admin. (Not in a subshell: it records the pids.)
+start_fleet() {   # n
+    local n=$1 lb_port backends=""
+    schema=bp_fleet_$(date +%s)_$$
+    local store=(--database-url "$pg_url" --database-schema "$schema")
+    BP_LOG=warn "$bin" keys create --name fleet-admin --tier enterprise --role admin \
+        --rate-limit unlimited "${store[@]}" | tail -n1 >"$work/admin"
+    for i in $(seq "$n"); do
+        local port cg
+        port=$(free_port)
+        make_cgroup "$i"
+        cg=$cg_dir
+        BP_LOG=warn "$bin" serve --addr "127.0.0.1:$port" "${store[@]}" \
+            --metrics-source "instance-$i" >"$work/server-$i.log" 2>&1 &
+        pids+=($!)
+        # cgroup.procs moves every thread of the process (tasks would move one).
+        echo "${pids[-1]}" >"$cg/cgroup.procs"
+        for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+        curl -sf "http://127.0.0.1:$port/health" >/dev/null ||
+            { echo "instance $i did not come up:" >&2; tail -n 20 "$work/server-$i.log" >&2; exit 1; }
+        backends+="    server s$i 127.0.0.1:$port check inter 1s"$'\n'
+    done
+    lb_port=$(free_port)
+    cat >"$work/haproxy.cfg" <<EOF
+global
+    maxconn 20000
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    option http-keep-alive
+frontend fleet
+    bind 127.0.0.1:$lb_port
+    default_backend instances
+backend instances
+    balance roundrobin
+    option httpchk GET /ready
+$backends
+EOF
+    haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
+    haproxy_pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$lb_port/health" >/dev/null && break; sleep 0.1; done
+    fleet_url=http://127.0.0.1:$lb_port
+}
+
+# The highest rate (req/s) the fleet serves within the SLA: rates rise by 10 % of the
+# first fleet's estimate per step until a step fails, then the last passing rate counts.
+breaking_point() {   # url start-rate step
+    local url=$1 rate=$2 step=$3 passed=0 key
+    key=$(curl -sf -H "Authorization: Bearer $(cat "$work/admin")" -H 'Content-Type: application/json' \
+        -d '{"name":"fleet-load","tier":"enterprise","role":"user","rate_limit":"unlimited"}' \
+        "$url/api/v1/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
+    while :; do
+        local rc=0
+        "$bin" load --target "$url" --rate "$rate" --duration "${step_s}s" --key "$key" \
+            --quiet --report-json "$work/step.json" >/dev/null 2>&1 || rc=$?
+        echo "  $rate req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc)")" >&2
+        [[ $rc == 0 ]] || break
+        passed=$rate
+        rate=$(python3 -c "print(round($rate + $step))")
+    done
+    echo "$passed"
+}
+
+declare -A point
+first=
+sizes=$(tr ' ' '\n' <<<"$sizes" | sort -n | tr '\n' ' ')   # 1 first: the others start from it
+for n in $sizes; do
+    echo "== $n instance(s), $share core each" >&2
+    start_fleet "$n"
+    url=$fleet_url
+    # Start below the expected capacity: the single instance's point scaled by n, halved.
+    start=${first:-100}
+    start=$(python3 -c "print(max(50, round($start * $n * 0.5)))")
+    step=$(python3 -c "print(max(10, round(${first:-200} * 0.1)))")
+    point[$n]=$(breaking_point "$url" "$start" "$step")
+    [[ -n $first ]] || first=${point[$n]}
+    echo "   breaking point: ${point[$n]} req/s" >&2
+    stop_fleet
+done
+
+day=$(date -u +%F)
+out=bench/runs/$day-fleet-scaling.md
+[[ -s $out ]] || printf '# %s — fleet scaling (B11)\n' "$day" >"$out"
+args=()
+for n in $sizes; do args+=("$n=${point[$n]}"); done
+python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "${args[@]}" >>"$out" <<'PY'
+import math, sys
+share, step_s, commit, *pairs = sys.argv[1:]
+x = {int(k): float(v) for k, v in (p.split("=") for p in pairs)}
+x1 = x.get(1)
+print(f"\n## Run of {sorted(x)} instance(s)\n")
+print(f"- command: `SIZES=\"{' '.join(map(str, sorted(x)))}\" CPU_SHARE={share} STEP_S={step_s} bench/fleet-scaling.sh` ([script](../fleet-scaling.sh)), commit {commit}")
+print(f"- each instance capped at {share} core (cgroup cpu quota), HAProxy round robin, one PostgreSQL; generator, HAProxy and PostgreSQL unpinned")
+print("- breaking point: the highest open-model rate whose step passed every SLA threshold (load's exit 0)\n")
+print("| instances | breaking point req/s | × one instance | efficiency |")
+print("|---|---|---|---|")
+for n in sorted(x):
+    ratio = x[n] / x1 if x1 else float("nan")
+    print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} |")
+# USL through the measured points: X(N)/N = λ / (1 + σ(N−1) + κN(N−1)) with λ = X(1);
+# C(N) = N·λ/X(N) − 1 = σ(N−1) + κN(N−1) is linear in σ and κ: least squares.
+rows = [(n - 1, n * (n - 1), n * x1 / x[n] - 1) for n in sorted(x) if n > 1 and x[n] > 0] if x1 else []
+if len(rows) >= 2:
+    a11 = sum(r[0] * r[0] for r in rows); a12 = sum(r[0] * r[1] for r in rows)
+    a22 = sum(r[1] * r[1] for r in rows); b1 = sum(r[0] * r[2] for r in rows)
+    b2 = sum(r[1] * r[2] for r in rows); det = a11 * a22 - a12 * a12
+    sigma = (b1 * a22 - b2 * a12) / det; kappa = (a11 * b2 - a12 * b1) / det
+    usl = lambda n: x1 * n / (1 + sigma * (n - 1) + kappa * n * (n - 1))
+    peak_n = math.sqrt((1 - sigma) / kappa) if kappa > 0 and sigma < 1 else float("inf")
+    print(f"\nUSL fit: λ = {x1:.0f} req/s, σ = {sigma:.4f}, κ = {kappa:.5f}; "
+          + (f"peak at N ≈ {peak_n:.1f} ({usl(peak_n):.0f} req/s)" if math.isfinite(peak_n) else "no peak in sight (κ ≤ 0)"))
+    for target in (1000, 2000):
+        need = next((n for n in range(1, 200) if usl(n) >= target), None)
+        print(f"- instances for {target} req/s: {need if need else 'not reachable'}")
+else:
+    print("\nUSL fit: needs 1 instance and at least two larger fleets")
+PY
+echo "done: $out" >&2
+tail -n 20 "$out" >&2

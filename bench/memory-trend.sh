@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Where the server's memory goes over a long run (B16's "degradation: server_memory").
+#
+# Runs the sustained profile (500 users, enhance 70 / batch 20 / history 10), time-scaled,
+# against a release server under heaptrack, and samples the server's RSS every 10 s beside
+# heaptrack's heap snapshots: a rising RSS is then either live heap (something is kept: the
+# top consumers say what) or memory the allocator holds after it was freed.
+#
+# Usage: [STORE=sqlite|postgres] [SCALE=0.4] [KEYS=1000] bench/memory-trend.sh
+#   SCALE   the sustained profile's time scale (1 = 31 min; 0.4 ≈ 12.5 min)
+#   KEYS    pro keys the users are spread over (user i uses key i mod KEYS)
+# Appends a section to bench/runs/<day>-memory-trend.md. Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+store=${STORE:-sqlite}
+scale=${SCALE:-0.4}
+nkeys=${KEYS:-1000}
+pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+[[ $store == sqlite || $store == postgres ]] || { echo "STORE is sqlite or postgres" >&2; exit 2; }
+command -v heaptrack >/dev/null || { apt-get update -qq && apt-get install -y -qq heaptrack >/dev/null; }
+
+cargo build --release -q -p betterprompts
+bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/betterprompts")
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+wrapper_pid=; sampler_pid=; schema=
+cleanup() {
+    [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
+    [[ -n $wrapper_pid ]] && kill -TERM "$(server_pid)" 2>/dev/null || true
+    [[ -n $schema ]] && psql "$pg_url" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+# heaptrack starts the server as its child; the server is the process running our binary
+# on $port (anchored: the wrapper's command line starts with heaptrack).
+server_pid() { pgrep -n -f -- "^$bin serve --addr 127.0.0.1:$port" || true; }
+
+case $store in
+    sqlite) store_args=(--data-dir "$work/data") ;;
+    postgres)
+        schema=bp_memory_$(date +%s)_$$
+        store_args=(--database-url "$pg_url" --database-schema "$schema") ;;
+esac
+admin=$(BP_LOG=warn "$bin" keys create --name memory-admin --tier enterprise --role admin \
+    --rate-limit unlimited "${store_args[@]}" | tail -n1)
+BP_LOG=warn taskset -c 0 heaptrack -o "$work/heap" "$bin" serve --addr "127.0.0.1:$port" \
+    "${store_args[@]}" >"$work/server.log" 2>&1 &
+wrapper_pid=$!
+for _ in $(seq 600); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
+curl -sf "$url/health" >/dev/null || { tail -n 20 "$work/server.log" >&2; exit 1; }
+pid=$(server_pid)
+[[ -n $pid ]] || { echo "could not find the server's pid" >&2; exit 1; }
+
+for i in $(seq "$nkeys"); do
+    curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"memory-$i\",\"tier\":\"pro\",\"role\":\"user\"}" \
+        "$url/api/v1/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])'
+done >"$work/keys.txt"
+
+# RSS every 10 s, with the seconds since the load began.
+(t0=$(date +%s); while kill -0 "$pid" 2>/dev/null; do
+    echo "$(($(date +%s) - t0)) $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)"
+    sleep 10
+done) >"$work/rss.txt" &
+sampler_pid=$!
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+rc=0
+taskset -c 1 "$bin" load --target "$url" --profile sustained --time-scale "$scale" \
+    --key-file "$work/keys.txt" --quiet >"$work/load.out" || rc=$?
+kill -TERM "$pid" 2>/dev/null || true
+wait "$wrapper_pid" || true
+kill "$sampler_pid" 2>/dev/null || true; sampler_pid=
+heap=$(ls "$work"/heap.*)
+heaptrack_print -f "$heap" -M "$work/massif.out" >"$work/heap.txt" 2>/dev/null || true
+touch "$work/massif.out" "$work/heap.txt"   # an empty section rather than a crash
+
+day=$(date -u +%F)
+out=bench/runs/$day-memory-trend.md
+[[ -s $out ]] || printf '# %s — where the server memory goes over a sustained run\n' "$day" >"$out"
+python3 - "$work" "$store" "$scale" "$nkeys" "$rc" "$started" "$(git rev-parse --short HEAD)" >>"$out" <<'PY'
+import re, sys
+work, store, scale, nkeys, rc, started, commit = sys.argv[1:]
+rss = [tuple(map(int, l.split())) for l in open(f"{work}/rss.txt") if len(l.split()) == 2]
+# massif snapshots: time=... mem_heap_B=...
+snaps, t = [], None
+for line in open(f"{work}/massif.out"):
+    if line.startswith("time="):
+        t = float(line.split("=")[1])
+    elif line.startswith("mem_heap_B=") and t is not None:
+        snaps.append((t, int(line.split("=")[1])))
+def slope(points):  # least squares, per minute
+    n = len(points)
+    if n < 2:
+        return float("nan")
+    mx = sum(p[0] for p in points) / n; my = sum(p[1] for p in points) / n
+    sxx = sum((p[0] - mx) ** 2 for p in points)
+    return sum((p[0] - mx) * (p[1] - my) for p in points) / sxx * 60 if sxx else float("nan")
+# From the second minute on (the profile's ramp is its first minute, scaled).
+late_rss = [(s, kib / 1024) for s, kib in rss if s >= 60 * float(scale)]
+t_end = snaps[-1][0] if snaps else 1
+heap_mib = [(tt / t_end * (rss[-1][0] if rss else 1), b / 2**20) for tt, b in snaps]
+late_heap = [p for p in heap_mib if p[0] >= 60 * float(scale)]
+text = open(f"{work}/heap.txt").read()
+def grab(label):
+    m = re.search(label + r"[^\n]*?:\s*([^\n]+)", text)
+    return m.group(1).strip() if m else "n/a"
+print(f"""
+## Run started {started}
+
+- command: `STORE={store} SCALE={scale} KEYS={nkeys} bench/memory-trend.sh` ([script](../memory-trend.sh)), commit {commit}
+- sustained profile ×{scale} ({int(31 * float(scale))} min), {nkeys} pro keys; server under heaptrack on core 0, generator on core 1; load exit {rc}
+- RSS: {rss[0][1] / 1024 if rss else 0:.0f} → {rss[-1][1] / 1024 if rss else 0:.0f} MiB, slope after the ramp {slope(late_rss):+.2f} MiB/min ({len(rss)} samples)
+- live heap (heaptrack snapshots): {heap_mib[0][1] if heap_mib else 0:.0f} → {heap_mib[-1][1] if heap_mib else 0:.0f} MiB, slope after the ramp {slope(late_heap):+.2f} MiB/min ({len(snaps)} snapshots)
+- heaptrack: peak heap {grab("peak heap memory consumption")}, peak RSS {grab("peak RSS")}, leaked at exit {grab("total memory leaked")}
+
+Top consumers at the heap's peak (heaptrack_print):
+
+```
+""" + "\n".join(text.split("PEAK MEMORY CONSUMERS")[1].strip().splitlines()[:40] if "PEAK MEMORY CONSUMERS" in text else ["(none)"]) + """
+```""")
+PY
+echo "done: $out" >&2
+tail -n 60 "$out" >&2
