@@ -95,11 +95,14 @@ test("filters change every panel and stay in the URL", async ({ page }, info) =>
   await reloadAfter(page, () => page.selectOption('select[name="technique"]', busiest).then(() => undefined));
   expect(page.url()).toContain(`technique=${busiest}`);
   const panels = new Set(requests.map((r) => new URL(r.url()).pathname.replace("/api/v1/metrics/", "")));
-  expect([...panels].sort()).toEqual(["heatmap", "summary", "techniques", "timeseries"]);
+  expect([...panels].sort()).toEqual(["heatmap", "instances", "summary", "techniques", "timeseries"]);
   for (const r of requests) expect(new URL(r.url()).searchParams.get("technique"), r.url()).toBe(busiest);
   const filtered = await server.api<Summary>(`/api/v1/metrics/summary?${apiRange(`&technique=${busiest}`)}`);
   await expect(page.locator("body")).toHaveAttribute("data-summary-requests", String(filtered.requests));
   await expect(page.locator("#techniques tbody tr")).toHaveCount(1);
+  // One instance serves this test: the fleet table lists it, up.
+  await expect(page.locator("#instances tbody tr")).toHaveCount(1);
+  await expect(page.locator("#instances tbody tr .pill")).toHaveText("up");
 
   // Segment and region too, and a shared link opens the same view.
   await reloadAfter(page, () => page.selectOption('select[name="segment"]', "enterprise").then(() => undefined));
