@@ -95,18 +95,8 @@ impl RedisLink {
 
     /// Runs one command unless backing off; `None` on error or timeout.
     pub async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Option<T> {
-        if !self.usable() {
-            return None;
-        }
         let mut conn = self.conn.clone();
-        let answer = tokio::time::timeout(self.timeout, command.query_async::<T>(&mut conn)).await;
-        match answer {
-            Ok(Ok(value)) => Some(value),
-            failed => {
-                self.failed(&failed);
-                None
-            }
-        }
+        self.bounded(command.query_async::<T>(&mut conn)).await
     }
 
     /// Runs a pipeline unless backing off; `None` on error or timeout.
@@ -114,32 +104,27 @@ impl RedisLink {
         &self,
         pipeline: &redis::Pipeline,
     ) -> Option<T> {
-        if !self.usable() {
-            return None;
-        }
         let mut conn = self.conn.clone();
-        let answer = tokio::time::timeout(self.timeout, pipeline.query_async::<T>(&mut conn)).await;
-        match answer {
-            Ok(Ok(value)) => Some(value),
-            failed => {
-                self.failed(&failed);
-                None
-            }
-        }
+        self.bounded(pipeline.query_async::<T>(&mut conn)).await
     }
 
     /// Runs a pipeline whose answers are ignored; false on error, timeout or backoff.
     pub async fn exec(&self, pipeline: &redis::Pipeline) -> bool {
-        if !self.usable() {
-            return false;
-        }
         let mut conn = self.conn.clone();
-        let done = tokio::time::timeout(self.timeout, pipeline.exec_async(&mut conn)).await;
-        match done {
-            Ok(Ok(())) => true,
+        self.bounded(pipeline.exec_async(&mut conn)).await.is_some()
+    }
+
+    /// `call`'s answer within the timeout, unless backing off (then it is not polled at
+    /// all); a failure starts a backoff.
+    async fn bounded<T>(&self, call: impl Future<Output = redis::RedisResult<T>>) -> Option<T> {
+        if !self.usable() {
+            return None;
+        }
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(Ok(value)) => Some(value),
             failed => {
                 self.failed(&failed);
-                false
+                None
             }
         }
     }
