@@ -49,6 +49,14 @@ fn everything() -> Vec<WindowSnapshot> {
     rec.close_until(20 * SECOND_US)
 }
 
+/// Instances `a` and `b` with these windows.
+fn named(a: &[WindowSnapshot], b: &[WindowSnapshot]) -> [InstanceWindows; 2] {
+    [("a", a), ("b", b)].map(|(source, windows)| InstanceWindows {
+        source: source.into(),
+        windows: windows.to_vec(),
+    })
+}
+
 #[test]
 fn the_fleet_equals_one_process_that_served_everything() {
     let (a, b) = (
@@ -103,16 +111,7 @@ fn a_time_series_by_instance_aligns_each_instance_on_the_fleets_timestamps() {
         .take(2)
         .collect();
     let step = Duration::from_secs(5);
-    let instances = [
-        InstanceWindows {
-            source: "a".into(),
-            windows: a.clone(),
-        },
-        InstanceWindows {
-            source: "b".into(),
-            windows: b.clone(),
-        },
-    ];
+    let instances = named(&a, &b);
     let ts = timeseries_by_instance(&instances, Metric::ThroughputRps, step, &Filter::default())
         .unwrap();
     assert_eq!(ts.group_by, Some(GroupBy::Source));
@@ -156,16 +155,7 @@ fn an_instance_missing_between_its_windows_counts_against_availability() {
         .filter(|(i, _)| *i == 0 || *i == 3)
         .map(|(_, w)| w)
         .collect();
-    let instances = [
-        InstanceWindows {
-            source: "a".into(),
-            windows: a.clone(),
-        },
-        InstanceWindows {
-            source: "b".into(),
-            windows: b.clone(),
-        },
-    ];
+    let instances = named(&a, &b);
     let up = uptime(&instances);
     // Expected: a 4 windows, b 4 (its gap included); served: 6 of 8.
     assert_eq!(up.ratio(), Some(0.75));
