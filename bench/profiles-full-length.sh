@@ -66,12 +66,12 @@ for k in $key_setups; do
 done
 
 cargo build --release -q -p betterprompts
-bin=${CARGO_TARGET_DIR:-target}/release/betterprompts
+built=${CARGO_TARGET_DIR:-target}/release/betterprompts
 
 # Fail now rather than hours in.
 needs_key_file=0
 for k in $key_setups; do if ((k > 1)); then needs_key_file=1; fi; done
-if ((needs_key_file)) && ! "$bin" load --help | grep -q -- '--key-file'; then
+if ((needs_key_file)) && ! "$built" load --help | grep -q -- '--key-file'; then
     echo "this build's \`load\` has no --key-file; run with KEYS=1 or build one that has" >&2
     exit 2
 fi
@@ -89,6 +89,9 @@ out=bench/runs/$day-profiles-full-length.md
 json_dir=bench/runs/profiles-full-length
 mkdir -p "$json_dir"
 work=$(mktemp -d)
+# A private copy: a build during the hours of a run must not swap the binary under it.
+bin=$work/betterprompts
+cp "$built" "$bin"
 server_pid=; wal_pid=; pg_schema=; run_no=0
 
 # On any exit: stop what this script started, drop the PostgreSQL schema it made.
