@@ -485,7 +485,7 @@ export interface components {
          *     stays low-cardinality.
          * @enum {string}
          */
-        DbOperation: "HistoryCommit" | "HistoryRead" | "HistoryDelete" | "HistoryMaintain" | "KeyLookup" | "KeyWrite" | "FeedbackWrite" | "Aggregate" | "RollupWrite" | "RollupRead" | "Ping";
+        DbOperation: "HistoryCommit" | "HistoryRead" | "HistoryDelete" | "HistoryMaintain" | "KeyLookup" | "KeyWrite" | "FeedbackWrite" | "Aggregate" | "RollupWrite" | "RollupRead" | "RecordWrite" | "RecordRead" | "Ping";
         DbOperationStats: {
             /** Format: int64 */
             calls: number;
@@ -830,6 +830,22 @@ export interface components {
             score: number;
         };
         /**
+         * @description Labelled responses: those whose request named the acceptable primary techniques
+         *     (`X-Expected-Techniques`), and how many of them the engine's primary was one of.
+         */
+        LabelCounts: {
+            /**
+             * Format: int64
+             * @default 0
+             */
+            checked: number;
+            /**
+             * Format: int64
+             * @default 0
+             */
+            correct: number;
+        };
+        /**
          * @description p50, p95, p99 and max in milliseconds, read from one merged histogram; `null` without
          *     requests.
          */
@@ -899,7 +915,7 @@ export interface components {
          * @description What a time series plots.
          * @enum {string}
          */
-        Metric: "requests" | "throughput_rps" | "errors" | "error_rate" | "errors4xx" | "errors5xx" | "latency_p50_ms" | "latency_p95_ms" | "latency_p99_ms" | "latency_max_ms" | "cache_hit_rate" | "cpu_percent" | "memory_bytes" | "open_fds" | "in_flight" | "db_in_use" | "db_idle" | "db_waiting" | "writer_queue_depth" | "concurrent_users" | "db_acquire_p95_ms" | "db_query_p95_ms" | "db_query_p99_ms" | "history_commit_p95_ms" | "redis_cache_hit_rate" | "redis_cache_errors";
+        Metric: "requests" | "throughput_rps" | "errors" | "error_rate" | "errors4xx" | "errors5xx" | "latency_p50_ms" | "latency_p95_ms" | "latency_p99_ms" | "latency_max_ms" | "cache_hit_rate" | "cpu_percent" | "memory_bytes" | "open_fds" | "in_flight" | "db_in_use" | "db_idle" | "db_waiting" | "writer_queue_depth" | "concurrent_users" | "db_acquire_p95_ms" | "db_query_p95_ms" | "db_query_p99_ms" | "history_commit_p95_ms" | "redis_cache_hit_rate" | "redis_cache_errors" | "technique_accuracy";
         /** @description Prices used by the cost model. */
         PriceTable: {
             /**
@@ -1134,6 +1150,8 @@ export interface components {
             history_commit_ms: components["schemas"]["LatencyMs"];
             /** Format: int64 */
             label_overflow_samples: number;
+            /** @description Labelled responses (`X-Expected-Techniques`) and how many had an acceptable primary. */
+            labelled: components["schemas"]["LabelCounts"];
             /** Format: int64 */
             late_samples: number;
             latency_ms: components["schemas"]["LatencyMs"];
@@ -1196,10 +1214,16 @@ export interface components {
             feedback_rated_helpful: number | null;
             /**
              * Format: double
-             * @description Client-side accuracy reported by load-generator runs (labelled traffic); `null`
-             *     until a run reports it.
+             * @description Share of labelled responses whose primary technique was one the request's
+             *     `X-Expected-Techniques` header accepted, as every instance recorded them in its
+             *     windows; `null` without labelled traffic in the range.
              */
             labelled: number | null;
+            /**
+             * Format: int64
+             * @description Labelled responses that `labelled` is computed over.
+             */
+            labelled_checks: number;
         };
         /** @description One entry of `GET /api/v1/techniques`. */
         TechniqueInfo: {
@@ -1234,6 +1258,16 @@ export interface components {
             error_rate: number;
             /** Format: int64 */
             errors: number;
+            /**
+             * Format: double
+             * @description Of those, the share where this technique was an acceptable primary.
+             */
+            labelled_accuracy: number | null;
+            /**
+             * Format: int64
+             * @description Labelled responses (`X-Expected-Techniques`) whose primary was this technique.
+             */
+            labelled_checks: number;
             latency_ms: components["schemas"]["LatencyMs"];
             /** Format: int64 */
             requests: number;
@@ -1902,6 +1936,15 @@ export interface operations {
                     "application/json": components["schemas"]["LoadRun"][];
                 };
             };
+            /** @description The database did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     report: {
@@ -1974,6 +2017,15 @@ export interface operations {
             };
             /** @description Invalid range */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database did not answer */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

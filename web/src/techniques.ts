@@ -11,7 +11,7 @@ const SORT_VALUE: Record<SortKey, (r: TechniqueRow) => number | string | null> =
   requests: (r) => r.requests,
   p95: (r) => r.latency_ms.p95,
   error_rate: (r) => r.error_rate,
-  accuracy: (r) => r.feedback_primary_agreement,
+  accuracy: (r) => r.labelled_accuracy,
   satisfaction: (r) => r.satisfaction.mean_rating,
   cost: (r) => r.cost_per_request_usd ?? null,
 };
@@ -67,7 +67,7 @@ export class TechniqueTable {
           f.count(r.requests),
           f.ms(r.latency_ms.p95),
           f.percent(r.error_rate, 2),
-          f.percent(r.feedback_primary_agreement, 1),
+          f.percent(r.labelled_accuracy, 1),
           f.rating(r.satisfaction.mean_rating),
           f.usd(r.cost_per_request_usd),
         ];
@@ -79,10 +79,12 @@ export class TechniqueTable {
         button.title = `Drill down to ${r.technique}`;
         button.addEventListener("click", () => this.onPick(r.technique));
         name.append(button);
-        tr.append(name, ...cells.map((text) => {
+        const accuracyTitle = `${f.count(r.labelled_checks)} labelled · feedback agreement ${f.percent(r.feedback_primary_agreement, 0)}`;
+        tr.append(name, ...cells.map((text, i) => {
           const td = document.createElement("td");
           td.className = "num";
           td.textContent = text;
+          if (i === 3) td.title = accuracyTitle;
           return td;
         }));
         return tr;

@@ -26,6 +26,10 @@ crate::vocabulary!(
         RollupWrite => "rollup_write",
         /// Reading metric rollups (queries, downsampling, stream resumes).
         RollupRead => "rollup_read",
+        /// Storing and pruning fleet records (load runs, anomalies).
+        RecordWrite => "record_write",
+        /// Listing fleet records.
+        RecordRead => "record_read",
         /// Readiness probes.
         Ping => "ping",
     }

@@ -14,7 +14,7 @@ mod sla;
 mod summary;
 
 pub use cost::{CostReport, PriceTable, Usage};
-pub use counts::{CacheCounts, DbPoolGauges, GaugeStats, Gauges, SharedCacheCounts};
+pub use counts::{CacheCounts, DbPoolGauges, GaugeStats, Gauges, LabelCounts, SharedCacheCounts};
 pub use responses::{
     AnomalyEvent, InstanceReport, InstanceState, Satisfaction, StreamMessage, SummaryResponse,
     TechniqueAccuracy, TechniqueReport, WindowMessage,

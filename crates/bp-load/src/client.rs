@@ -160,11 +160,29 @@ impl RequestParts {
         out.extend_from_slice(b"\r\n");
         match endpoint {
             Endpoint::Enhance | Endpoint::Analyze => {
-                let body = &prompts.get(cursor).body;
-                end_head(out, Some(body.len()));
-                out.extend_from_slice(body);
+                let prompt = prompts.get(cursor);
+                if endpoint == Endpoint::Enhance && !prompt.expected.is_empty() {
+                    out.extend_from_slice(b"X-Expected-Techniques: ");
+                    out.extend_from_slice(&prompt.expected);
+                    out.extend_from_slice(b"\r\n");
+                }
+                end_head(out, Some(prompt.body.len()));
+                out.extend_from_slice(&prompt.body);
             }
             Endpoint::Batch => {
+                let labelled =
+                    (0..self.batch_size).any(|i| !prompts.get(cursor + i).expected.is_empty());
+                if labelled {
+                    // One group per item, in order, `;` between them.
+                    out.extend_from_slice(b"X-Expected-Techniques: ");
+                    for i in 0..self.batch_size {
+                        if i > 0 {
+                            out.push(b';');
+                        }
+                        out.extend_from_slice(&prompts.get(cursor + i).expected);
+                    }
+                    out.extend_from_slice(b"\r\n");
+                }
                 // `{"prompts":[` + bodies joined by `,` + `]}`, written in place.
                 let items = (0..self.batch_size).map(|i| &prompts.get(cursor + i).body);
                 let len =
@@ -257,6 +275,13 @@ mod tests {
             assert_eq!(header("authorization").as_deref(), Some("Bearer bp_key"));
             assert_eq!(header("x-region").as_deref(), Some("eu-west"));
             assert_eq!(header("x-user-id").as_deref(), Some("vu-2"));
+            let group = |i: usize| String::from_utf8(prompts.get(i).expected.to_vec()).unwrap();
+            let expected = match endpoint {
+                Endpoint::Enhance => Some(group(4)),
+                Endpoint::Batch => Some(format!("{};{};{}", group(4), group(5), group(6))),
+                _ => None,
+            };
+            assert_eq!(header("x-expected-techniques"), expected, "{endpoint}");
             let body = &out[head_len..];
             match header("content-length") {
                 Some(len) => {

@@ -21,6 +21,9 @@ pub struct Prompt {
     pub body: Bytes,
     /// Bit `t.index()` set for each acceptable primary technique.
     acceptable: u16,
+    /// The acceptable primaries as ids joined by `,` (empty when unlabelled): this prompt's
+    /// group of the `X-Expected-Techniques` header, so the server records accuracy too.
+    pub expected: Bytes,
 }
 
 impl Prompt {
@@ -32,9 +35,15 @@ impl Prompt {
         let acceptable = techniques
             .iter()
             .fold(0_u16, |mask, t| mask | (1 << t.index()));
+        let expected = techniques
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         Ok(Prompt {
             body: Bytes::from(body),
             acceptable,
+            expected: Bytes::from(expected),
         })
     }
 
@@ -134,6 +143,15 @@ mod tests {
                     .iter()
                     .any(|t| p.is_acceptable(*t) == Some(true))
             );
+            // The header group names exactly the acceptable primaries.
+            let named: Vec<Technique> = std::str::from_utf8(&p.expected)
+                .unwrap()
+                .split(',')
+                .map(|id| id.parse().unwrap())
+                .collect();
+            for t in Technique::ALL {
+                assert_eq!(named.contains(t), p.is_acceptable(*t) == Some(true), "{t}");
+            }
         }
     }
 

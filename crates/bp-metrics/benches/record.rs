@@ -45,6 +45,7 @@ fn samples(rec: &Recorder, n: usize) -> Vec<Sample> {
             latency: Duration::from_micros(200 + (i * 7919) % 20_000),
             completed_at_us: 1_000 * SECOND_US + (i % 4_000_000),
             caller: Some(CallerId(i % 200)),
+            labels: Default::default(),
         })
         .collect()
 }

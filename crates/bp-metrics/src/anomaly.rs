@@ -259,7 +259,12 @@ mod tests {
             } else {
                 StatusClass::Success
             };
-            w.total.record(class, CacheOutcome::Miss, latency_us.max(1));
+            w.total.record(
+                class,
+                CacheOutcome::Miss,
+                latency_us.max(1),
+                &Default::default(),
+            );
         }
         w
     }

@@ -7,7 +7,7 @@ mod region;
 
 pub use region::{RegionId, RegionTable};
 
-use bp_api::metrics::CacheCounts;
+use bp_api::metrics::{CacheCounts, LabelCounts};
 use bp_api::{Segment, Technique};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -100,6 +100,9 @@ pub struct Sample {
     /// window the sample belongs to.
     pub completed_at_us: u64,
     pub caller: Option<CallerId>,
+    /// Labelled responses in this request (a batch holds several) and how many were right;
+    /// zero for unlabelled traffic.
+    pub labels: LabelCounts,
 }
 
 /// The labels of one series in a snapshot: every sample with these labels is merged into

@@ -13,7 +13,7 @@ pub use cumulative::Cumulative;
 
 use crate::histogram::LATENCY_BUCKETS_US;
 use crate::labels::{SeriesKey, StatusClass};
-use bp_api::metrics::Gauges;
+use bp_api::metrics::{Gauges, LabelCounts};
 use cumulative::Buckets;
 use std::fmt::Write as _;
 
@@ -60,6 +60,27 @@ pub fn render(cumulative: &Cumulative) -> String {
                     region,
                 ];
                 out.sample("bp_http_requests_total", &with_class, n as f64);
+            }
+        }
+    }
+
+    // Declared even before the first labelled request, like the database histogram below.
+    for (name, help, count) in [
+        (
+            "bp_technique_checks_total",
+            "Labelled responses (X-Expected-Techniques) by endpoint, primary technique, segment and region.",
+            (|l: &LabelCounts| l.checked) as fn(&LabelCounts) -> u64,
+        ),
+        (
+            "bp_technique_checks_correct_total",
+            "Labelled responses whose primary technique was an acceptable one; accuracy = rate(correct) / rate(checks).",
+            |l: &LabelCounts| l.correct,
+        ),
+    ] {
+        out.family(name, "counter", help);
+        for (labels, totals) in labelled.clone() {
+            if totals.labelled.checked > 0 {
+                out.sample(name, &labels, count(&totals.labelled) as f64);
             }
         }
     }

@@ -169,6 +169,7 @@ pub fn summary(snapshots: &[WindowSnapshot], filter: &Filter) -> Summary {
         users_exact: users.is_exact(),
         label_overflow_samples: overflowed,
         late_samples: late,
+        labelled: stats.labelled,
     }
 }
 

@@ -156,7 +156,8 @@ mod tests {
         let mut w = WindowSnapshot::empty(seq, start, start + 5_000_000);
         let mut add = |class: StatusClass, latency_us: u64, n: u64| {
             for _ in 0..n {
-                w.total.record(class, CacheOutcome::Bypass, latency_us);
+                w.total
+                    .record(class, CacheOutcome::Bypass, latency_us, &Default::default());
             }
         };
         add(StatusClass::Success, 10_000, ok);

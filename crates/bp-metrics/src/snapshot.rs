@@ -14,7 +14,7 @@ use crate::histogram::{LatencyHistogram, Precision};
 use crate::infra::Timings;
 use crate::labels::{CacheOutcome, SeriesKey, StatusClass};
 use crate::users::DistinctUsers;
-use bp_api::metrics::{CacheCounts, GaugeStats, Gauges, SharedCacheCounts};
+use bp_api::metrics::{CacheCounts, GaugeStats, Gauges, LabelCounts, SharedCacheCounts};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -52,6 +52,9 @@ pub struct SeriesStats {
     pub status: StatusCounts,
     pub cache: CacheCounts,
     pub latency: LatencyHistogram,
+    /// Absent in windows stored before labelled accuracy was recorded.
+    #[serde(default)]
+    pub labelled: LabelCounts,
 }
 
 impl SeriesStats {
@@ -60,6 +63,7 @@ impl SeriesStats {
             status: StatusCounts::default(),
             cache: CacheCounts::default(),
             latency: LatencyHistogram::new(precision),
+            labelled: LabelCounts::default(),
         }
     }
 
@@ -76,16 +80,24 @@ impl SeriesStats {
         self.status.get(StatusClass::ServerError)
     }
 
-    pub(crate) fn record(&mut self, class: StatusClass, cache: CacheOutcome, latency_us: u64) {
+    pub(crate) fn record(
+        &mut self,
+        class: StatusClass,
+        cache: CacheOutcome,
+        latency_us: u64,
+        labels: &LabelCounts,
+    ) {
         self.status.add(class, 1);
         cache.add_to(&mut self.cache);
         self.latency.record_us(latency_us);
+        self.labelled.merge(labels);
     }
 
     pub fn merge(&mut self, other: &SeriesStats) {
         self.status.merge(&other.status);
         self.cache.merge(&other.cache);
         self.latency.merge(&other.latency);
+        self.labelled.merge(&other.labelled);
     }
 }
 

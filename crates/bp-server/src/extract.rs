@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use bp_api::ErrorCode;
+use bp_api::{ErrorCode, Technique};
 use serde::de::DeserializeOwned;
 
 /// `axum::Json` with our error body.
@@ -61,5 +61,109 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .await
             .map(|p| PathId(p.0))
             .map_err(|_| ApiError::not_found("history item"))
+    }
+}
+
+/// The longest `X-Expected-Techniques` accepted: 100 batch items naming a few ids each.
+const MAX_EXPECTED_LEN: usize = 8 * 1024;
+
+/// `X-Expected-Techniques`: labelled traffic. For each prompt of the request, the primary
+/// techniques that are acceptable for it (our load generator and k6 suite send the policy's
+/// primaries for each labelled prompt), so the server can record its own technique
+/// accuracy. Prompts are separated by `;` in request order (one group for `enhance`, one per
+/// item for `batch`), technique ids within a prompt by `,`; an empty group leaves that
+/// prompt unlabelled. Absent: nothing is checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpectedTechniques(pub Option<Vec<TechniqueSet>>);
+
+/// A set of techniques as a bit per [`Technique::index`]; empty = unlabelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TechniqueSet(u32);
+
+const _: () = assert!(
+    Technique::ALL.len() <= 32,
+    "TechniqueSet holds a bit per technique"
+);
+
+impl TechniqueSet {
+    pub fn contains(self, technique: Technique) -> bool {
+        self.0 & (1 << technique.index()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl ExpectedTechniques {
+    fn parse(value: &str) -> Result<ExpectedTechniques, String> {
+        if value.len() > MAX_EXPECTED_LEN {
+            return Err(format!(
+                "`X-Expected-Techniques` is longer than {MAX_EXPECTED_LEN} bytes"
+            ));
+        }
+        let groups = value
+            .split(';')
+            .map(|group| {
+                group
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .try_fold(TechniqueSet::default(), |set, id| {
+                        id.parse::<Technique>()
+                            .map(|t| TechniqueSet(set.0 | 1 << t.index()))
+                            .map_err(|e| format!("`X-Expected-Techniques`: {e}"))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ExpectedTechniques(Some(groups)))
+    }
+
+    /// The labels of a request of `prompts` prompts; an error when the header names another
+    /// number of groups, so labels can never be matched to the wrong prompt.
+    pub fn for_prompts(&self, prompts: usize) -> Result<Option<&[TechniqueSet]>, ApiError> {
+        match &self.0 {
+            None => Ok(None),
+            Some(groups) if groups.len() == prompts => Ok(Some(groups)),
+            Some(groups) => Err(ApiError::validation(format!(
+                "`X-Expected-Techniques` has {} groups for {prompts} prompts (one per prompt, separated by `;`)",
+                groups.len()
+            ))),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ExpectedTechniques {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("x-expected-techniques") else {
+            return Ok(ExpectedTechniques(None));
+        };
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::validation("`X-Expected-Techniques` must be visible ASCII"))?;
+        ExpectedTechniques::parse(value).map_err(ApiError::validation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_techniques_are_groups_of_ids_per_prompt() {
+        let parsed = ExpectedTechniques::parse("chain_of_thought, few_shot;;role_play").unwrap();
+        let groups = parsed.for_prompts(3).unwrap().unwrap();
+        assert!(groups[0].contains(Technique::ChainOfThought));
+        assert!(groups[0].contains(Technique::FewShot));
+        assert!(!groups[0].contains(Technique::RolePlay));
+        assert!(groups[1].is_empty());
+        assert!(groups[2].contains(Technique::RolePlay));
+        assert!(parsed.for_prompts(2).is_err());
+        assert_eq!(ExpectedTechniques::default().for_prompts(5).unwrap(), None);
+        let unknown = ExpectedTechniques::parse("chain_of_thought,ChainOfThought").unwrap_err();
+        assert!(unknown.contains("ChainOfThought"), "{unknown}");
+        assert!(ExpectedTechniques::parse(&"a".repeat(MAX_EXPECTED_LEN + 1)).is_err());
     }
 }

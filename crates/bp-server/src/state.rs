@@ -7,7 +7,6 @@ use crate::services::enhance_cache::{EnhanceCache, SharedCache};
 use crate::services::enhancer::Enhancer;
 use crate::services::faults::FaultSwitch;
 use crate::services::keys::Keys;
-use crate::services::load_runs::LoadRuns;
 use crate::services::query_cache::QueryCache;
 use crate::services::rate_limit::RateLimiter;
 use crate::services::redis::RedisLink;
@@ -26,7 +25,6 @@ struct Shared {
     keys: Keys,
     limiter: RateLimiter,
     telemetry: Arc<Telemetry>,
-    load_runs: LoadRuns,
     faults: FaultSwitch,
     query_cache: QueryCache,
     redis: Option<Arc<RedisLink>>,
@@ -53,7 +51,6 @@ impl AppState {
             limiter: RateLimiter::new(redis.clone()),
             redis,
             telemetry,
-            load_runs: LoadRuns::default(),
             config,
             store,
         }))
@@ -97,10 +94,6 @@ impl AppState {
 
     pub fn telemetry(&self) -> &Telemetry {
         &self.0.telemetry
-    }
-
-    pub fn load_runs(&self) -> &LoadRuns {
-        &self.0.load_runs
     }
 
     pub fn faults(&self) -> &FaultSwitch {

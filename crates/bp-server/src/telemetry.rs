@@ -6,6 +6,7 @@
 //! bp-metrics); database calls record through [`DbCallRecorder`] the same way. Everything
 //! else happens once per window on the closer task.
 
+pub mod anomalies;
 mod closer;
 
 use bp_metrics::{
@@ -150,8 +151,16 @@ struct RingEntry {
 /// `since`): a slow client never holds memory or slows the closer.
 const STREAM_BUFFER: usize = 64;
 
-/// Anomalies kept in memory for `/metrics/anomalies` (at most two per window).
+/// Anomalies kept in memory for the stream's windows (at most two per window; the
+/// listing reads the database).
 const MAX_ANOMALIES: usize = 10_000;
+
+/// RFC 3339 in UTC with milliseconds, as every answer writes times.
+pub fn rfc3339(unix_us: u64) -> String {
+    chrono::DateTime::from_timestamp_micros(i64::try_from(unix_us).unwrap_or(0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
 
 /// Microseconds since the Unix epoch (0 before it, which no clock here reports).
 pub fn now_us() -> u64 {
@@ -284,16 +293,6 @@ impl Telemetry {
         bp_metrics::render_prometheus(&live.cumulative)
     }
 
-    /// Anomalies of windows starting in `from_us..to_us`, oldest first.
-    pub fn anomalies_between(&self, from_us: u64, to_us: u64) -> Vec<Anomaly> {
-        let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.anomalies
-            .iter()
-            .filter(|a| (from_us..to_us).contains(&a.window_start_unix_us))
-            .cloned()
-            .collect()
-    }
-
     /// Anomalies flagged for the window `seq`.
     pub fn anomalies_of(&self, seq: u64) -> Vec<Anomaly> {
         let live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
@@ -322,9 +321,17 @@ impl Telemetry {
         live.cumulative.absorb(window);
     }
 
+    /// Counts anomalies into `bp_anomalies_total` (see [`anomalies::store`]).
+    fn count_anomalies(&self, found: &[Anomaly]) {
+        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        live.cumulative.count_anomalies(found);
+    }
+
     /// Publishes a closed window of the fleet: anomaly detection (on its first revision),
-    /// the resume ring, the stream.
-    fn publish(&self, window: LiveWindow) {
+    /// the resume ring, the stream. Returns what the detector flagged, for the caller to
+    /// store.
+    fn publish(&self, window: LiveWindow) -> Vec<Anomaly> {
+        let mut flagged = Vec::new();
         let stored = match window.merged.to_bytes() {
             Ok(bytes) => Some(Arc::<[u8]>::from(bytes)),
             Err(e) => {
@@ -346,7 +353,7 @@ impl Telemetry {
                         "metrics anomaly"
                     );
                 }
-                live.cumulative.count_anomalies(&found);
+                flagged.clone_from(&found);
                 live.anomalies.extend(found);
                 while live.anomalies.len() > MAX_ANOMALIES {
                     live.anomalies.pop_front();
@@ -370,5 +377,6 @@ impl Telemetry {
         }
         // No subscribers is fine.
         let _ = self.stream.send(window);
+        flagged
     }
 }

@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "history_day_partitions",
         sql: include_str!("../migrations/sqlite/0005_history_day_partitions.sql"),
     },
+    Migration {
+        version: 6,
+        name: "fleet_records",
+        sql: include_str!("../migrations/sqlite/0006_fleet_records.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -65,6 +70,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "history_day_partitions",
         sql: include_str!("../migrations/postgres/0005_history_day_partitions.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "fleet_records",
+        sql: include_str!("../migrations/postgres/0006_fleet_records.sql"),
     },
 ];
 
@@ -141,10 +151,10 @@ mod tests {
                 .iter()
                 .map(|m| m.version)
                 .collect::<Vec<_>>(),
-            (2..=5).collect::<Vec<_>>(),
+            (2..=6).collect::<Vec<_>>(),
             "a 0001 database gets only what came after"
         );
-        assert!(pending(SQLITE, &[1, 2, 3, 4, 5]).is_empty());
+        assert!(pending(SQLITE, &[1, 2, 3, 4, 5, 6]).is_empty());
         assert!(pending(SQLITE, &[1, 2, 3, 999]).is_empty());
     }
 }

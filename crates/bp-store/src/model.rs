@@ -238,6 +238,45 @@ pub struct RollupRow {
     pub payload: Vec<u8>,
 }
 
+/// The kinds of [`FleetRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A load-test run, as its generator last reported it; `id` is the run id.
+    LoadRun,
+    /// A window the anomaly detector flagged on the fleet's series.
+    Anomaly,
+}
+
+impl RecordKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::LoadRun => "load_run",
+            RecordKind::Anomaly => "anomaly",
+        }
+    }
+}
+
+/// A fact every instance of a fleet must see alike and that outlives a process. The store
+/// keeps `payload` as opaque bytes, like rollups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetRecord {
+    pub kind: RecordKind,
+    /// Unique within its kind.
+    pub id: String,
+    /// What records are listed and pruned by, unix microseconds.
+    pub at_us: i64,
+    pub payload: Vec<u8>,
+}
+
+/// What [`crate::Store::put_record`] does when a record of the same kind and id exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    /// The new record replaces it (a run's newer report).
+    Replace,
+    /// It stays (the first instance to flag an anomaly writes it).
+    Keep,
+}
+
 /// Feedback over a time range, for one primary technique (the first technique of the rated
 /// history row), across all owners: the inputs of "user satisfaction" and of feedback-based
 /// "technique accuracy".

@@ -14,8 +14,9 @@ use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
-    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
+    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
+    RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
 use crate::store::{LISTING_TIMEOUT, Store};
@@ -405,6 +406,33 @@ impl Store for PostgresStore {
             )
             .await?;
         metrics::rollup_sources(&client, resolution_secs, from_us, to_us).await
+    }
+
+    async fn put_record(&self, record: &FleetRecord, on_conflict: OnConflict) -> StoreResult<bool> {
+        let client = self
+            .client(DbOperation::RecordWrite, "store a fleet record")
+            .await?;
+        metrics::put_record(&client, record, on_conflict).await
+    }
+
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        from_us: i64,
+        to_us: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<FleetRecord>> {
+        let client = self
+            .client(DbOperation::RecordRead, "list fleet records")
+            .await?;
+        metrics::list_records(&client, kind, from_us, to_us, limit).await
+    }
+
+    async fn prune_records(&self, kind: RecordKind, before_us: i64) -> StoreResult<u64> {
+        let client = self
+            .client(DbOperation::RecordWrite, "prune fleet records")
+            .await?;
+        metrics::prune_records(&client, kind, before_us).await
     }
 
     fn pool_stats(&self) -> PoolStats {

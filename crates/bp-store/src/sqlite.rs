@@ -12,8 +12,9 @@ use crate::codec;
 use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
-    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
+    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
+    RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
 use crate::store::{LISTING_TIMEOUT, Store};
@@ -305,6 +306,41 @@ impl Store for SqliteStore {
                 DbOperation::RollupRead,
                 "list the sources of metric rollups",
                 move |conn| metrics::rollup_sources(conn, resolution_secs, from_us, to_us),
+            )
+            .await
+    }
+
+    async fn put_record(&self, record: &FleetRecord, on_conflict: OnConflict) -> StoreResult<bool> {
+        let record = record.clone();
+        self.writer
+            .run(
+                DbOperation::RecordWrite,
+                "store a fleet record",
+                move |conn| metrics::put_record(conn, &record, on_conflict),
+            )
+            .await
+    }
+
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        from_us: i64,
+        to_us: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<FleetRecord>> {
+        self.readers
+            .run(DbOperation::RecordRead, "list fleet records", move |conn| {
+                metrics::list_records(conn, kind, from_us, to_us, limit)
+            })
+            .await
+    }
+
+    async fn prune_records(&self, kind: RecordKind, before_us: i64) -> StoreResult<u64> {
+        self.writer
+            .run(
+                DbOperation::RecordWrite,
+                "prune fleet records",
+                move |conn| metrics::prune_records(conn, kind, before_us),
             )
             .await
     }

@@ -2,8 +2,9 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
-    NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
+    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
+    RollupRow, StorageStats,
 };
 use bp_api::HistoryItem;
 use std::fmt;
@@ -178,6 +179,25 @@ pub trait Store: Send + Sync + 'static {
         from_us: i64,
         to_us: i64,
     ) -> StoreResult<Vec<(String, i64)>>;
+
+    /// Stores `record`; returns whether it was written (always with
+    /// [`OnConflict::Replace`]; with [`OnConflict::Keep`], only if no record of its kind
+    /// and id existed), so of instances racing to store the same fact exactly one learns
+    /// it was first.
+    async fn put_record(&self, record: &FleetRecord, on_conflict: OnConflict) -> StoreResult<bool>;
+
+    /// The newest `limit` records of `kind` with `from_us <= at_us < to_us`, newest first
+    /// (ties by id, byte by byte).
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        from_us: i64,
+        to_us: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<FleetRecord>>;
+
+    /// Deletes the records of `kind` with `at_us < before_us`; returns how many.
+    async fn prune_records(&self, kind: RecordKind, before_us: i64) -> StoreResult<u64>;
 
     /// A snapshot of the connections, for the "database connections" metric.
     fn pool_stats(&self) -> PoolStats;

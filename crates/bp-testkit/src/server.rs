@@ -150,13 +150,20 @@ impl TestServer {
     }
 
     /// Stops the server and waits for its drain.
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
+        self.stop_keeping_storage().await;
+    }
+
+    /// Stops the server like [`Self::stop`] and hands its storage over, so a new server can
+    /// be started on the same database (a restart).
+    pub async fn stop_keeping_storage(mut self) -> TestStorage {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             task.await.expect("server task");
         }
+        self.storage
     }
 }
 

@@ -202,3 +202,69 @@ fn the_sustained_profile_reports_the_server_memory_trend() {
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("server memory trend"), "{summary}");
 }
+
+/// Labelled traffic: the generator sends each prompt's acceptable techniques
+/// (`X-Expected-Techniques`), and the server's own technique accuracy, recorded in its
+/// windows, is the generator's, response for response.
+#[tokio::test]
+async fn the_server_records_the_generators_technique_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = TestStorage::new(Backend::Sqlite);
+    let key = create_key(&storage, &["--rate-limit", "unlimited"]);
+    let server = serve_with(&storage, &["--metrics-window", "1"]);
+    let json = dir.path().join("labelled.json");
+    let out = Command::new(BIN)
+        .args(["load", "--target", &server.base, "--key", &key])
+        .args([
+            "--rate",
+            "100",
+            "--duration",
+            "2s",
+            "--mix",
+            "enhance=7,batch=3",
+        ])
+        .args(["--quiet", "--report-json", json.to_str().unwrap()])
+        .env("BP_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let generator = serde_json::json!({
+        "checked": report["technique_checked"],
+        "correct": report["technique_correct"],
+    });
+    assert!(report["technique_checked"].as_u64() > Some(150), "{report}");
+    // The server stores its last window a moment after the run.
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let summary: serde_json::Value = client
+            .get(format!("{}/api/v1/metrics/summary?from=-5m", server.base))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if summary["labelled"] == generator {
+            assert_eq!(
+                summary["technique_accuracy"]["labelled"],
+                report["technique_accuracy"]
+            );
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "server {} vs generator {generator}",
+            summary["labelled"]
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -52,6 +52,27 @@ impl SharedCacheCounts {
     }
 }
 
+/// Labelled responses: those whose request named the acceptable primary techniques
+/// (`X-Expected-Techniques`), and how many of them the engine's primary was one of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct LabelCounts {
+    pub checked: u64,
+    pub correct: u64,
+}
+
+impl LabelCounts {
+    pub fn merge(&mut self, other: &LabelCounts) {
+        self.checked += other.checked;
+        self.correct += other.correct;
+    }
+
+    /// correct / checked; `None` without labelled responses.
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.checked > 0).then(|| self.correct as f64 / self.checked as f64)
+    }
+}
+
 /// One reading of the process gauges, taken at window close.
 ///
 /// Every field is `f64` because the same type carries the *mean* of readings in rollups

@@ -37,10 +37,13 @@ pub struct Satisfaction {
 /// Technique accuracy from its two sources, kept apart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TechniqueAccuracy {
-    /// Client-side accuracy reported by load-generator runs (labelled traffic); `null`
-    /// until a run reports it.
+    /// Share of labelled responses whose primary technique was one the request's
+    /// `X-Expected-Techniques` header accepted, as every instance recorded them in its
+    /// windows; `null` without labelled traffic in the range.
     #[schema(required)]
     pub labelled: Option<f64>,
+    /// Labelled responses that `labelled` is computed over.
+    pub labelled_checks: u64,
     /// Share of rated requests whose rating was 4 or 5.
     #[schema(required)]
     pub feedback_rated_helpful: Option<f64>,

@@ -44,6 +44,9 @@ pub enum Metric {
     RedisCacheHitRate,
     /// Shared (Redis) cache calls without an answer.
     RedisCacheErrors,
+    /// Share of labelled responses (`X-Expected-Techniques`) whose primary technique was
+    /// acceptable; `null` in steps without any. Narrowed by filters and groups like latency.
+    TechniqueAccuracy,
 }
 
 /// A dimension to break results down by.
@@ -101,4 +104,9 @@ pub struct TechniqueRow {
     /// Time the server spent answering this technique's requests (sum of latencies); the
     /// cost model shares the range's cost out by it.
     pub busy_seconds: f64,
+    /// Labelled responses (`X-Expected-Techniques`) whose primary was this technique.
+    pub labelled_checks: u64,
+    /// Of those, the share where this technique was an acceptable primary.
+    #[schema(required)]
+    pub labelled_accuracy: Option<f64>,
 }

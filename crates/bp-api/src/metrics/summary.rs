@@ -1,6 +1,6 @@
 //! The headline numbers of a range (`/metrics/summary`, every stream message).
 
-use super::counts::{CacheCounts, DbPoolGauges, GaugeStats, SharedCacheCounts};
+use super::counts::{CacheCounts, DbPoolGauges, GaugeStats, LabelCounts, SharedCacheCounts};
 use crate::DbOperation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -70,6 +70,8 @@ pub struct Summary {
     pub users_exact: bool,
     pub label_overflow_samples: u64,
     pub late_samples: u64,
+    /// Labelled responses (`X-Expected-Techniques`) and how many had an acceptable primary.
+    pub labelled: LabelCounts,
 }
 
 /// Both cache levels: the in-process cache of the selected requests, and the shared

@@ -9,7 +9,7 @@ use crate::labels::SeriesKey;
 use crate::snapshot::{SeriesStats, StatusCounts, WindowSnapshot};
 use bp_api::metrics::CacheCounts;
 use bp_api::metrics::Metric;
-use bp_api::metrics::{Gauges, SharedCacheCounts};
+use bp_api::metrics::{Gauges, LabelCounts, SharedCacheCounts};
 use std::collections::BTreeMap;
 
 /// Bucket counts, not cumulative: `LATENCY_BUCKETS_US.len()` bounds plus one above them.
@@ -52,12 +52,14 @@ impl Buckets {
 pub(crate) struct SeriesTotals {
     pub status: StatusCounts,
     pub latency: Buckets,
+    pub labelled: LabelCounts,
 }
 
 impl SeriesTotals {
     fn absorb(&mut self, stats: &SeriesStats) {
         self.status.merge(&stats.status);
         self.latency.absorb(&stats.latency);
+        self.labelled.merge(&stats.labelled);
     }
 }
 

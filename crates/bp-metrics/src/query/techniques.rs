@@ -1,4 +1,5 @@
-//! The per-technique table: requests, latency and errors of each primary technique.
+//! The per-technique table: requests, latency, errors and labelled accuracy of each primary
+//! technique.
 
 use super::{Filter, ratio};
 use crate::histogram::Precision;
@@ -32,6 +33,8 @@ pub fn per_technique(snapshots: &[WindowSnapshot], filter: &Filter) -> Vec<Techn
                 latency_ms: stats.latency.latency_ms(),
                 cache_hit_rate: stats.cache.hit_rate(),
                 busy_seconds: stats.latency.sum_us() / 1e6,
+                labelled_checks: stats.labelled.checked,
+                labelled_accuracy: stats.labelled.accuracy(),
             }
         })
         .collect();

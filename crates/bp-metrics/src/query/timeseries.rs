@@ -288,6 +288,7 @@ fn value(metric: Metric, cell: &Cell) -> Option<f64> {
         Metric::LatencyP99Ms => latency().p99,
         Metric::LatencyMaxMs => latency().max,
         Metric::CacheHitRate => s.cache.hit_rate(),
+        Metric::TechniqueAccuracy => s.labelled.accuracy(),
         Metric::CpuPercent => gauge(|g| g.mean.cpu_percent),
         Metric::MemoryBytes => gauge(|g| g.mean.memory_bytes),
         Metric::OpenFds => gauge(|g| g.mean.open_fds),

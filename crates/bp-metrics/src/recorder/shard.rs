@@ -96,20 +96,21 @@ impl Shard {
         };
         let series_count = acc.series.len();
         match acc.series.get_mut(&key) {
-            Some(stats) => stats.record(class, sample.cache, latency_us),
+            Some(stats) => stats.record(class, sample.cache, latency_us, &sample.labels),
             None if series_count < max_series => {
                 let mut stats = SeriesStats::new(Precision::Series);
-                stats.record(class, sample.cache, latency_us);
+                stats.record(class, sample.cache, latency_us, &sample.labels);
                 acc.series.insert(key, stats);
             }
             None => {
                 acc.overflowed_samples += 1;
                 acc.overflow
                     .get_or_insert_with(|| SeriesStats::new(Precision::Series))
-                    .record(class, sample.cache, latency_us);
+                    .record(class, sample.cache, latency_us, &sample.labels);
             }
         }
-        acc.total.record(class, sample.cache, latency_us);
+        acc.total
+            .record(class, sample.cache, latency_us, &sample.labels);
         if let Some(caller) = sample.caller {
             acc.users.insert(caller.0);
         }

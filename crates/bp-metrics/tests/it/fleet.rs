@@ -18,6 +18,7 @@ fn instance(per_window: u64, base_us: u64, first_caller: u64, cpu: f64) -> Vec<W
         for i in 0..per_window {
             rec.record(&Sample {
                 caller: Some(CallerId(first_caller + i)),
+                labels: Default::default(),
                 ..sample(w * 5 * SECOND_US + 1 + i, base_us + i * 1000)
             });
         }
@@ -41,6 +42,7 @@ fn everything() -> Vec<WindowSnapshot> {
             for i in 0..per_window {
                 rec.record(&Sample {
                     caller: Some(CallerId(first_caller + i)),
+                    labels: Default::default(),
                     ..sample(w * 5 * SECOND_US + 1 + i, base_us + i * 1000)
                 });
             }

@@ -42,6 +42,7 @@ fn mixed(rec: &Recorder, i: u64) -> Sample {
             CacheOutcome::Miss
         },
         caller: Some(CallerId(i % 50)),
+        labels: Default::default(),
         // Spread over three 5 s windows.
         ..sample(10 * SECOND_US + (i % 15) * SECOND_US, 500 + i % 20_000)
     }

@@ -18,6 +18,7 @@ fn a_minute() -> (Vec<WindowSnapshot>, Vec<u64>) {
             latencies.push(latency_us);
             rec.record(&bp_metrics::Sample {
                 caller: Some(CallerId(w * 3 + i % 3)),
+                labels: Default::default(),
                 ..sample(minute + w * 5 * SECOND_US + i, latency_us)
             });
         }

@@ -18,6 +18,7 @@ pub fn sample(completed_at_us: u64, latency_us: u64) -> Sample {
         latency: Duration::from_micros(latency_us),
         completed_at_us,
         caller: None,
+        labels: Default::default(),
     }
 }
 

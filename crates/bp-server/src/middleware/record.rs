@@ -7,6 +7,7 @@ use crate::telemetry::Recording;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use bp_api::metrics::LabelCounts;
 use bp_api::{Segment, Technique};
 use bp_metrics::{CacheOutcome, CallerId, Endpoint, Sample};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -16,6 +17,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub struct EngineTags {
     pub technique: Option<Technique>,
     pub cache: CacheOutcome,
+    /// Labelled prompts of the request (`X-Expected-Techniques`) checked against the answer.
+    pub labels: LabelCounts,
 }
 
 /// Set on the response by authentication: who the caller was.
@@ -77,6 +80,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         latency: started.elapsed(),
         completed_at_us,
         caller: caller.map(|c| c.caller),
+        labels: engine.map_or_else(LabelCounts::default, |e| e.labels),
     });
     response
 }

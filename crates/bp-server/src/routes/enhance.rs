@@ -4,7 +4,7 @@
 //! its history row committed.
 
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{ExpectedTechniques, Json, TechniqueSet};
 use crate::middleware::auth::Caller;
 use crate::middleware::record::EngineTags;
 use crate::services::enhancer::Requester;
@@ -12,11 +12,13 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use bp_api::metrics::LabelCounts;
 use bp_api::{
     AnalyzeRequest, AnalyzeResponse, BatchItemError, BatchRequest, BatchResponse, EnhanceRequest,
     EnhanceResponse, ErrorBody, TechniqueInfo,
 };
 use bp_engine::PromptText;
+use bp_metrics::CacheOutcome;
 use serde::Deserialize;
 
 fn requester(caller: &Caller) -> Requester {
@@ -43,16 +45,23 @@ fn requester(caller: &Caller) -> Requester {
 pub async fn enhance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    expected: ExpectedTechniques,
     Json(request): Json<EnhanceRequest>,
 ) -> Result<Response, ApiError> {
+    let expected = expected.for_prompts(1)?;
     state.faults().inject().await;
     let enhanced = state
         .enhancer()
         .enhance(&requester(&caller), request)
         .await?;
+    let mut labels = LabelCounts::default();
+    if let Some(&[set]) = expected {
+        check_label(&mut labels, set, Some(&enhanced.response));
+    }
     let tags = EngineTags {
         technique: enhanced.response.techniques_used.first().copied(),
         cache: enhanced.cache,
+        labels,
     };
     let mut http = axum::Json(enhanced.response).into_response();
     http.extensions_mut().insert(tags);
@@ -82,9 +91,16 @@ pub struct RawBatch {
 pub async fn batch(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    expected: ExpectedTechniques,
     Json(raw): Json<RawBatch>,
-) -> Result<axum::Json<BatchResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require_key()?;
+    // A count that does not match is refused here; `enhancer().batch` refuses bad sizes.
+    let expected = if (1..=bp_api::limits::MAX_BATCH_ITEMS).contains(&raw.prompts.len()) {
+        expected.for_prompts(raw.prompts.len())?
+    } else {
+        None
+    };
     state.faults().inject().await;
     let outcome = state
         .enhancer()
@@ -98,10 +114,33 @@ pub async fn batch(
             error: ApiError::validation(message).detail(),
         })
         .collect();
-    Ok(axum::Json(BatchResponse {
+    let mut labels = LabelCounts::default();
+    for (set, result) in expected.unwrap_or_default().iter().zip(&outcome.results) {
+        check_label(&mut labels, *set, result.as_ref());
+    }
+    let mut http = axum::Json(BatchResponse {
         results: outcome.results,
         errors,
-    }))
+    })
+    .into_response();
+    http.extensions_mut().insert(EngineTags {
+        technique: None,
+        cache: CacheOutcome::Bypass,
+        labels,
+    });
+    Ok(http)
+}
+
+/// Counts one labelled prompt: checked when it was labelled and answered, correct when its
+/// primary technique is one of the expected.
+fn check_label(labels: &mut LabelCounts, expected: TechniqueSet, answer: Option<&EnhanceResponse>) {
+    let Some(primary) = answer.and_then(|a| a.techniques_used.first()) else {
+        return;
+    };
+    if !expected.is_empty() {
+        labels.checked += 1;
+        labels.correct += u64::from(expected.contains(*primary));
+    }
 }
 
 #[utoipa::path(

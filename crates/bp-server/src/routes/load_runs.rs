@@ -1,9 +1,11 @@
 //! `PUT /load-runs/{id}` (admin) while a run goes on, `GET /load-runs` for the dashboard's
-//! load-test panel; the runs are kept by [`crate::services::load_runs`].
+//! load-test panel; the runs are stored by [`crate::services::load_runs`] in the database,
+//! so every instance of a fleet lists the same ones.
 
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::middleware::auth::Caller;
+use crate::services::load_runs;
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -23,12 +25,14 @@ pub async fn report(
     Json(report): Json<LoadRunReport>,
 ) -> Result<axum::Json<LoadRun>, ApiError> {
     caller.require_admin()?;
-    let run = state.load_runs().record(id, report, chrono::Utc::now())?;
+    let run = load_runs::validate(id, report, chrono::Utc::now())?;
+    load_runs::store(state.store(), &run).await?;
     Ok(axum::Json(run))
 }
 
 #[utoipa::path(operation_id = "list_load_runs", get, path = "/load-runs", tag = "metrics",
-    responses((status = 200, description = "Recent load-generator runs, newest first", body = Vec<LoadRun>)))]
-pub async fn list(State(state): State<AppState>) -> axum::Json<Vec<LoadRun>> {
-    axum::Json(state.load_runs().list())
+    responses((status = 200, description = "Recent load-generator runs, newest first", body = Vec<LoadRun>),
+              (status = 503, description = "The database did not answer", body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<LoadRun>>, ApiError> {
+    Ok(axum::Json(load_runs::list(state.store()).await?))
 }

@@ -75,9 +75,8 @@ async fn summary_of(state: &AppState, params: RangeParams) -> Result<SummaryResp
         .feedback_stats(window.start_us(), window.end_us())
         .await?;
     let (satisfaction, mut accuracy) = from_feedback(&feedback);
-    accuracy.labelled = state
-        .load_runs()
-        .labelled_accuracy(window.start(), window.end());
+    accuracy.labelled = summary.labelled.accuracy();
+    accuracy.labelled_checks = summary.labelled.checked;
     Ok(SummaryResponse {
         summary,
         sla,
@@ -104,6 +103,7 @@ fn from_feedback(rows: &[bp_store::FeedbackStats]) -> (Satisfaction, TechniqueAc
         },
         TechniqueAccuracy {
             labelled: None,
+            labelled_checks: 0,
             feedback_rated_helpful: ratio(good, ratings),
             feedback_primary_agreement: ratio(agree, named),
         },

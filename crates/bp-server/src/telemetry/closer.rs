@@ -14,7 +14,7 @@
 use super::{FleetWindow, LiveWindow, Telemetry, now_us};
 use crate::process_stats::ProcessSampler;
 use bp_metrics::{DbPoolGauges, Gauges, Resolution, WindowSnapshot, downsample};
-use bp_store::{RollupRow, Store};
+use bp_store::{RecordKind, RollupRow, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -166,6 +166,7 @@ impl FleetAssembler {
                 let parts = read_parts(inputs, last.start_us, None).await;
                 if !parts.is_empty() && signature(&parts) != last.signature {
                     let window = fleet_window(last.seq, last.revision + 1, parts);
+                    // Corrections are not judged again: nothing is flagged.
                     inputs.telemetry.publish(Arc::new(window));
                 }
             }
@@ -186,7 +187,10 @@ impl FleetAssembler {
             signature: signature(&parts),
         });
         let window: LiveWindow = Arc::new(fleet_window(own.seq, 0, parts));
-        inputs.telemetry.publish(window);
+        let flagged = inputs.telemetry.publish(window);
+        if !flagged.is_empty() {
+            super::anomalies::store(&inputs.telemetry, &*inputs.store, flagged).await;
+        }
     }
 }
 
@@ -463,6 +467,14 @@ async fn prune(inputs: &CloserInputs, now: u64) {
             tracing::warn!(error = %e, "could not prune metric rollups");
         }
     }
+    // Anomalies and load runs are kept as long as the hours they describe.
+    let keep_us = u64::try_from(config.keep_hours.as_micros()).unwrap_or(u64::MAX);
+    let before = i64::try_from(now.saturating_sub(keep_us)).unwrap_or(0);
+    for kind in [RecordKind::Anomaly, RecordKind::LoadRun] {
+        if let Err(e) = inputs.store.prune_records(kind, before).await {
+            tracing::warn!(error = %e, "could not prune fleet records");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -490,6 +502,7 @@ mod tests {
                     latency: Duration::from_micros(1000 + i),
                     completed_at_us: start_us + w * 5_000_000 + 1 + i,
                     caller: None,
+                    labels: Default::default(),
                 });
             }
         }

@@ -41,20 +41,32 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
     let c = instance("c", Some(shared)).await;
     let started = chrono::Utc::now() - chrono::Duration::seconds(2);
     let key = a.key("pro", "user", None).await;
-    // 30, 20 and 10 enhancements, spread over a few seconds, by 7 people sharing the key.
+    // 30, 20 and 10 enhancements, spread over a few seconds, by 7 people sharing the key,
+    // labelled with acceptable techniques; the client keeps its own score, like a load
+    // generator does.
     let sent = [(&a, 30), (&b, 20), (&c, 10)];
+    let (mut checked, mut correct) = (0u64, 0u64);
     for round in 0..30 {
         for (server, count) in sent {
             if round < count {
+                let expected = if round % 2 == 0 {
+                    "few_shot,chain_of_thought"
+                } else {
+                    "role_play"
+                };
                 let response = server
                     .post("/api/v1/enhance")
                     .bearer_auth(&key)
                     .header("X-User-Id", format!("user-{}", round % 7))
+                    .header("X-Expected-Techniques", expected)
                     .json(&json!({ "text": format!("Explain fleet metrics, take {round}") }))
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(response.status(), 200);
+                let body = json_ok(response).await;
+                let primary = body["techniques_used"][0].as_str().unwrap();
+                checked += 1;
+                correct += u64::from(expected.split(',').any(|t| t == primary));
             }
         }
         tokio::time::sleep(Duration::from_millis(80)).await;
@@ -96,6 +108,14 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
     );
     // Users are people, across instances: the 7, and the admin who made their key.
     assert_eq!(fleet["distinct_users"], 8);
+    // The server's own accuracy is the client's.
+    let accuracy = fleet["technique_accuracy"].clone();
+    assert_eq!(accuracy["labelled_checks"], checked, "{accuracy}");
+    assert_eq!(
+        accuracy["labelled"].as_f64(),
+        Some(correct as f64 / checked as f64),
+        "{accuracy}"
+    );
     for other in &summaries[1..] {
         for field in [
             "requests",
@@ -104,6 +124,7 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
             "latency_ms",
             "errors",
             "distinct_users",
+            "technique_accuracy",
         ] {
             assert_eq!(
                 other[field], fleet[field],
@@ -220,8 +241,31 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    // Load runs are the fleet's: reported to one instance, listed by the others.
+    let run = json!({
+        "profile": "peak", "state": "running", "started_at": chrono::Utc::now(),
+        "users": 1000, "elapsed_s": 12.0, "duration_s": 1080.0, "requests": 9000, "errors": 0,
+        "throughput_rps": 750.0, "p50_ms": 1.0, "p95_ms": 3.0, "p99_ms": 6.0,
+        "technique_accuracy": 0.9, "labelled_requests": 6300
+    });
+    let r = a
+        .put_json("/api/v1/load-runs/fleet-run", &a.admin_key, &run)
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(get(&b, "/api/v1/load-runs").await[0]["id"], "fleet-run");
+
+    // Every instance stops; one starts again on the same database: the accuracy and the
+    // run are still there.
     b.stop().await;
-    a.stop().await;
+    let storage = a.stop_keeping_storage().await;
+    let again = instance("a", Some(storage.store_config("main"))).await;
+    let after = get(&again, &format!("/api/v1/metrics/summary?{range}")).await;
+    assert_eq!(after["technique_accuracy"], accuracy);
+    let runs = get(&again, "/api/v1/load-runs").await;
+    assert_eq!(runs[0]["id"], "fleet-run");
+    assert_eq!(runs[0]["users"], 1000);
+    again.stop().await;
+    drop(storage);
 }
 
 /// Three instances sharing a Redis hold a free key to its 100 requests a minute between

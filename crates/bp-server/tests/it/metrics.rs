@@ -326,7 +326,7 @@ async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn load_runs_report_labelled_accuracy_to_the_summary() {
+async fn load_runs_are_reported_by_admins_and_listed() {
     let s = server(Backend::Sqlite).await;
     let report = json!({
         "profile": "baseline", "state": "running", "started_at": chrono::Utc::now(),
@@ -349,13 +349,145 @@ async fn load_runs_report_labelled_accuracy_to_the_summary() {
     let runs = json_ok(s.get("/api/v1/load-runs").send().await.unwrap()).await;
     assert_eq!(runs[0]["id"], "run-1");
     assert_eq!(runs[0]["state"], "running");
+    assert_eq!(runs[0]["technique_accuracy"], 0.82);
+    s.stop().await;
+}
+
+/// Labelled requests (`X-Expected-Techniques`) give the server's own technique accuracy:
+/// in the summary, the technique table, the time series and `/metrics`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labelled_requests_give_the_servers_own_technique_accuracy() {
+    let s = server(Backend::Sqlite).await;
+    let key = s.key("pro", "user", None).await;
+    let text = "Write a Python function that reverses a linked list";
+    let primary = s.enhance(Some(&key), json!({"text": text})).await["techniques_used"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if primary == "role_play" {
+        "few_shot"
+    } else {
+        "role_play"
+    };
+    let enhance = |label: String| {
+        s.post("/api/v1/enhance")
+            .bearer_auth(&key)
+            .header("x-expected-techniques", label)
+            .json(&json!({"text": text}))
+            .send()
+    };
+    // Right, wrong, right with the primary named among others.
+    for label in [
+        primary.clone(),
+        wrong.to_owned(),
+        format!("{wrong}, {primary}"),
+    ] {
+        assert_eq!(enhance(label).await.unwrap().status(), 200);
+    }
+    // A batch: item 0 right, item 1 unlabelled, item 2 wrong.
+    let batch = json!({"prompts": [{"text": text}, {"text": "Hi"}, {"text": text}]});
+    let r = s
+        .post("/api/v1/batch")
+        .bearer_auth(&key)
+        .header("x-expected-techniques", format!("{primary};;{wrong}"))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Refused, and so not counted: an unknown id, a group count that is not the batch's.
+    let r = enhance("ChainOfThought".to_owned()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("X-Expected-Techniques"), "{body}");
+    let r = s
+        .post("/api/v1/batch")
+        .bearer_auth(&key)
+        .header("x-expected-techniques", primary.as_str())
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Enhance: 1 unlabelled + 3 labelled + 1 refused; batch: 1 + 1 refused.
+    summary_when(&s, "endpoint=enhance", 5).await;
+    summary_when(&s, "endpoint=batch", 2).await;
     let summary = json_ok(
-        s.get("/api/v1/metrics/summary?from=-5m")
+        s.get("/api/v1/metrics/summary?from=-1m")
             .send()
             .await
             .unwrap(),
     )
     .await;
-    assert_eq!(summary["technique_accuracy"]["labelled"], 0.82);
+    let accuracy = &summary["technique_accuracy"];
+    assert_eq!(accuracy["labelled_checks"], 5, "{accuracy}");
+    assert_eq!(accuracy["labelled"], 3.0 / 5.0, "{accuracy}");
+    assert_eq!(summary["labelled"], json!({"checked": 5, "correct": 3}));
+
+    let rows = json_ok(
+        s.get("/api/v1/metrics/techniques?from=-1m")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["technique"] == primary.as_str())
+        .unwrap();
+    assert_eq!(row["labelled_checks"], 3, "{row}");
+    assert_eq!(row["labelled_accuracy"], 2.0 / 3.0, "{row}");
+
+    // One step of a day holds the whole test (unless it straddles midnight UTC).
+    let series = json_ok(
+        s.get("/api/v1/metrics/timeseries?from=-1m&metric=technique_accuracy&step=86400")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let values: Vec<f64> = series["groups"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    assert_eq!(values, [3.0 / 5.0], "{series}");
+
+    let rows = json_ok(
+        s.get("/api/v1/metrics/export?format=json&from=-1m")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let checks: u64 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["labelled_checks"].as_u64().unwrap())
+        .sum();
+    assert_eq!(checks, 5, "{rows}");
+
+    let exposition = s
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let total = |name: &str| -> f64 {
+        exposition
+            .lines()
+            .filter(|l| l.starts_with(&format!("{name}{{")))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+            .sum()
+    };
+    assert_eq!(total("bp_technique_checks_total"), 5.0);
+    assert_eq!(total("bp_technique_checks_correct_total"), 3.0);
     s.stop().await;
 }

@@ -1,11 +1,11 @@
-//! The PostgreSQL statements behind metrics and operations: metric rollups, feedback
-//! statistics and the history count. Prepared once per pooled connection, like `queries`.
+//! The PostgreSQL statements behind metrics and operations: metric rollups, fleet records,
+//! feedback statistics and the history count. Prepared once per pooled connection, like `queries`.
 
 use super::Op;
 use crate::aggregates::{self, RawFeedbackStats, feedback_stats_sql};
 use crate::codec;
 use crate::error::StoreResult;
-use crate::model::{FeedbackStats, RollupRow};
+use crate::model::{FeedbackStats, FleetRecord, OnConflict, RecordKind, RollupRow};
 use deadpool_postgres::Object;
 use std::collections::HashMap;
 
@@ -168,6 +168,89 @@ pub(super) async fn rollup_sources(
     rows.iter()
         .map(|row| Ok((row.try_get(0).op(OP)?, row.try_get(1).op(OP)?)))
         .collect()
+}
+
+pub(super) async fn put_record(
+    client: &Object,
+    record: &FleetRecord,
+    on_conflict: OnConflict,
+) -> StoreResult<bool> {
+    const OP: &str = "store a fleet record";
+    let sql = match on_conflict {
+        OnConflict::Replace => {
+            "INSERT INTO fleet_records (kind, id, at_us, payload) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (kind, id) DO UPDATE SET at_us = excluded.at_us, payload = excluded.payload"
+        }
+        OnConflict::Keep => {
+            "INSERT INTO fleet_records (kind, id, at_us, payload) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (kind, id) DO NOTHING"
+        }
+    };
+    let statement = client.prepare_cached(sql).await.op(OP)?;
+    let written = client
+        .execute(
+            &statement,
+            &[
+                &record.kind.as_str(),
+                &record.id,
+                &record.at_us,
+                &record.payload,
+            ],
+        )
+        .await
+        .op(OP)?;
+    Ok(written > 0)
+}
+
+pub(super) async fn list_records(
+    client: &Object,
+    kind: RecordKind,
+    from_us: i64,
+    to_us: i64,
+    limit: u32,
+) -> StoreResult<Vec<FleetRecord>> {
+    const OP: &str = "list fleet records";
+    let select = client
+        .prepare_cached(
+            "SELECT id, at_us, payload FROM fleet_records \
+             WHERE kind = $1 AND at_us >= $2 AND at_us < $3 \
+             ORDER BY at_us DESC, id LIMIT $4",
+        )
+        .await
+        .op(OP)?;
+    let rows = client
+        .query(
+            &select,
+            &[&kind.as_str(), &from_us, &to_us, &i64::from(limit)],
+        )
+        .await
+        .op(OP)?;
+    rows.iter()
+        .map(|row| {
+            Ok(FleetRecord {
+                kind,
+                id: row.try_get(0).op(OP)?,
+                at_us: row.try_get(1).op(OP)?,
+                payload: row.try_get(2).op(OP)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn prune_records(
+    client: &Object,
+    kind: RecordKind,
+    before_us: i64,
+) -> StoreResult<u64> {
+    const OP: &str = "prune fleet records";
+    let delete = client
+        .prepare_cached("DELETE FROM fleet_records WHERE kind = $1 AND at_us < $2")
+        .await
+        .op(OP)?;
+    client
+        .execute(&delete, &[&kind.as_str(), &before_us])
+        .await
+        .op(OP)
 }
 
 #[cfg(test)]

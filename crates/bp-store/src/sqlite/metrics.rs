@@ -1,10 +1,10 @@
-//! The SQLite statements behind metrics and operations: metric rollups, feedback statistics
-//! and the history count. Blocking functions over a connection, like `queries`.
+//! The SQLite statements behind metrics and operations: metric rollups, fleet records,
+//! feedback statistics and the history count. Blocking functions over a connection, like `queries`.
 
 use super::Op;
 use crate::aggregates::{self, RawFeedbackStats, feedback_stats_sql};
 use crate::error::StoreResult;
-use crate::model::{FeedbackStats, RollupRow};
+use crate::model::{FeedbackStats, FleetRecord, OnConflict, RecordKind, RollupRow};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 pub(super) fn count_history(conn: &mut Connection) -> StoreResult<u64> {
@@ -144,4 +144,75 @@ pub(super) fn rollup_sources(
     .op(OP)?
     .collect::<rusqlite::Result<Vec<_>>>()
     .op(OP)
+}
+
+pub(super) fn put_record(
+    conn: &mut Connection,
+    record: &FleetRecord,
+    on_conflict: OnConflict,
+) -> StoreResult<bool> {
+    const OP: &str = "store a fleet record";
+    let sql = match on_conflict {
+        OnConflict::Replace => {
+            "INSERT INTO fleet_records (kind, id, at_us, payload) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (kind, id) DO UPDATE SET at_us = excluded.at_us, payload = excluded.payload"
+        }
+        OnConflict::Keep => {
+            "INSERT INTO fleet_records (kind, id, at_us, payload) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (kind, id) DO NOTHING"
+        }
+    };
+    let written = conn
+        .prepare_cached(sql)
+        .op(OP)?
+        .execute(params![
+            record.kind.as_str(),
+            record.id,
+            record.at_us,
+            record.payload
+        ])
+        .op(OP)?;
+    Ok(written > 0)
+}
+
+pub(super) fn list_records(
+    conn: &mut Connection,
+    kind: RecordKind,
+    from_us: i64,
+    to_us: i64,
+    limit: u32,
+) -> StoreResult<Vec<FleetRecord>> {
+    const OP: &str = "list fleet records";
+    // `fleet_records_at` read backwards: no sort beyond ties.
+    conn.prepare_cached(
+        "SELECT id, at_us, payload FROM fleet_records \
+         WHERE kind = ?1 AND at_us >= ?2 AND at_us < ?3 \
+         ORDER BY at_us DESC, id LIMIT ?4",
+    )
+    .op(OP)?
+    .query_map(params![kind.as_str(), from_us, to_us, limit], |row| {
+        Ok(FleetRecord {
+            kind,
+            id: row.get(0)?,
+            at_us: row.get(1)?,
+            payload: row.get(2)?,
+        })
+    })
+    .op(OP)?
+    .collect::<rusqlite::Result<Vec<_>>>()
+    .op(OP)
+}
+
+pub(super) fn prune_records(
+    conn: &mut Connection,
+    kind: RecordKind,
+    before_us: i64,
+) -> StoreResult<u64> {
+    const OP: &str = "prune fleet records";
+    let deleted = conn
+        .prepare_cached("DELETE FROM fleet_records WHERE kind = ?1 AND at_us < ?2")
+        .op(OP)?
+        .execute(params![kind.as_str(), before_us])
+        .op(OP)?;
+    Ok(deleted as u64)
 }

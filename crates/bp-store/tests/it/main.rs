@@ -48,6 +48,7 @@ bp_testkit::both_backends!(
     rollups::rollup_prune_counts_what_it_deletes,
     rollups::rollup_sources_are_per_resolution_and_range,
     rollups::rollup_payloads_round_trip_exactly,
+    rollups::fleet_records_replace_or_keep_list_newest_first_and_prune,
     stats::feedback_stats_group_by_primary_technique,
     stats::count_history_counts_every_owner,
     upgrade::a_0001_database_upgrades_to_the_current_schema,

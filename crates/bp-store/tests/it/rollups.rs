@@ -1,8 +1,8 @@
-//! Conformance cases for metric rollups: upsert, range listing, order, pruning, the latest
-//! window, and payloads kept byte for byte.
+//! Conformance cases for metric rollups (upsert, range listing, order, pruning, the latest
+//! window, payloads kept byte for byte) and for the fleet records stored beside them.
 
 use crate::harness::TestDb;
-use bp_store::RollupRow;
+use bp_store::{FleetRecord, OnConflict, RecordKind, RollupRow};
 
 fn rollup(resolution_secs: u32, window_start_us: i64, source: &str, payload: &[u8]) -> RollupRow {
     RollupRow {
@@ -227,4 +227,97 @@ pub async fn rollup_payloads_round_trip_exactly(db: &TestDb) {
     let got = all(db, 60).await;
     assert_eq!(got[0], swapped[0]);
     assert_eq!(got[6], swapped[1]);
+}
+
+fn record(kind: RecordKind, id: &str, at_us: i64, payload: &[u8]) -> FleetRecord {
+    FleetRecord {
+        kind,
+        id: id.to_owned(),
+        at_us,
+        payload: payload.to_vec(),
+    }
+}
+
+pub async fn fleet_records_replace_or_keep_list_newest_first_and_prune(db: &TestDb) {
+    let store = &db.store;
+    let put = |r: FleetRecord, on_conflict| async move {
+        store.put_record(&r, on_conflict).await.expect("put")
+    };
+    use RecordKind::{Anomaly, LoadRun};
+    assert!(
+        put(
+            record(LoadRun, "run-1", 10, b"first report"),
+            OnConflict::Replace
+        )
+        .await
+    );
+    assert!(
+        put(
+            record(LoadRun, "run-1", 30, b"latest report"),
+            OnConflict::Replace
+        )
+        .await
+    );
+    assert!(
+        put(
+            record(LoadRun, "run-2", 20, b"other run"),
+            OnConflict::Replace
+        )
+        .await
+    );
+    // Two instances flag the same window: the first writes it, the second learns it was not.
+    assert!(
+        put(
+            record(Anomaly, "20:error_rate", 20, b"first"),
+            OnConflict::Keep
+        )
+        .await
+    );
+    assert!(
+        !put(
+            record(Anomaly, "20:error_rate", 20, b"second"),
+            OnConflict::Keep
+        )
+        .await
+    );
+    // Same id in another kind, ties on `at_us` broken by id.
+    assert!(put(record(Anomaly, "run-1", 20, b"tie"), OnConflict::Keep).await);
+
+    let list = |kind, from, to, limit| async move {
+        store
+            .list_records(kind, from, to, limit)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|r| {
+                assert_eq!(r.kind, kind);
+                (r.id, r.at_us, String::from_utf8(r.payload).expect("utf-8"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let s = |id: &str, at, p: &str| (id.to_owned(), at, p.to_owned());
+    assert_eq!(
+        list(LoadRun, i64::MIN, i64::MAX, 10).await,
+        [s("run-1", 30, "latest report"), s("run-2", 20, "other run")]
+    );
+    assert_eq!(
+        list(Anomaly, 0, 100, 10).await,
+        [s("20:error_rate", 20, "first"), s("run-1", 20, "tie")]
+    );
+    // Half-open range and the limit keep the newest.
+    assert_eq!(
+        list(LoadRun, 20, 30, 10).await,
+        [s("run-2", 20, "other run")]
+    );
+    assert_eq!(
+        list(LoadRun, 0, 100, 1).await,
+        [s("run-1", 30, "latest report")]
+    );
+
+    assert_eq!(store.prune_records(LoadRun, 30).await.expect("prune"), 1);
+    assert_eq!(
+        list(LoadRun, 0, 100, 10).await,
+        [s("run-1", 30, "latest report")]
+    );
+    assert_eq!(list(Anomaly, 0, 100, 10).await.len(), 2, "other kinds stay");
 }

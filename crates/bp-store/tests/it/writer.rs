@@ -6,9 +6,9 @@
 use crate::harness::{TestDb, item, row};
 use bp_api::HistoryItem;
 use bp_store::{
-    ApiKeyRecord, FeedbackRecord, FeedbackStats, HistoryOwner, HistoryPageRows, HistoryQuery,
-    HistoryWriter, NewApiKey, NewFeedback, NewHistoryRow, PoolStats, RollupRow, StorageStats,
-    Store, StoreError, StoreResult, WriterConfig,
+    ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
+    HistoryQuery, HistoryWriter, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats,
+    RecordKind, RollupRow, StorageStats, Store, StoreError, StoreResult, WriterConfig,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -123,6 +123,21 @@ impl Store for GatedStore {
         self.inner
             .rollup_sources(resolution_secs, from_us, to_us)
             .await
+    }
+    async fn put_record(&self, record: &FleetRecord, on_conflict: OnConflict) -> StoreResult<bool> {
+        self.inner.put_record(record, on_conflict).await
+    }
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        from_us: i64,
+        to_us: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<FleetRecord>> {
+        self.inner.list_records(kind, from_us, to_us, limit).await
+    }
+    async fn prune_records(&self, kind: RecordKind, before_us: i64) -> StoreResult<u64> {
+        self.inner.prune_records(kind, before_us).await
     }
     fn pool_stats(&self) -> PoolStats {
         self.inner.pool_stats()

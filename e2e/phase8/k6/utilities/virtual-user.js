@@ -60,11 +60,17 @@ export function iteration(data, extraTags = {}) {
   const cursor = Math.floor(rng() * PROMPTS.length);
   if (endpoint === 'enhance') {
     const prompt = PROMPTS[cursor];
+    // Labelled traffic: the server records its own technique accuracy from this header.
+    if (prompt.techniques.length > 0) headers['X-Expected-Techniques'] = prompt.techniques.join(',');
     const res = http.post(`${config.baseUrl}/api/v1/enhance`, JSON.stringify({ text: prompt.text }), params);
     validateEnhance(res, prompt, tags);
   } else if (endpoint === 'batch') {
     const prompts = [];
     for (let i = 0; i < config.batchSize; i++) prompts.push(PROMPTS[(cursor + i) % PROMPTS.length]);
+    if (prompts.some((p) => p.techniques.length > 0)) {
+      // One group per item, in order.
+      headers['X-Expected-Techniques'] = prompts.map((p) => p.techniques.join(',')).join(';');
+    }
     const body = JSON.stringify({ prompts: prompts.map((p) => ({ text: p.text })) });
     const res = http.post(`${config.baseUrl}/api/v1/batch`, body, params);
     validateBatch(res, prompts, tags);

@@ -49,9 +49,12 @@ struct Row {
     cache_hit_rate: Option<f64>,
     cpu_percent: f64,
     memory_bytes: f64,
+    /// Labelled requests' prompts checked (`X-Expected-Techniques`) and the share right.
+    labelled_checks: u64,
+    technique_accuracy: Option<f64>,
 }
 
-const CSV_HEADER: &str = "window_start,window_end,requests,errors,error_rate,throughput_rps,p50_ms,p95_ms,p99_ms,max_ms,cache_hit_rate,cpu_percent,memory_bytes\n";
+const CSV_HEADER: &str = "window_start,window_end,requests,errors,error_rate,throughput_rps,p50_ms,p95_ms,p99_ms,max_ms,cache_hit_rate,cpu_percent,memory_bytes,labelled_checks,technique_accuracy\n";
 
 #[utoipa::path(get, path = "/metrics/export", tag = "metrics", params(RangeParams, ExportParams),
     responses((status = 200, description = "CSV or JSON rows, one per window", body = String),
@@ -149,13 +152,15 @@ fn row_of(snapshot: &WindowSnapshot, filter: &Filter) -> Row {
         cache_hit_rate: s.cache_hit_rate,
         cpu_percent: s.cpu_percent,
         memory_bytes: s.memory_bytes,
+        labelled_checks: s.labelled.checked,
+        technique_accuracy: s.labelled.accuracy(),
     }
 }
 
 fn csv_line(r: &Row) -> String {
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
     format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
         r.window_start,
         r.window_end,
         r.requests,
@@ -168,6 +173,8 @@ fn csv_line(r: &Row) -> String {
         opt(r.max_ms),
         opt(r.cache_hit_rate),
         r.cpu_percent,
-        r.memory_bytes
+        r.memory_bytes,
+        r.labelled_checks,
+        opt(r.technique_accuracy)
     )
 }

@@ -47,17 +47,9 @@ impl Window {
         i64::try_from(self.to_us).unwrap_or(i64::MAX)
     }
 
-    pub fn start(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_micros(self.start_us()).unwrap_or_default()
-    }
-
     /// A query's `step` (seconds per point), defaulting to the range's resolution.
     pub fn step(&self, step_secs: Option<u64>) -> Duration {
         Duration::from_secs(step_secs.unwrap_or(u64::from(self.resolution_secs)))
-    }
-
-    pub fn end(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_micros(self.end_us()).unwrap_or_default()
     }
 }
 

@@ -8,11 +8,11 @@
 //! slows the others or the API. A window the anomaly detector flagged carries an
 //! `anomalies` array (process-wide, whatever the client's filter).
 
-use super::anomalies::anomaly_event;
 use super::range::RangeParams;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::telemetry::anomalies::event as anomaly_event;
 use crate::telemetry::{FleetWindow, LiveWindow};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -247,8 +247,4 @@ async fn send(
     }
 }
 
-pub fn rfc3339(unix_us: u64) -> String {
-    chrono::DateTime::from_timestamp_micros(i64::try_from(unix_us).unwrap_or(0))
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
+pub use crate::telemetry::rfc3339;
