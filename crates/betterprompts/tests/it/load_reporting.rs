@@ -268,3 +268,67 @@ async fn the_server_records_the_generators_technique_accuracy() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The peak profile's 1000 virtual users, time-scaled and sharing one key, are 1000 users to
+/// the server: each sends its own `X-User-Id`.
+#[tokio::test]
+async fn a_thousand_virtual_users_are_a_thousand_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = TestStorage::new(Backend::Sqlite);
+    let key = create_key(&storage, &["--rate-limit", "unlimited"]);
+    let server = serve(&storage);
+    let json = dir.path().join("peak.json");
+    let out = Command::new(BIN)
+        .args(["load", "--target", &server.base, "--key", &key])
+        // 22 s; 1000 users thinking 4 s: ~250 req/s, gentle on a debug build.
+        .args([
+            "--profile",
+            "peak",
+            "--time-scale",
+            "0.02",
+            "--think-time",
+            "4s",
+        ])
+        .args([
+            "--mix",
+            "enhance=1",
+            "--quiet",
+            "--report-json",
+            json.to_str().unwrap(),
+        ])
+        .env("BP_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let summary: serde_json::Value = client
+            .get(format!("{}/api/v1/metrics/summary?from=-5m", server.base))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let distinct = summary["distinct_users"].as_u64().unwrap();
+        // Exact sets, or a HyperLogLog (±2 %) once they grow past their cap.
+        if (980..=1020).contains(&distinct) {
+            // In one 5-s window most of them were active at once.
+            let concurrent = summary["concurrent_users"].as_u64().unwrap();
+            assert!(concurrent > 500, "{concurrent} concurrent");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{distinct} distinct users: {summary}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

@@ -38,7 +38,7 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
     let a = instance("a", None).await;
     let shared = a.storage().store_config("main");
     let b = instance("b", Some(shared.clone())).await;
-    let c = instance("c", Some(shared)).await;
+    let c = instance("c", Some(shared.clone())).await;
     let started = chrono::Utc::now() - chrono::Duration::seconds(2);
     let key = a.key("pro", "user", None).await;
     // 30, 20 and 10 enhancements, spread over a few seconds, by 7 people sharing the key,
@@ -240,6 +240,28 @@ async fn three_instances_on_one_database_report_the_fleet_the_same_everywhere() 
         assert!(stopped.elapsed() < Duration::from_secs(10), "{after:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // It comes back under the same name: up again, nothing counted twice, and the windows
+    // it missed count against availability (uptime below 1).
+    let c = instance("c", Some(shared)).await;
+    let restarted = std::time::Instant::now();
+    loop {
+        let after = listed(get(&b, &format!("/api/v1/metrics/instances?{range}")).await);
+        if after == up {
+            break;
+        }
+        assert!(restarted.elapsed() < Duration::from_secs(10), "{after:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let since = format!(
+        "from={}&endpoint=enhance",
+        started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let sla = get(&a, &format!("/api/v1/metrics/summary?{since}")).await["sla"].clone();
+    let uptime = sla["uptime"].as_f64().unwrap();
+    assert!(uptime < 1.0, "{sla}");
+    let availability = sla["overall"]["availability"]["value"].as_f64().unwrap();
+    assert!(availability <= uptime, "{sla}");
+    c.stop().await;
 
     // Load runs are the fleet's: reported to one instance, listed by the others.
     let run = json!({
