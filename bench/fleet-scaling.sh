@@ -3,7 +3,8 @@
 # share by a real cgroup, behind HAProxy (round robin), driven by `betterprompts load` at
 # rising open-model rates until the SLA breaks. Reports each fleet size's breaking point,
 # the scaling efficiency X(N) / (N·X(1)), and a Universal Scalability Law fit
-# X(N) = λN / (1 + σ(N−1) + κN(N−1)) with the peak it predicts.
+# X(N) = λN / (1 + σ(N−1) + κN(N−1)) with the peak it predicts and the instances a target
+# rate needs (`betterprompts report usl`, the fit the stress report uses too).
 #
 # Usage: [SIZES="1 2 3"] [CPU_SHARE=0.25] [STEP_S=20] bench/fleet-scaling.sh
 #   CPU_SHARE  cores per instance (cgroup quota); the machine's other cores run PostgreSQL,
@@ -151,7 +152,7 @@ out=bench/runs/$day-fleet-scaling.md
 args=()
 for n in $sizes; do args+=("$n=${point[$n]}"); done
 python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "${args[@]}" >>"$out" <<'PY'
-import math, sys
+import sys
 share, step_s, commit, *pairs = sys.argv[1:]
 x = {int(k): float(v) for k, v in (p.split("=") for p in pairs)}
 x1 = x.get(1)
@@ -164,23 +165,12 @@ print("|---|---|---|---|")
 for n in sorted(x):
     ratio = x[n] / x1 if x1 else float("nan")
     print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} |")
-# USL through the measured points: X(N)/N = λ / (1 + σ(N−1) + κN(N−1)) with λ = X(1);
-# C(N) = N·λ/X(N) − 1 = σ(N−1) + κN(N−1) is linear in σ and κ: least squares.
-rows = [(n - 1, n * (n - 1), n * x1 / x[n] - 1) for n in sorted(x) if n > 1 and x[n] > 0] if x1 else []
-if len(rows) >= 2:
-    a11 = sum(r[0] * r[0] for r in rows); a12 = sum(r[0] * r[1] for r in rows)
-    a22 = sum(r[1] * r[1] for r in rows); b1 = sum(r[0] * r[2] for r in rows)
-    b2 = sum(r[1] * r[2] for r in rows); det = a11 * a22 - a12 * a12
-    sigma = (b1 * a22 - b2 * a12) / det; kappa = (a11 * b2 - a12 * b1) / det
-    usl = lambda n: x1 * n / (1 + sigma * (n - 1) + kappa * n * (n - 1))
-    peak_n = math.sqrt((1 - sigma) / kappa) if kappa > 0 and sigma < 1 else float("inf")
-    print(f"\nUSL fit: λ = {x1:.0f} req/s, σ = {sigma:.4f}, κ = {kappa:.5f}; "
-          + (f"peak at N ≈ {peak_n:.1f} ({usl(peak_n):.0f} req/s)" if math.isfinite(peak_n) else "no peak in sight (κ ≤ 0)"))
-    for target in (1000, 2000):
-        need = next((n for n in range(1, 200) if usl(n) >= target), None)
-        print(f"- instances for {target} req/s: {need if need else 'not reachable'}")
-else:
-    print("\nUSL fit: needs 1 instance and at least two larger fleets")
 PY
+# The USL through the fleets' points, by the same fit the stress report uses.
+if ((${#args[@]} >= 3)); then
+    { echo; echo "\`\`\`"; "$bin" report usl "${args[@]}" --target 1000 --target 2000 || echo "no USL fit through these points"; echo "\`\`\`"; } >>"$out"
+else
+    printf '\nUSL fit: needs at least three fleet sizes\n' >>"$out"
+fi
 echo "done: $out" >&2
 tail -n 20 "$out" >&2

@@ -431,6 +431,32 @@ export interface components {
             /** Format: double */
             redis_hit_rate: number | null;
         };
+        /** @description The capacity a stress run measured. */
+        Capacity: {
+            /**
+             * Format: double
+             * @description The highest throughput of any full window: what the server delivered at saturation.
+             */
+            breaking_point_rps: number;
+            /**
+             * Format: double
+             * @description The highest throughput of a window that still met the SLA.
+             */
+            capacity_at_sla_rps: number;
+            /** Format: double */
+            usl_kappa: number | null;
+            /**
+             * Format: double
+             * @description The Universal Scalability Law fitted to throughput against requests in flight:
+             *     the throughput it predicts at its peak (or its asymptote), if it found one.
+             */
+            usl_peak_rps: number | null;
+            /**
+             * Format: double
+             * @description Contention (σ) and coherency (κ) of that fit.
+             */
+            usl_sigma: number | null;
+        };
         /** @description One target checked: its value (`null` without requests), the target, and the verdict. */
         Check: {
             met: boolean;
@@ -867,6 +893,7 @@ export interface components {
         };
         /** @description `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures. */
         LoadRunReport: {
+            capacity: null | components["schemas"]["Capacity"];
             /** Format: double */
             duration_s: number;
             /** Format: double */

@@ -31,6 +31,10 @@ export class LoadRunPanel {
         · ${run.users > 0 ? `${f.count(run.users)} users` : "open model"}${run.target_rps ? ` · target ${f.rps(run.target_rps)}` : ""}
         · ${Math.round(run.elapsed_s)} s of ${Math.round(run.duration_s)} s
         · technique accuracy ${f.percent(run.technique_accuracy, 1)}</p>
+      ${run.capacity ? `<p data-capacity>capacity: breaking point ${f.rps(run.capacity.breaking_point_rps)}
+        (${f.rps(run.capacity.capacity_at_sla_rps)} within the SLA)${run.capacity.usl_peak_rps != null
+          ? ` · USL peak ${f.rps(run.capacity.usl_peak_rps)} (σ ${run.capacity.usl_sigma?.toFixed(3)}, κ ${run.capacity.usl_kappa?.toExponential(1)})`
+          : ""}</p>` : ""}
       <progress max="1" value="${progress}" aria-label="run progress"></progress>
       <table class="compare"><thead><tr><th></th><th class="num">client (load generator, whole run)</th>
         <th class="num">server (last window)</th></tr></thead>

@@ -331,6 +331,42 @@ pub enum ReportCommand {
         after_help = "Example:\n  betterprompts report merge a.json b.json --out merged.json"
     )]
     Merge(MergeArgs),
+    /// Fit the Universal Scalability Law to measured (load, throughput) points, e.g. fleet
+    /// sizes and their breaking points from `bench/fleet-scaling.sh`.
+    #[command(
+        after_help = "Example:\n  betterprompts report usl 1=480 2=930 3=1340 --target 1000 --target 2000"
+    )]
+    Usl(UslArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UslArgs {
+    /// Points as LOAD=THROUGHPUT (e.g. instances=req/s); at least three distinct loads.
+    #[arg(required = true, num_args = 3.., value_name = "LOAD=RPS", value_parser = parse_point)]
+    pub points: Vec<(f64, f64)>,
+    /// Throughputs (req/s) to say how much load (how many instances) they need.
+    #[arg(long = "target")]
+    pub targets: Vec<f64>,
+    /// What the load counts, for the text output.
+    #[arg(long, default_value = "instances")]
+    pub unit: String,
+    /// Print the fit as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_point(s: &str) -> Result<(f64, f64), String> {
+    let (n, x) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected LOAD=THROUGHPUT, got {s:?}"))?;
+    let number = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .ok_or_else(|| format!("{v:?} is not a positive number (in {s:?})"))
+    };
+    Ok((number(n)?, number(x)?))
 }
 
 #[derive(Debug, Args)]

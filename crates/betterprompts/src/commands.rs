@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&args),
         Command::Load(args) => load::run(*args),
         Command::Report(ReportCommand::Merge(args)) => report::merge(&args),
+        Command::Report(ReportCommand::Usl(args)) => report::usl(&args),
     }
 }
 

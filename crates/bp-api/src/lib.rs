@@ -24,7 +24,7 @@ pub use faults::{Faults, MAX_ADDED_LATENCY_MS};
 pub use history::{FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort};
 pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
 pub use labels::DbOperation;
-pub use load_run::{LoadRun, LoadRunReport, LoadRunState};
+pub use load_run::{Capacity, LoadRun, LoadRunReport, LoadRunState};
 pub use taxonomy::{Complexity, Intent, Technique, UnknownName};
 
 /// Limits of the API contract, shared by validation and documentation.

@@ -44,6 +44,29 @@ pub struct LoadRunReport {
     /// Requests that technique accuracy was computed over.
     #[serde(default)]
     pub labelled_requests: u64,
+    /// What a stress run found of the server's capacity, in its final report.
+    #[serde(default)]
+    #[schema(required)]
+    pub capacity: Option<Capacity>,
+}
+
+/// The capacity a stress run measured.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// The highest throughput of any full window: what the server delivered at saturation.
+    pub breaking_point_rps: f64,
+    /// The highest throughput of a window that still met the SLA.
+    pub capacity_at_sla_rps: f64,
+    /// The Universal Scalability Law fitted to throughput against requests in flight:
+    /// the throughput it predicts at its peak (or its asymptote), if it found one.
+    #[schema(required)]
+    pub usl_peak_rps: Option<f64>,
+    /// Contention (σ) and coherency (κ) of that fit.
+    #[schema(required)]
+    pub usl_sigma: Option<f64>,
+    #[schema(required)]
+    pub usl_kappa: Option<f64>,
 }
 
 /// A run as the server lists it.

@@ -129,7 +129,22 @@ fn breaking_point(series: &[WindowPoint]) -> BreakingPoint {
         users_at_break: broke_at.map(|i| series[i].users),
         breaking_point_rps,
         capacity_at_sla_rps,
+        usl: usl_of_windows(series),
     }
+}
+
+/// The USL through the full windows' (requests in flight, req/s), in flight by Little's
+/// law: rate × mean latency. Windows where most requests failed are left out (a server
+/// answering errors fast is not throughput).
+fn usl_of_windows(series: &[WindowPoint]) -> Option<bp_report::model::UslFit> {
+    let points: Vec<(f64, f64)> = full_windows(series)
+        .filter(|p| p.requests > 0 && p.error_rate() < 0.5)
+        .filter_map(|p| {
+            let mean_s = p.histogram.unpack().ok()?.mean_us()? / 1e6;
+            Some((p.rps * mean_s, p.rps))
+        })
+        .collect();
+    crate::usl::fit(&points)
 }
 
 /// p95 of the merged windows that lie within `[from, to)`.

@@ -35,6 +35,7 @@ mod server_memory;
 pub mod target;
 pub mod threshold;
 mod trend;
+pub mod usl;
 
 pub use executor::{RunConfig, run};
 pub use live::LiveConfig;

@@ -12,8 +12,8 @@ use crate::progress::Progress;
 use crate::recorder::Stats;
 use crate::report::Report;
 use crate::target::Target;
-use bp_api::{LoadRunReport, LoadRunState};
-use bp_report::model::quantile_ms;
+use bp_api::{Capacity, LoadRunReport, LoadRunState};
+use bp_report::model::{AnalysisReport, quantile_ms};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -71,6 +71,7 @@ pub(crate) fn running_state(
         p99_ms: at(0.99),
         technique_accuracy: running.accuracy(),
         labelled_requests: running.checked,
+        capacity: None,
     }
 }
 
@@ -98,6 +99,16 @@ pub(crate) fn final_state(
         p99_ms: measured.then_some(l.p99),
         technique_accuracy: report.technique_accuracy,
         labelled_requests: report.technique_checked,
+        capacity: match &report.analysis {
+            Some(AnalysisReport::BreakingPoint(b)) => Some(Capacity {
+                breaking_point_rps: b.breaking_point_rps,
+                capacity_at_sla_rps: b.capacity_at_sla_rps,
+                usl_peak_rps: b.usl.and_then(|u| u.peak_rps),
+                usl_sigma: b.usl.map(|u| u.sigma),
+                usl_kappa: b.usl.map(|u| u.kappa),
+            }),
+            _ => None,
+        },
     }
 }
 

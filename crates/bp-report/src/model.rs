@@ -5,7 +5,7 @@
 
 mod analysis;
 
-pub use analysis::{AnalysisReport, BreakingPoint, Degradation, SpikeRecovery, TrendTest};
+pub use analysis::{AnalysisReport, BreakingPoint, Degradation, SpikeRecovery, TrendTest, UslFit};
 
 use crate::Error;
 use bp_metrics::{LatencyHistogram, Precision};

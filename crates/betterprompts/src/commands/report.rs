@@ -1,7 +1,8 @@
 //! `report merge`: JSON reports of concurrent runs (e.g. from several machines) merged
-//! exactly, histograms included.
+//! exactly, histograms included. `report usl`: the Universal Scalability Law through
+//! measured points.
 
-use crate::cli::MergeArgs;
+use crate::cli::{MergeArgs, UslArgs};
 use anyhow::Context;
 use bp_load::Report;
 use std::process::ExitCode;
@@ -23,5 +24,38 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&args.out, merged.to_json()?)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     print!("{}", bp_report::summary(&merged));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The most load `report usl` considers when asked what a target needs.
+const MAX_LOAD: u32 = 1000;
+
+/// `report usl 1=480 2=930 3=1340 [--target 1000]... [--json]`
+pub fn usl(args: &UslArgs) -> anyhow::Result<ExitCode> {
+    let fit = bp_load::usl::fit(&args.points)
+        .context("no fit: it needs at least three distinct loads with positive throughput")?;
+    let needs: Vec<(f64, Option<u32>)> = args
+        .targets
+        .iter()
+        .map(|&t| (t, fit.needed_for(t, MAX_LOAD)))
+        .collect();
+    if args.json {
+        let value = serde_json::json!({
+            "fit": fit,
+            "targets": needs
+                .iter()
+                .map(|(t, n)| serde_json::json!({"throughput_rps": t, "load": n}))
+                .collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!("{}", fit.line(&args.unit));
+        for (target, need) in needs {
+            match need {
+                Some(n) => println!("{target:.0} req/s needs N = {n} {}", args.unit),
+                None => println!("{target:.0} req/s is beyond the predicted peak"),
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -94,6 +94,7 @@ fn every_command_has_help_with_an_example_and_it_is_pinned() {
         &["load"],
         &["report"],
         &["report", "merge"],
+        &["report", "usl"],
     ] {
         let out = std::process::Command::new(BIN)
             .args(sub)
@@ -118,6 +119,63 @@ fn every_command_has_help_with_an_example_and_it_is_pinned() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected free, pro or enterprise"));
+}
+
+/// `report usl` fits the Universal Scalability Law to measured points and says how many
+/// instances a target needs; bad points are usage errors.
+#[test]
+fn report_usl_fits_fleet_points_and_sizes_targets() {
+    let usl = |args: &[&str]| {
+        std::process::Command::new(BIN)
+            .args(["report", "usl"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // X(N) = 500N / (1 + 0.05(N−1) + 0.002N(N−1)) at N = 1, 2, 3, 5.
+    let out = usl(&[
+        "1=500",
+        "2=948.766",
+        "3=1348.921",
+        "5=2016.129",
+        "--target",
+        "1300",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fit = &v["fit"];
+    assert!(
+        (fit["lambda"].as_f64().unwrap() - 500.0).abs() < 0.1,
+        "{fit}"
+    );
+    assert!(
+        (fit["sigma"].as_f64().unwrap() - 0.05).abs() < 1e-3,
+        "{fit}"
+    );
+    assert!(
+        (fit["kappa"].as_f64().unwrap() - 0.002).abs() < 1e-4,
+        "{fit}"
+    );
+    assert_eq!(v["targets"][0]["load"], 3);
+    let text = usl(&["1=480", "2=930", "3=1340", "--target", "1000"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("USL fit (N = instances)")
+            && text.contains("1000 req/s needs N = 3 instances"),
+        "{text}"
+    );
+    for bad in [
+        &["1=480", "2=930"][..],
+        &["1=480", "2=930", "3=0"],
+        &["1=480", "2=930", "x"],
+    ] {
+        assert_eq!(usl(bad).status.code(), Some(2), "{bad:?}");
+    }
 }
 
 #[test]

@@ -126,6 +126,12 @@ fn every_profile_runs_time_scaled_and_reports() {
                 assert_eq!(a["kind"], "breaking_point", "{a}");
                 assert!(a["breaking_point_rps"].as_f64().unwrap() > 0.0, "{a}");
                 assert!(a["capacity_at_sla_rps"].is_number(), "{a}");
+                // The USL through its windows: throughput against requests in flight.
+                let usl = &a["usl"];
+                assert!(usl["lambda"].as_f64().unwrap() > 0.0, "{a}");
+                assert!(usl["sigma"].as_f64().unwrap() >= 0.0, "{a}");
+                assert!(usl["kappa"].as_f64().unwrap() >= 0.0, "{a}");
+                assert!(out.stdout.contains("USL fit"), "{}", out.stdout);
                 // Stress is judged by its breaking point, not by the SLA.
                 assert_eq!(out.code, 0, "{}", out.stdout);
             }

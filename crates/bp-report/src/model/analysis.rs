@@ -24,6 +24,83 @@ pub struct BreakingPoint {
     pub breaking_point_rps: f64,
     /// The highest throughput of a window that still met the SLA, before the break.
     pub capacity_at_sla_rps: f64,
+    /// Throughput against concurrency (requests in flight by Little's law, rate × mean
+    /// latency) through the run's windows; `None` with too few distinct loads. Absent in
+    /// reports written before it.
+    #[serde(default)]
+    pub usl: Option<UslFit>,
+}
+
+/// A Universal Scalability Law fit, X(N) = λN / (1 + σ(N−1) + κN(N−1)) (Gunther): N is the
+/// load (requests in flight in a stress run, instances in a fleet-scaling run) and X the
+/// throughput in req/s.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UslFit {
+    /// Throughput at N = 1.
+    pub lambda: f64,
+    /// Contention: the share of the work that serialises (0 = none).
+    pub sigma: f64,
+    /// Coherency: the cost of keeping the N parts in agreement, growing with N² (0 = none,
+    /// and then no peak: throughput approaches λ/σ).
+    pub kappa: f64,
+    /// The N where throughput peaks, √((1−σ)/κ); `None` when κ = 0.
+    pub peak_n: Option<f64>,
+    /// The throughput there (or the asymptote λ/σ when there is no peak and σ > 0).
+    pub peak_rps: Option<f64>,
+    /// The points fitted.
+    pub points: usize,
+    /// R² of the fit of N/X, the form it is fitted in.
+    pub r_squared: f64,
+}
+
+impl UslFit {
+    /// With `peak_n` and `peak_rps` derived from λ, σ and κ.
+    pub fn new(lambda: f64, sigma: f64, kappa: f64, points: usize, r_squared: f64) -> UslFit {
+        let mut fit = UslFit {
+            lambda,
+            sigma,
+            kappa,
+            peak_n: None,
+            peak_rps: None,
+            points,
+            r_squared,
+        };
+        if kappa > 0.0 && sigma < 1.0 {
+            let n = ((1.0 - sigma) / kappa).sqrt();
+            fit.peak_n = Some(n);
+            fit.peak_rps = Some(fit.throughput(n));
+        } else if sigma > 0.0 {
+            fit.peak_rps = Some(lambda / sigma);
+        }
+        fit
+    }
+
+    /// The predicted throughput at load `n`.
+    pub fn throughput(&self, n: f64) -> f64 {
+        self.lambda * n / (1.0 + self.sigma * (n - 1.0) + self.kappa * n * (n - 1.0))
+    }
+
+    /// The smallest whole N (at most `max_n`) predicted to deliver `target` req/s; `None`
+    /// when beyond the peak (more only makes it worse) or `max_n`.
+    pub fn needed_for(&self, target: f64, max_n: u32) -> Option<u32> {
+        let last = self
+            .peak_n
+            .map_or(max_n, |p| (p.ceil() as u32).clamp(1, max_n));
+        (1..=last).find(|&n| self.throughput(f64::from(n)) >= target)
+    }
+
+    /// One line for reports; `load` says what N counts.
+    pub fn line(&self, load: &str) -> String {
+        let peak = match (self.peak_n, self.peak_rps) {
+            (Some(n), Some(x)) => format!("peak {x:.0} req/s at N = {n:.1}"),
+            (None, Some(x)) => format!("no peak; approaches {x:.0} req/s"),
+            _ => "no limit in sight".to_owned(),
+        };
+        format!(
+            "USL fit (N = {load}) over {} points (R² {:.3}): λ = {:.1} req/s, σ = {:.4}, κ = {:.6}; {peak}",
+            self.points, self.r_squared, self.lambda, self.sigma, self.kappa
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,7 +158,10 @@ impl AnalysisReport {
                     "breaking point: not reached; the SLA held up to {:.0} req/s",
                     b.breaking_point_rps
                 ),
-            }],
+            }]
+            .into_iter()
+            .chain(b.usl.map(|u| u.line("requests in flight")))
+            .collect(),
             AnalysisReport::Recovery { spikes } => spikes
                 .iter()
                 .enumerate()

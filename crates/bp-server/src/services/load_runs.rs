@@ -102,6 +102,7 @@ mod tests {
             p99_ms: Some(3.0),
             technique_accuracy: accuracy,
             labelled_requests: 1,
+            capacity: None,
         }
     }
 
