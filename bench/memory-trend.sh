@@ -4,7 +4,9 @@
 # Runs the sustained profile (500 users, enhance 70 / batch 20 / history 10), time-scaled,
 # against a release server under heaptrack, and samples the server's RSS every 10 s beside
 # heaptrack's heap snapshots: a rising RSS is then either live heap (something is kept: the
-# top consumers say what) or memory the allocator holds after it was freed.
+# top consumers say what) or memory the allocator holds after it was freed. The server is
+# built with the system allocator for this (mimalloc is invisible to heaptrack), so the
+# figures are the system allocator's, not production's.
 #
 # Usage: [STORE=sqlite|postgres] [SCALE=0.4] [KEYS=1000] bench/memory-trend.sh
 #   SCALE   the sustained profile's time scale (1 = 31 min; 0.4 ≈ 12.5 min)
@@ -20,8 +22,11 @@ pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 [[ $store == sqlite || $store == postgres ]] || { echo "STORE is sqlite or postgres" >&2; exit 2; }
 command -v heaptrack >/dev/null || { apt-get update -qq && apt-get install -y -qq heaptrack >/dev/null; }
 
-cargo build --release -q -p betterprompts
-bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/betterprompts")
+# The system allocator (no mimalloc), in a target directory of its own: heaptrack sees only
+# malloc, so with mimalloc it would see SQLite's memory and none of ours.
+target=${CARGO_TARGET_DIR:-target}/system-alloc
+cargo build --release -q -p betterprompts --no-default-features --target-dir "$target"
+bin=$(realpath "$target/release/betterprompts")
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port

@@ -9,6 +9,7 @@ use std::io::IsTerminal;
 
 /// mimalloc: the service allocates many short-lived strings per request across threads;
 /// measured with bench/b1-enhance-vs-hello.sh (see bench/runs/) before keeping it.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
