@@ -469,7 +469,7 @@ export interface components {
          * @description How demanding the prompt is.
          * @enum {string}
          */
-        Complexity: "Simple" | "Moderate" | "Complex";
+        Complexity: "simple" | "moderate" | "complex";
         /** @description The cost of a [`Usage`] at a [`PriceTable`]. */
         CostReport: {
             /**
@@ -511,7 +511,7 @@ export interface components {
          *     stays low-cardinality.
          * @enum {string}
          */
-        DbOperation: "HistoryCommit" | "HistoryRead" | "HistoryDelete" | "HistoryMaintain" | "KeyLookup" | "KeyWrite" | "FeedbackWrite" | "Aggregate" | "RollupWrite" | "RollupRead" | "RecordWrite" | "RecordRead" | "Ping";
+        DbOperation: "history_commit" | "history_read" | "history_delete" | "history_maintain" | "key_lookup" | "key_write" | "feedback_write" | "aggregate" | "rollup_write" | "rollup_read" | "record_write" | "record_read" | "ping";
         DbOperationStats: {
             /** Format: int64 */
             calls: number;
@@ -849,7 +849,7 @@ export interface components {
          * @description What the user wants from the model.
          * @enum {string}
          */
-        Intent: "QuestionAnswering" | "CreativeWriting" | "CodeGeneration" | "DataAnalysis" | "Reasoning" | "Summarization" | "Translation" | "Conversation" | "TaskPlanning" | "ProblemSolving";
+        Intent: "question_answering" | "creative_writing" | "code_generation" | "data_analysis" | "reasoning" | "summarization" | "translation" | "conversation" | "task_planning" | "problem_solving";
         IntentScore: {
             intent: components["schemas"]["Intent"];
             /** Format: double */
@@ -891,7 +891,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** @description `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures. */
+        /**
+         * @description `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures. Unknown
+         *     fields are ignored, so a newer generator can report to an older server (and the listed
+         *     `LoadRun`, this plus its id, has a schema that allows them).
+         */
         LoadRunReport: {
             capacity: null | components["schemas"]["Capacity"];
             /** Format: double */
@@ -1226,7 +1230,7 @@ export interface components {
          * @description A prompt-engineering technique the engine can apply.
          * @enum {string}
          */
-        Technique: "ChainOfThought" | "TreeOfThoughts" | "FewShot" | "ZeroShot" | "RolePlay" | "StepByStep" | "StructuredOutput" | "EmotionalAppeal" | "Constraints" | "Analogical" | "SelfConsistency" | "React";
+        Technique: "chain_of_thought" | "tree_of_thoughts" | "few_shot" | "zero_shot" | "role_play" | "step_by_step" | "structured_output" | "emotional_appeal" | "constraints" | "analogical" | "self_consistency" | "react";
         /** @description Technique accuracy from its two sources, kept apart. */
         TechniqueAccuracy: {
             /**
@@ -2008,8 +2012,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description API key missing or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not an admin key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database did not answer */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

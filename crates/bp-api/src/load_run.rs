@@ -17,9 +17,10 @@ pub enum LoadRunState {
     Aborted,
 }
 
-/// `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures.
+/// `PUT /api/v1/load-runs/{id}` (admin): the run's latest client-side figures. Unknown
+/// fields are ignored, so a newer generator can report to an older server (and the listed
+/// `LoadRun`, this plus its id, has a schema that allows them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct LoadRunReport {
     /// Profile name, or `adhoc`.
     pub profile: String,
@@ -52,7 +53,6 @@ pub struct LoadRunReport {
 
 /// The capacity a stress run measured.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Capacity {
     /// The highest throughput of any full window: what the server delivered at saturation.
     pub breaking_point_rps: f64,

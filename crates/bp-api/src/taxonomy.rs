@@ -27,7 +27,7 @@ impl std::error::Error for UnknownName {}
 /// as `ToSchema` go in the leading attributes. The caller needs `serde` as a dependency.
 #[macro_export]
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $id:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $id:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name { $($(#[$vmeta])* #[serde(rename = $id)] $variant),+ }

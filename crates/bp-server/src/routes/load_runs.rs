@@ -16,7 +16,9 @@ use bp_api::{ErrorBody, LoadRun, LoadRunReport};
     request_body = LoadRunReport,
     responses((status = 200, description = "Stored", body = LoadRun),
               (status = 400, description = "Invalid report", body = ErrorBody),
-              (status = 403, description = "Not an admin key", body = ErrorBody)),
+              (status = 401, description = "API key missing or invalid", body = ErrorBody),
+              (status = 403, description = "Not an admin key", body = ErrorBody),
+              (status = 503, description = "The database did not answer", body = ErrorBody)),
     security(("api_key" = [])))]
 pub async fn report(
     State(state): State<AppState>,

@@ -1,5 +1,5 @@
 //! The OpenAPI document matches the routes: every route is documented, every documented
-//! operation is served.
+//! operation is served, and every enum is published with the values serde reads and writes.
 
 use bp_testkit::{Backend, TestServer, json_ok};
 
@@ -118,4 +118,69 @@ async fn the_document_is_pinned() {
         served.lines().count(),
         "docs/openapi.json differs in length from the served document (BP_UPDATE_OPENAPI=1)"
     );
+}
+
+/// Every closed vocabulary is published with its wire ids (what serde reads and writes),
+/// not its Rust variant names; and no enum anywhere in the document carries a Rust-style
+/// name, so a generated client never sends a value the server refuses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enums_are_published_with_their_wire_values() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let doc = json_ok(s.get("/api/v1/openapi.json").send().await.unwrap()).await;
+    s.stop().await;
+    let schemas = &doc["components"]["schemas"];
+    let published = |name: &str| -> Vec<String> {
+        schemas[name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} is not an enum schema"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    fn wire<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+    assert_eq!(published("Technique"), wire(bp_api::Technique::ALL));
+    assert_eq!(published("Intent"), wire(bp_api::Intent::ALL));
+    assert_eq!(published("Complexity"), wire(bp_api::Complexity::ALL));
+    assert_eq!(published("DbOperation"), wire(bp_api::DbOperation::ALL));
+    assert_eq!(published("Tier"), wire(bp_api::Tier::ALL));
+
+    fn enums<'a>(value: &'a serde_json::Value, at: String, out: &mut Vec<(String, &'a str)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "enum" {
+                        for e in v.as_array().unwrap() {
+                            out.push((at.clone(), e.as_str().unwrap_or("")));
+                        }
+                    } else {
+                        enums(v, format!("{at}/{k}"), out);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    enums(v, format!("{at}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    enums(&doc, String::new(), &mut all);
+    assert!(all.len() > 100, "{}", all.len());
+    let rust_style: Vec<_> = all
+        .iter()
+        .filter(|(_, v)| v.chars().any(|c| c.is_ascii_uppercase()))
+        .collect();
+    assert!(rust_style.is_empty(), "{rust_style:?}");
 }
