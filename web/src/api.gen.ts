@@ -362,6 +362,7 @@ export interface components {
     schemas: {
         /** @description `POST /api/v1/analyze`: classification without rewriting or storing anything. */
         AnalyzeRequest: {
+            /** @description 1..=5000 characters, not only whitespace. */
             text: string;
         };
         AnalyzeResponse: {
@@ -490,6 +491,7 @@ export interface components {
         };
         /** @description `POST /api/v1/admin/keys` (admin role). */
         CreateKeyRequest: {
+            /** @description 1..=100 characters, not only whitespace. */
             name: string;
             rate_limit?: null | components["schemas"]["RateLimit"];
             role?: components["schemas"]["Role"];
@@ -580,7 +582,7 @@ export interface components {
             /** @description Techniques to use first, in order, when compatible. */
             prefer_techniques?: components["schemas"]["Technique"][];
             target_complexity?: null | components["schemas"]["Complexity"];
-            /** @description The prompt to improve: 1..=5000 characters. */
+            /** @description The prompt to improve: 1..=5000 characters, not only whitespace. */
             text: string;
         };
         EnhanceResponse: {
@@ -658,6 +660,11 @@ export interface components {
          * @enum {string}
          */
         ErrorsCounted: "client_and_server" | "server_only";
+        /**
+         * @description What an export is written as.
+         * @enum {string}
+         */
+        ExportFormat: "csv" | "json";
         /** @description `PUT /api/v1/admin/faults` body, and what `GET`/`DELETE` answer. */
         Faults: {
             /**
@@ -806,6 +813,11 @@ export interface components {
             total_records?: number | null;
         };
         /**
+         * @description Whose rows a listing shows.
+         * @enum {string}
+         */
+        HistoryScope: "mine" | "all";
+        /**
          * @description `sort=` of the history listing.
          * @enum {string}
          */
@@ -897,7 +909,7 @@ export interface components {
          *     `LoadRun`, this plus its id, has a schema that allows them).
          */
         LoadRunReport: {
-            capacity: null | components["schemas"]["Capacity"];
+            capacity?: null | components["schemas"]["Capacity"];
             /** Format: double */
             duration_s: number;
             /** Format: double */
@@ -1814,7 +1826,7 @@ export interface operations {
                 /** @description `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`. */
                 sort?: components["schemas"]["HistorySort"];
                 /** @description `mine` (default) or `all`: every user's rows, for admin keys only. */
-                scope?: string;
+                scope?: components["schemas"]["HistoryScope"];
             };
             header?: never;
             path?: never;
@@ -2044,9 +2056,7 @@ export interface operations {
     anomalies: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339 or relative like `-15m` (default `-15m`) */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default) */
                 to?: string;
             };
             header?: never;
@@ -2087,19 +2097,16 @@ export interface operations {
     export: {
         parameters: {
             query: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
                 /** @description `csv` or `json` (a JSON array). PDF comes with the reports feature. */
-                format: string;
+                format: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path?: never;
@@ -2130,18 +2137,18 @@ export interface operations {
     heatmap: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
-                /** @description Seconds per column (default: the resolution of the range). */
+                /**
+                 * @description Seconds per column (default: the resolution of the range); coarsened to keep a
+                 *     range within 20 000 columns.
+                 */
                 step?: number;
             };
             header?: never;
@@ -2173,15 +2180,12 @@ export interface operations {
     instances: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
@@ -2235,15 +2239,12 @@ export interface operations {
     summary: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
@@ -2276,15 +2277,12 @@ export interface operations {
     technique_metrics: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
@@ -2317,28 +2315,28 @@ export interface operations {
     timeseries: {
         parameters: {
             query?: {
-                /** @description Start: RFC 3339, or relative to now like `-15m`, `-6h`, `-7d` (default `-15m`). */
                 from?: string;
-                /** @description End: RFC 3339, relative, or `now` (default `now`). */
                 to?: string;
                 technique?: components["schemas"]["Technique"];
                 segment?: components["schemas"]["Segment"];
                 region?: string;
-                /** @description enhance, batch, history, analyze, techniques, feedback, admin, metrics, health, other. */
-                endpoint?: string;
+                endpoint?: "enhance" | "batch" | "history" | "analyze" | "techniques" | "feedback" | "admin" | "metrics" | "health" | "other";
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
                 /**
                  * @description What to plot (default `throughput_rps`): requests, throughput_rps, errors, error_rate,
                  *     latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …,
                  *     db_acquire_p95_ms, db_query_p95_ms, db_query_p99_ms, history_commit_p95_ms,
-                 *     redis_cache_hit_rate, redis_cache_errors.
+                 *     redis_cache_hit_rate, redis_cache_errors, technique_accuracy.
                  */
-                metric?: string;
-                /** @description Seconds per point (default: the resolution of the range). */
+                metric?: components["schemas"]["Metric"];
+                /**
+                 * @description Seconds per point (default: the resolution of the range); coarsened to keep a range
+                 *     within 20 000 points.
+                 */
                 step?: number;
                 /** @description technique, segment, region, endpoint, or source (one line per instance). */
-                group_by?: string;
+                group_by?: components["schemas"]["GroupBy"];
             };
             header?: never;
             path?: never;

@@ -9,7 +9,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnhanceRequest {
-    /// The prompt to improve: 1..=5000 characters.
+    /// The prompt to improve: 1..=5000 characters, not only whitespace.
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub text: String,
     /// Extra context the user wants the model to take into account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +48,7 @@ pub struct EnhanceResponse {
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     /// 1..=100 prompts.
+    #[schema(min_items = 1, max_items = 100)]
     pub prompts: Vec<EnhanceRequest>,
 }
 
@@ -67,6 +69,8 @@ pub struct BatchItemError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnalyzeRequest {
+    /// 1..=5000 characters, not only whitespace.
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub text: String,
 }
 

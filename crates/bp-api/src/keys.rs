@@ -138,6 +138,8 @@ impl FromStr for RateLimit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
+    /// 1..=100 characters, not only whitespace.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     pub tier: Tier,
     #[serde(default)]

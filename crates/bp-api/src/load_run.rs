@@ -47,7 +47,6 @@ pub struct LoadRunReport {
     pub labelled_requests: u64,
     /// What a stress run found of the server's capacity, in its final report.
     #[serde(default)]
-    #[schema(required)]
     pub capacity: Option<Capacity>,
 }
 

@@ -23,7 +23,13 @@ use utoipa_axum::routes;
     modifiers(&BearerAuth),
     // Named by no response body: the stream's messages travel over its WebSocket, and the
     // enums only appear as query parameters, whose schemas utoipa does not collect.
-    components(schemas(bp_api::metrics::StreamMessage, bp_api::Segment, bp_api::HistorySort)),
+    components(schemas(
+        bp_api::metrics::StreamMessage,
+        bp_api::Segment,
+        bp_api::HistorySort,
+        crate::routes::history::HistoryScope,
+        crate::routes::metrics::export::ExportFormat,
+    )),
     tags(
         (name = "enhance", description = "Classify and rewrite prompts"),
         (name = "history", description = "Your stored enhancements and feedback"),

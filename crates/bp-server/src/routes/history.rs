@@ -31,6 +31,7 @@ pub struct HistoryParams {
     /// first page.
     cursor: Option<String>,
     /// Rows per page, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// `true`: the page also carries `total_records`, every row of yours (of everyone's with
     /// `scope=all`), exact. Not with filters: it counts the whole history.
@@ -54,14 +55,13 @@ pub struct HistoryParams {
     /// `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`.
     sort: Option<HistorySort>,
     /// `mine` (default) or `all`: every user's rows, for admin keys only.
-    #[param(value_type = Option<String>)]
-    scope: Option<Scope>,
+    scope: Option<HistoryScope>,
 }
 
 /// Whose rows a listing shows.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-enum Scope {
+pub enum HistoryScope {
     #[default]
     Mine,
     All,
@@ -85,8 +85,8 @@ pub async fn list(
     Query(params): Query<HistoryParams>,
 ) -> Result<axum::Json<HistoryPage>, ApiError> {
     let owner = match params.scope.unwrap_or_default() {
-        Scope::Mine => HistoryOwner::Key(caller.require_key()?.id),
-        Scope::All => {
+        HistoryScope::Mine => HistoryOwner::Key(caller.require_key()?.id),
+        HistoryScope::All => {
             caller.require_admin()?;
             HistoryOwner::Everyone
         }

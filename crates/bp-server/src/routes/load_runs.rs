@@ -12,7 +12,8 @@ use axum::extract::{Path, State};
 use bp_api::{ErrorBody, LoadRun, LoadRunReport};
 
 #[utoipa::path(put, path = "/load-runs/{id}", tag = "metrics",
-    params(("id" = String, Path, description = "The run's id, chosen by the generator")),
+    params(("id" = String, Path, description = "The run's id, chosen by the generator",
+        pattern = "^[A-Za-z0-9_-]{1,64}$")),
     request_body = LoadRunReport,
     responses((status = 200, description = "Stored", body = LoadRun),
               (status = 400, description = "Invalid report", body = ErrorBody),

@@ -117,13 +117,13 @@ pub struct TimeseriesParams {
     /// What to plot (default `throughput_rps`): requests, throughput_rps, errors, error_rate,
     /// latency_p50_ms, latency_p95_ms, latency_p99_ms, cache_hit_rate, cpu_percent, …,
     /// db_acquire_p95_ms, db_query_p95_ms, db_query_p99_ms, history_commit_p95_ms,
-    /// redis_cache_hit_rate, redis_cache_errors.
-    #[param(value_type = Option<String>)]
+    /// redis_cache_hit_rate, redis_cache_errors, technique_accuracy.
     metric: Option<Metric>,
-    /// Seconds per point (default: the resolution of the range).
+    /// Seconds per point (default: the resolution of the range); coarsened to keep a range
+    /// within 20 000 points.
+    #[param(minimum = 1, maximum = 31_536_000)]
     step: Option<u64>,
     /// technique, segment, region, endpoint, or source (one line per instance).
-    #[param(value_type = Option<String>)]
     group_by: Option<GroupBy>,
 }
 
@@ -143,7 +143,7 @@ pub async fn timeseries(
             let window = range.window(window_secs(&state))?;
             let filter = range.filter()?;
             let instances = load(&state, &window, range.source.as_deref()).await?;
-            let step = window.step(params.step);
+            let step = window.step(params.step)?;
             return bp_metrics::timeseries_by_instance(&instances, metric, step, &filter)
                 .map_err(invalid);
         }
@@ -153,7 +153,7 @@ pub async fn timeseries(
             snapshots,
             ..
         } = Loaded::read(&state, &range).await?;
-        let step = window.step(params.step);
+        let step = window.step(params.step)?;
         bp_metrics::timeseries(&snapshots, metric, step, params.group_by, &filter).map_err(invalid)
     })
     .await
@@ -163,7 +163,9 @@ pub async fn timeseries(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HeatmapParams {
-    /// Seconds per column (default: the resolution of the range).
+    /// Seconds per column (default: the resolution of the range); coarsened to keep a
+    /// range within 20 000 columns.
+    #[param(minimum = 1, maximum = 31_536_000)]
     step: Option<u64>,
 }
 
@@ -183,7 +185,7 @@ pub async fn heatmap(
             snapshots,
             ..
         } = Loaded::read(&state, &range).await?;
-        let step = window.step(params.step);
+        let step = window.step(params.step)?;
         bp_metrics::heatmap(&snapshots, step, &filter)
             .map_err(|e| ApiError::validation(e.to_string()))
     })

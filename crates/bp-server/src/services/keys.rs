@@ -37,8 +37,9 @@ pub async fn create_key(
     store: &dyn Store,
     request: CreateKeyRequest,
 ) -> Result<CreateKeyResponse, MintError> {
-    let name_chars = request.name.trim().chars().count();
-    if name_chars == 0 || name_chars > MAX_KEY_NAME_CHARS {
+    // Blank is refused; the limit counts every character, as the OpenAPI document says.
+    let name_chars = request.name.chars().count();
+    if request.name.trim().is_empty() || name_chars > MAX_KEY_NAME_CHARS {
         return Err(MintError::InvalidName);
     }
     let mut secret = [0u8; 32];

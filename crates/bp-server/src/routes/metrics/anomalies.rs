@@ -3,7 +3,7 @@
 //! flags is stored in the database ([`crate::telemetry::anomalies`]), so every instance
 //! lists the same anomalies, restarts included.
 
-use super::range::RangeParams;
+use super::range::{RangeParams, TimeRangeParams};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
@@ -13,15 +13,15 @@ use bp_api::ErrorBody;
 use bp_api::metrics::AnomalyEvent;
 
 #[utoipa::path(get, path = "/metrics/anomalies", tag = "metrics",
-    params(("from" = Option<String>, Query, description = "Start: RFC 3339 or relative like `-15m` (default `-15m`)"),
-           ("to" = Option<String>, Query, description = "End: RFC 3339, relative, or `now` (default)")),
+    params(TimeRangeParams),
     responses((status = 200, description = "Anomalous windows in the range, oldest first", body = Vec<AnomalyEvent>),
               (status = 400, description = "Invalid range", body = ErrorBody),
               (status = 503, description = "The database did not answer", body = ErrorBody)))]
 pub async fn anomalies(
     State(state): State<AppState>,
-    Query(range): Query<RangeParams>,
+    Query(range): Query<TimeRangeParams>,
 ) -> Result<axum::Json<Vec<AnomalyEvent>>, ApiError> {
+    let range = RangeParams::from(range);
     let window = range.window(super::window_secs(&state))?;
     let found = anomalies::list(state.store(), window.from_us, window.to_us).await?;
     Ok(axum::Json(found))

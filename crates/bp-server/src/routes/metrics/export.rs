@@ -17,9 +17,10 @@ use bp_store::RollupRow;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+/// What an export is written as.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-enum Format {
+pub enum ExportFormat {
     Csv,
     Json,
 }
@@ -29,8 +30,7 @@ enum Format {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` or `json` (a JSON array). PDF comes with the reports feature.
-    #[param(value_type = String)]
-    format: Format,
+    format: ExportFormat,
 }
 
 /// One exported row: a window (or rollup bucket) of the range.
@@ -94,13 +94,13 @@ pub async fn export(
         let row = row_of(&snapshot, &filter);
         let mut out = String::new();
         match format {
-            Format::Csv => {
+            ExportFormat::Csv => {
                 if i == 0 {
                     out.push_str(CSV_HEADER);
                 }
                 out.push_str(&csv_line(&row));
             }
-            Format::Json => {
+            ExportFormat::Json => {
                 out.push(if i == 0 { '[' } else { ',' });
                 out.push_str(&serde_json::to_string(&row).ok()?);
                 if i + 1 == total {
@@ -111,8 +111,8 @@ pub async fn export(
         Some(Ok::<_, std::convert::Infallible>(out))
     });
     let empty = match (format, total) {
-        (Format::Csv, 0) => Some(CSV_HEADER),
-        (Format::Json, 0) => Some("[]"),
+        (ExportFormat::Csv, 0) => Some(CSV_HEADER),
+        (ExportFormat::Json, 0) => Some("[]"),
         _ => None,
     };
     let body = match empty {
@@ -120,8 +120,8 @@ pub async fn export(
         None => Body::from_stream(futures_util::stream::iter(chunks)),
     };
     let (content_type, extension) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-        Format::Json => ("application/json", "json"),
+        ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+        ExportFormat::Json => ("application/json", "json"),
     };
     Ok((
         [
