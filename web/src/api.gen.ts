@@ -665,6 +665,43 @@ export interface components {
          * @enum {string}
          */
         ExportFormat: "csv" | "json";
+        /**
+         * @description One exported row: a window (or rollup bucket) of the range; the CSV has the same
+         *     columns in this order.
+         */
+        ExportRow: {
+            /** Format: double */
+            cache_hit_rate?: number | null;
+            /** Format: double */
+            cpu_percent: number;
+            /** Format: double */
+            error_rate: number;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * Format: int64
+             * @description Labelled requests' prompts checked (`X-Expected-Techniques`) and the share right.
+             */
+            labelled_checks: number;
+            /** Format: double */
+            max_ms?: number | null;
+            /** Format: double */
+            memory_bytes: number;
+            /** Format: double */
+            p50_ms?: number | null;
+            /** Format: double */
+            p95_ms?: number | null;
+            /** Format: double */
+            p99_ms?: number | null;
+            /** Format: int64 */
+            requests: number;
+            /** Format: double */
+            technique_accuracy?: number | null;
+            /** Format: double */
+            throughput_rps: number;
+            window_end: string;
+            window_start: string;
+        };
         /** @description `PUT /api/v1/admin/faults` body, and what `GET`/`DELETE` answer. */
         Faults: {
             /**
@@ -1802,7 +1839,8 @@ export interface operations {
                 limit?: number;
                 /**
                  * @description `true`: the page also carries `total_records`, every row of yours (of everyone's with
-                 *     `scope=all`), exact. Not with filters: it counts the whole history.
+                 *     `scope=all`), exact. With filters there is no total (it would count the whole
+                 *     history): the page comes without `total_records`.
                  */
                 include_total?: boolean;
                 /** @description Case-insensitive substring of the original or enhanced text. */
@@ -2114,13 +2152,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV or JSON rows, one per window */
+            /** @description One row per window: CSV with a header line, or a JSON array */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["ExportRow"][];
+                    "text/csv": string;
                 };
             };
             /** @description Invalid parameters */

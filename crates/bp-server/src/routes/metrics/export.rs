@@ -33,9 +33,10 @@ pub struct ExportParams {
     format: ExportFormat,
 }
 
-/// One exported row: a window (or rollup bucket) of the range.
-#[derive(Debug, Serialize)]
-struct Row {
+/// One exported row: a window (or rollup bucket) of the range; the CSV has the same
+/// columns in this order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExportRow {
     window_start: String,
     window_end: String,
     requests: u64,
@@ -57,7 +58,8 @@ struct Row {
 const CSV_HEADER: &str = "window_start,window_end,requests,errors,error_rate,throughput_rps,p50_ms,p95_ms,p99_ms,max_ms,cache_hit_rate,cpu_percent,memory_bytes,labelled_checks,technique_accuracy\n";
 
 #[utoipa::path(get, path = "/metrics/export", tag = "metrics", params(RangeParams, ExportParams),
-    responses((status = 200, description = "CSV or JSON rows, one per window", body = String),
+    responses((status = 200, description = "One row per window: CSV with a header line, or a JSON array",
+                content((String = "text/csv"), (Vec<ExportRow> = "application/json"))),
               (status = 400, description = "Invalid parameters", body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
@@ -136,9 +138,9 @@ pub async fn export(
         .into_response())
 }
 
-fn row_of(snapshot: &WindowSnapshot, filter: &Filter) -> Row {
+fn row_of(snapshot: &WindowSnapshot, filter: &Filter) -> ExportRow {
     let s: Summary = bp_metrics::summary(std::slice::from_ref(snapshot), filter);
-    Row {
+    ExportRow {
         window_start: rfc3339(snapshot.start_unix_us),
         window_end: rfc3339(snapshot.end_unix_us),
         requests: s.requests,
@@ -157,7 +159,7 @@ fn row_of(snapshot: &WindowSnapshot, filter: &Filter) -> Row {
     }
 }
 
-fn csv_line(r: &Row) -> String {
+fn csv_line(r: &ExportRow) -> String {
     let opt = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
     format!(
         "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
