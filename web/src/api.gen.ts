@@ -984,7 +984,7 @@ export interface components {
             /** Format: double */
             throughput_rps: number;
             /**
-             * Format: int32
+             * Format: int64
              * @description Virtual users now (closed model) or 0.
              */
             users: number;

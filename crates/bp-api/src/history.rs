@@ -59,6 +59,7 @@ pub struct FeedbackRequest {
     pub prompt_history_id: Uuid,
     /// 1..=5
     #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "crate::integral::de")]
     pub rating: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_helpful_technique: Option<Technique>,

@@ -9,6 +9,7 @@ mod enhance;
 mod error;
 mod faults;
 mod history;
+mod integral;
 mod keys;
 mod labels;
 mod load_run;

@@ -27,13 +27,17 @@ pub struct LoadRunReport {
     pub state: LoadRunState,
     pub started_at: DateTime<Utc>,
     /// Virtual users now (closed model) or 0.
+    #[schema(value_type = u64, maximum = 4294967295_u64)]
+    #[serde(deserialize_with = "crate::integral::de")]
     pub users: u32,
     /// Target arrival rate now (open model), if any.
     #[serde(default)]
     pub target_rps: Option<f64>,
     pub elapsed_s: f64,
     pub duration_s: f64,
+    #[serde(deserialize_with = "crate::integral::de")]
     pub requests: u64,
+    #[serde(deserialize_with = "crate::integral::de")]
     pub errors: u64,
     pub throughput_rps: f64,
     pub p50_ms: Option<f64>,
@@ -41,9 +45,10 @@ pub struct LoadRunReport {
     pub p99_ms: Option<f64>,
     /// Share of enhanced prompts whose primary technique was acceptable for the row's label.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1)]
     pub technique_accuracy: Option<f64>,
     /// Requests that technique accuracy was computed over.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integral::de")]
     pub labelled_requests: u64,
     /// What a stress run found of the server's capacity, in its final report.
     #[serde(default)]
