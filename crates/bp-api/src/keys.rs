@@ -110,14 +110,48 @@ impl FromStr for Role {
 }
 
 /// A key's own request budget, overriding its tier's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RateLimit {
-    /// Requests per minute.
+    /// Requests per minute, at least 1 (the key service refuses 0).
+    #[serde(deserialize_with = "crate::integral::de")]
     PerMinute(u32),
     /// No limit: for load tests.
     Unlimited,
 }
+
+/// Written by hand rather than derived: utoipa cannot bound a variant's field, and the
+/// document must say what the server accepts (1 to 2³²−1 per minute).
+impl utoipa::PartialSchema for RateLimit {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        let per_minute = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1))
+            .maximum(Some(u32::MAX))
+            .description(Some("Requests per minute."));
+        OneOfBuilder::new()
+            .description(Some("A key's own request budget, overriding its tier's."))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property("per_minute", per_minute)
+                    .required("per_minute"),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["unlimited"]))
+                    .description(Some("No limit: for load tests.")),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for RateLimit {}
 
 impl FromStr for RateLimit {
     type Err = String;

@@ -3,7 +3,7 @@
 //! Keys are 256 random bits, so a plain SHA-256 is the right hash: brute force is hopeless
 //! and lookups stay one index probe. Only the hash is stored; the secret is shown once.
 
-use bp_api::{CreateKeyRequest, CreateKeyResponse};
+use bp_api::{CreateKeyRequest, CreateKeyResponse, RateLimit};
 use bp_store::{ApiKeyRecord, NewApiKey, Store, StoreError};
 use moka::future::Cache;
 use rand::RngCore;
@@ -23,6 +23,8 @@ const KEY_CACHE_ENTRIES: u64 = 100_000;
 pub enum MintError {
     #[error("name must have 1 to {MAX_KEY_NAME_CHARS} characters")]
     InvalidName,
+    #[error("a rate limit is at least 1 request per minute (or `unlimited`)")]
+    InvalidRateLimit,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -41,6 +43,9 @@ pub async fn create_key(
     let name_chars = request.name.chars().count();
     if request.name.trim().is_empty() || name_chars > MAX_KEY_NAME_CHARS {
         return Err(MintError::InvalidName);
+    }
+    if request.rate_limit == Some(RateLimit::PerMinute(0)) {
+        return Err(MintError::InvalidRateLimit);
     }
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
