@@ -1023,7 +1023,7 @@ export interface components {
         /** @description A key's own request budget, overriding its tier's. */
         RateLimit: {
             /**
-             * Format: int32
+             * Format: int64
              * @description Requests per minute.
              */
             per_minute: number;
@@ -1345,7 +1345,9 @@ export interface components {
             labelled_accuracy: number | null;
             /**
              * Format: int64
-             * @description Labelled responses (`X-Expected-Techniques`) whose primary was this technique.
+             * @description Labelled prompts (`X-Expected-Techniques`) of enhance requests whose primary was this
+             *     technique. A batch is one request with no single technique: its prompts count in the
+             *     `none` row (and in every total).
              */
             labelled_checks: number;
             latency_ms: components["schemas"]["LatencyMs"];
@@ -1641,7 +1643,10 @@ export interface operations {
     batch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts. */
+                "X-Expected-Techniques"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1701,7 +1706,10 @@ export interface operations {
     enhance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Labelled traffic: the prompt's acceptable primary techniques, comma-separated; the server counts whether its primary was one (technique accuracy). */
+                "X-Expected-Techniques"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2103,7 +2111,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Anomalous windows in the range, oldest first */
+            /** @description Anomalous windows in the range, oldest first (at most the newest 10 000) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -10,7 +10,11 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct EnhanceRequest {
     /// The prompt to improve: 1..=5000 characters, not only whitespace.
-    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"[^\s\x1c-\x1f\x85\ufeff]"
+    )]
     pub text: String,
     /// Extra context the user wants the model to take into account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,7 +74,11 @@ pub struct BatchItemError {
 #[serde(deny_unknown_fields)]
 pub struct AnalyzeRequest {
     /// 1..=5000 characters, not only whitespace.
-    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"[^\s\x1c-\x1f\x85\ufeff]"
+    )]
     pub text: String,
 }
 
@@ -99,4 +107,36 @@ pub struct TechniqueInfo {
     pub description: String,
     /// Intents for which this technique is an acceptable primary.
     pub primary_for: Vec<Intent>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::{NOT_BLANK_PATTERN, is_blank};
+
+    /// utoipa takes only literal patterns: the literals must be the checked one.
+    #[test]
+    fn documented_text_patterns_are_the_blank_check() {
+        for schema in [
+            serde_json::to_string(&<EnhanceRequest as utoipa::PartialSchema>::schema()),
+            serde_json::to_string(&<AnalyzeRequest as utoipa::PartialSchema>::schema()),
+            serde_json::to_string(&<crate::CreateKeyRequest as utoipa::PartialSchema>::schema()),
+        ] {
+            let schema = schema.unwrap();
+            let pattern = serde_json::to_string(NOT_BLANK_PATTERN).unwrap();
+            assert!(schema.contains(&pattern), "{schema}");
+        }
+        for blank in [
+            "",
+            " \t\n",
+            "\u{85}\u{a0}\u{2028}",
+            "\u{1c}\u{1f}",
+            "\u{feff}",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for text in ["a", " x ", "\u{200b}"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
 }

@@ -173,7 +173,11 @@ impl FromStr for RateLimit {
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     /// 1..=100 characters, not only whitespace.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\s\x1c-\x1f\x85\ufeff]"
+    )]
     pub name: String,
     pub tier: Tier,
     #[serde(default)]

@@ -40,4 +40,16 @@ pub mod limits {
     pub const MAX_CONTEXT_CHARS: usize = 5000;
     /// Feedback comments.
     pub const MAX_COMMENT_CHARS: usize = 2000;
+
+    /// Whether `text` has nothing but blanks. Blank is a character that is whitespace in
+    /// Rust, in ECMAScript regular expressions or in Python's (the dialects of the OpenAPI
+    /// document's `pattern`, of clients that check it, and of Schemathesis), so a text is
+    /// refused here exactly when it fails [`NOT_BLANK_PATTERN`] in any of them.
+    pub fn is_blank(text: &str) -> bool {
+        text.chars()
+            .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c) || c == '\u{feff}')
+    }
+
+    /// "Has a character that is not blank" (see [`is_blank`]), for the document.
+    pub const NOT_BLANK_PATTERN: &str = r"[^\s\x1c-\x1f\x85\ufeff]";
 }

@@ -19,7 +19,7 @@ pub enum InvalidPrompt {
 impl PromptText {
     pub fn new(text: impl Into<String>) -> Result<Self, InvalidPrompt> {
         let text = text.into();
-        if text.trim().is_empty() {
+        if bp_api::limits::is_blank(&text) {
             return Err(InvalidPrompt::Empty);
         }
         // Count chars only past the byte length that could exceed the limit: cheap for most.

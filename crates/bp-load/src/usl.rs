@@ -24,18 +24,30 @@ pub fn fit(points: &[(f64, f64)]) -> Option<UslFit> {
         return None;
     }
     let ys: Vec<(f64, f64)> = points.iter().map(|&(n, x)| (n, n / x)).collect();
-    // Quadratic, then without κ, then without σ either.
-    let (a, b, c): (f64, f64, f64) = match least_squares(&ys, 3) {
-        Some([a, b, c]) if c >= 0.0 && b + c >= 0.0 => (a, b, c),
-        _ => match least_squares(&ys, 2) {
-            Some([a, b, _]) if b >= 0.0 => (a, b, 0.0),
-            _ => (
-                ys.iter().map(|p| p.1).sum::<f64>() / ys.len() as f64,
-                0.0,
-                0.0,
-            ),
-        },
-    };
+    // The free quadratic when its costs come out non-negative; else the better of the two
+    // one-cost models (σ = 0: y = a + c(N² − N); κ = 0: y = a + bN) whose cost does; else
+    // a constant (linear scaling).
+    let quadratic = least_squares(&ys, &[|_| 1.0, |n| n, |n| n * n])
+        .map(|k| (k[0], k[1], k[2]))
+        .filter(|&(_, b, c)| c >= 0.0 && b + c >= 0.0);
+    let (a, b, c) = quadratic
+        .or_else(|| {
+            let no_contention = least_squares(&ys, &[|_| 1.0, |n| n * n - n])
+                .map(|k| (k[0], -k[1], k[1]))
+                .filter(|&(_, _, c)| c >= 0.0);
+            let no_coherency = least_squares(&ys, &[|_| 1.0, |n| n])
+                .map(|k| (k[0], k[1], 0.0))
+                .filter(|&(_, b, _)| b >= 0.0);
+            [no_contention, no_coherency]
+                .into_iter()
+                .flatten()
+                .min_by(|p, q| residual(&ys, *p).total_cmp(&residual(&ys, *q)))
+        })
+        .unwrap_or((
+            ys.iter().map(|p| p.1).sum::<f64>() / ys.len() as f64,
+            0.0,
+            0.0,
+        ));
     // A term too small to matter anywhere in the measured range is rounding: drop it, so a
     // straight line has no (astronomically far) peak.
     let n_max = loads.last().copied().unwrap_or(1.0);
@@ -58,32 +70,36 @@ pub fn fit(points: &[(f64, f64)]) -> Option<UslFit> {
     let (sigma, kappa) = ((b + c) * lambda, c * lambda);
     let mean = ys.iter().map(|p| p.1).sum::<f64>() / ys.len() as f64;
     let total: f64 = ys.iter().map(|p| (p.1 - mean).powi(2)).sum();
-    let residual: f64 = ys
-        .iter()
-        .map(|&(n, y)| (y - (a + b * n + c * n * n)).powi(2))
-        .sum();
     let r_squared = if total > 0.0 {
-        1.0 - residual / total
+        1.0 - residual(&ys, (a, b, c)) / total
     } else {
         1.0
     };
     Some(UslFit::new(lambda, sigma, kappa, points.len(), r_squared))
 }
 
-/// Least squares of y = Σ coef_k·n^k over `terms` (2 or 3) powers of n, by the normal
-/// equations; the unused coefficient is 0.
-fn least_squares(points: &[(f64, f64)], terms: usize) -> Option<[f64; 3]> {
+/// Sum of squared residuals of y = a + bN + cN².
+fn residual(points: &[(f64, f64)], (a, b, c): (f64, f64, f64)) -> f64 {
+    points
+        .iter()
+        .map(|&(n, y)| (y - (a + b * n + c * n * n)).powi(2))
+        .sum()
+}
+
+/// Least squares of y = Σ coef_k·basis_k(n) (at most 3 functions), by the normal equations.
+fn least_squares(points: &[(f64, f64)], basis: &[fn(f64) -> f64]) -> Option<Vec<f64>> {
+    let terms = basis.len();
     let mut m = [[0.0_f64; 4]; 3];
     for &(n, y) in points {
-        let powers = [1.0, n, n * n];
+        let values: Vec<f64> = basis.iter().map(|f| f(n)).collect();
         for i in 0..terms {
             for j in 0..terms {
-                m[i][j] += powers[i] * powers[j];
+                m[i][j] += values[i] * values[j];
             }
-            m[i][3] += powers[i] * y;
+            m[i][3] += values[i] * y;
         }
     }
-    // Gaussian elimination with partial pivoting.
+    // Gauss-Jordan elimination with partial pivoting; the right-hand side is column 3.
     for col in 0..terms {
         let pivot = (col..terms).max_by(|&r, &s| m[r][col].abs().total_cmp(&m[s][col].abs()))?;
         if m[pivot][col].abs() < 1e-300 {
@@ -100,10 +116,7 @@ fn least_squares(points: &[(f64, f64)], terms: usize) -> Option<[f64; 3]> {
             }
         }
     }
-    let mut coef = [0.0; 3];
-    for (i, c) in coef.iter_mut().enumerate().take(terms) {
-        *c = m[i][3] / m[i][i];
-    }
+    let coef: Vec<f64> = (0..terms).map(|i| m[i][3] / m[i][i]).collect();
     coef.iter().all(|c| c.is_finite()).then_some(coef)
 }
 
@@ -149,6 +162,22 @@ mod tests {
         assert_eq!(linear.peak_n, None);
         assert_eq!(linear.peak_rps, None);
         assert_eq!(linear.needed_for(1000.0, 20), Some(10));
+    }
+
+    #[test]
+    fn a_falling_curve_without_contention_keeps_its_peak_through_noise() {
+        // λ = 400, σ = 0, κ = 0.01: throughput peaks near N = 10 and falls after.
+        let exact = curve(400.0, 0.0, 0.01, &[1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0]);
+        let noise = [1.01, 0.99, 1.008, 0.992, 1.01, 0.99, 1.005];
+        let noisy: Vec<(f64, f64)> = exact
+            .iter()
+            .zip(noise)
+            .map(|(&(n, x), e)| (n, x * e))
+            .collect();
+        let f = fit(&noisy).unwrap();
+        let peak = f.peak_n.expect("a peak");
+        assert!((7.0..14.0).contains(&peak), "{f:?}");
+        assert!(f.kappa > 0.005 && f.sigma < 0.05, "{f:?}");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn render(cumulative: &Cumulative) -> String {
     for (name, help, count) in [
         (
             "bp_technique_checks_total",
-            "Labelled responses (X-Expected-Techniques) by endpoint, primary technique, segment and region.",
+            "Labelled prompts (X-Expected-Techniques) by endpoint, primary technique (none for a batch), segment and region.",
             (|l: &LabelCounts| l.checked) as fn(&LabelCounts) -> u64,
         ),
         (

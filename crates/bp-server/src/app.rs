@@ -52,9 +52,30 @@ impl Modify for BearerAuth {
     }
 }
 
+/// utoipa takes only literal patterns in `params(...)`; the labelled-traffic header's is
+/// built from the technique ids, so it is set on the finished document.
+fn set_expected_techniques_pattern(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.get]
+            .into_iter()
+            .flatten()
+        {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.name == "X-Expected-Techniques"
+                    && let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema
+                {
+                    schema.pattern = Some(crate::extract::EXPECTED_TECHNIQUES_PATTERN.to_owned());
+                }
+            }
+        }
+    }
+}
+
 /// The whole service. Tests call this with a state of their own.
 pub fn app(state: AppState) -> Router {
-    let (router, openapi) = router(state.clone()).split_for_parts();
+    let (router, mut openapi) = router(state.clone()).split_for_parts();
+    set_expected_techniques_pattern(&mut openapi);
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
     router
         .route(

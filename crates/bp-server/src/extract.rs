@@ -65,7 +65,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
 }
 
 /// The longest `X-Expected-Techniques` accepted: 100 batch items naming a few ids each.
-const MAX_EXPECTED_LEN: usize = 8 * 1024;
+pub const MAX_EXPECTED_LEN: usize = 8 * 1024;
+
+/// Exactly the `X-Expected-Techniques` values accepted, for the OpenAPI document (a test
+/// checks it names every technique): groups separated by `;`, each empty or technique ids
+/// separated by `,`, spaces allowed around an id.
+pub const EXPECTED_TECHNIQUES_PATTERN: &str = "^( *(chain_of_thought|tree_of_thoughts|few_shot|zero_shot|role_play|step_by_step|structured_output|emotional_appeal|constraints|analogical|self_consistency|react) *(, *(chain_of_thought|tree_of_thoughts|few_shot|zero_shot|role_play|step_by_step|structured_output|emotional_appeal|constraints|analogical|self_consistency|react) *)*)?(;( *(chain_of_thought|tree_of_thoughts|few_shot|zero_shot|role_play|step_by_step|structured_output|emotional_appeal|constraints|analogical|self_consistency|react) *(, *(chain_of_thought|tree_of_thoughts|few_shot|zero_shot|role_play|step_by_step|structured_output|emotional_appeal|constraints|analogical|self_consistency|react) *)*)?)*$";
 
 /// `X-Expected-Techniques`: labelled traffic. For each prompt of the request, the primary
 /// techniques that are acceptable for it (our load generator and k6 suite send the policy's
@@ -102,18 +107,22 @@ impl ExpectedTechniques {
                 "`X-Expected-Techniques` is longer than {MAX_EXPECTED_LEN} bytes"
             ));
         }
+        // Exactly `EXPECTED_TECHNIQUES_PATTERN`: an empty group is unlabelled, an empty id
+        // (`a,,b`) or other blanks are refused.
         let groups = value
             .split(';')
             .map(|group| {
-                group
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|id| !id.is_empty())
-                    .try_fold(TechniqueSet::default(), |set, id| {
+                if group.is_empty() {
+                    return Ok(TechniqueSet::default());
+                }
+                group.split(',').map(|id| id.trim_matches(' ')).try_fold(
+                    TechniqueSet::default(),
+                    |set, id| {
                         id.parse::<Technique>()
                             .map(|t| TechniqueSet(set.0 | 1 << t.index()))
                             .map_err(|e| format!("`X-Expected-Techniques`: {e}"))
-                    })
+                    },
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ExpectedTechniques(Some(groups)))
@@ -164,6 +173,17 @@ mod tests {
         assert_eq!(ExpectedTechniques::default().for_prompts(5).unwrap(), None);
         let unknown = ExpectedTechniques::parse("chain_of_thought,ChainOfThought").unwrap_err();
         assert!(unknown.contains("ChainOfThought"), "{unknown}");
+        for refused in ["few_shot,,react", " ", "few_shot;\treact"] {
+            assert!(ExpectedTechniques::parse(refused).is_err(), "{refused:?}");
+        }
+        for t in Technique::ALL {
+            assert!(
+                EXPECTED_TECHNIQUES_PATTERN.contains(&format!("|{t}|"))
+                    || EXPECTED_TECHNIQUES_PATTERN.contains(&format!("({t}|"))
+                    || EXPECTED_TECHNIQUES_PATTERN.contains(&format!("|{t})")),
+                "{t}"
+            );
+        }
         assert!(ExpectedTechniques::parse(&"a".repeat(MAX_EXPECTED_LEN + 1)).is_err());
     }
 }

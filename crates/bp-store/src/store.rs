@@ -183,7 +183,7 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `record`; returns whether it was written (always with
     /// [`OnConflict::Replace`]; with [`OnConflict::Keep`], only if no record of its kind
     /// and id existed), so of instances racing to store the same fact exactly one learns
-    /// it was first.
+    /// it was first (when the database answers them all).
     async fn put_record(&self, record: &FleetRecord, on_conflict: OnConflict) -> StoreResult<bool>;
 
     /// The newest `limit` records of `kind` with `from_us <= at_us < to_us`, newest first

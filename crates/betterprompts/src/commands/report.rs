@@ -53,7 +53,13 @@ pub fn usl(args: &UslArgs) -> anyhow::Result<ExitCode> {
         for (target, need) in needs {
             match need {
                 Some(n) => println!("{target:.0} req/s needs N = {n} {}", args.unit),
-                None => println!("{target:.0} req/s is beyond the predicted peak"),
+                None if fit.peak_n.is_some() => {
+                    println!("{target:.0} req/s is beyond the predicted peak")
+                }
+                None => println!(
+                    "{target:.0} req/s is beyond the predicted limit or needs more than {MAX_LOAD} {}",
+                    args.unit
+                ),
             }
         }
     }

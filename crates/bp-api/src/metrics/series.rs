@@ -104,7 +104,9 @@ pub struct TechniqueRow {
     /// Time the server spent answering this technique's requests (sum of latencies); the
     /// cost model shares the range's cost out by it.
     pub busy_seconds: f64,
-    /// Labelled responses (`X-Expected-Techniques`) whose primary was this technique.
+    /// Labelled prompts (`X-Expected-Techniques`) of enhance requests whose primary was this
+    /// technique. A batch is one request with no single technique: its prompts count in the
+    /// `none` row (and in every total).
     pub labelled_checks: u64,
     /// Of those, the share where this technique was an acceptable primary.
     #[schema(required)]

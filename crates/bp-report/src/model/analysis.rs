@@ -43,7 +43,8 @@ pub struct UslFit {
     /// Coherency: the cost of keeping the N parts in agreement, growing with N² (0 = none,
     /// and then no peak: throughput approaches λ/σ).
     pub kappa: f64,
-    /// The N where throughput peaks, √((1−σ)/κ); `None` when κ = 0.
+    /// The N where throughput peaks, √((1−σ)/κ) (1 when σ ≥ 1); `None` when κ = 0 and
+    /// σ < 1.
     pub peak_n: Option<f64>,
     /// The throughput there (or the asymptote λ/σ when there is no peak and σ > 0).
     pub peak_rps: Option<f64>,
@@ -65,7 +66,11 @@ impl UslFit {
             points,
             r_squared,
         };
-        if kappa > 0.0 && sigma < 1.0 {
+        if sigma >= 1.0 {
+            // Each added unit of load costs more than it brings: the best is N = 1.
+            fit.peak_n = Some(1.0);
+            fit.peak_rps = Some(lambda);
+        } else if kappa > 0.0 {
             let n = ((1.0 - sigma) / kappa).sqrt();
             fit.peak_n = Some(n);
             fit.peak_rps = Some(fit.throughput(n));

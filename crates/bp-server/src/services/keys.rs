@@ -41,7 +41,7 @@ pub async fn create_key(
 ) -> Result<CreateKeyResponse, MintError> {
     // Blank is refused; the limit counts every character, as the OpenAPI document says.
     let name_chars = request.name.chars().count();
-    if request.name.trim().is_empty() || name_chars > MAX_KEY_NAME_CHARS {
+    if bp_api::limits::is_blank(&request.name) || name_chars > MAX_KEY_NAME_CHARS {
         return Err(MintError::InvalidName);
     }
     if request.rate_limit == Some(RateLimit::PerMinute(0)) {

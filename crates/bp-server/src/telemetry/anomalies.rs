@@ -8,8 +8,8 @@ use bp_api::metrics::AnomalyEvent;
 use bp_metrics::Anomaly;
 use bp_store::{FleetRecord, OnConflict, RecordKind, Store, StoreError};
 
-/// The most anomalies one listing returns (two metrics per window: 10 000 is over 13 h of
-/// 5 s windows all flagged).
+/// The most anomalies one listing returns: the newest of the range (two metrics per window,
+/// so 10 000 is about 7 h of 5-s windows every one of them flagged).
 pub const MAX_LISTED: u32 = 10_000;
 
 /// The wire form of one flagged window.
@@ -28,7 +28,8 @@ pub fn event(a: &Anomaly) -> AnomalyEvent {
 
 /// Stores what the detector flagged on one fleet window. Of the instances that flag it, the
 /// one whose row is written counts it into its `bp_anomalies_total`, so the fleet's sum
-/// counts each anomaly once; without the database this instance counts it itself.
+/// counts each anomaly once. When the database does not answer, this instance counts it
+/// itself (an anomaly during an outage matters more than a rare double count).
 pub(super) async fn store(telemetry: &Telemetry, store: &dyn Store, found: Vec<Anomaly>) {
     let mut first = Vec::with_capacity(found.len());
     for anomaly in found {

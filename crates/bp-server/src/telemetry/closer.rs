@@ -467,8 +467,10 @@ async fn prune(inputs: &CloserInputs, now: u64) {
             tracing::warn!(error = %e, "could not prune metric rollups");
         }
     }
-    // Anomalies and load runs are kept as long as the hours they describe.
-    let keep_us = u64::try_from(config.keep_hours.as_micros()).unwrap_or(u64::MAX);
+    // Anomalies and load runs are kept as long as the hours they describe, and a day at
+    // least, so a short hour retention never drops a run that is still reporting.
+    let keep = config.keep_hours.max(Duration::from_secs(24 * 3600));
+    let keep_us = u64::try_from(keep.as_micros()).unwrap_or(u64::MAX);
     let before = i64::try_from(now.saturating_sub(keep_us)).unwrap_or(0);
     for kind in [RecordKind::Anomaly, RecordKind::LoadRun] {
         if let Err(e) = inputs.store.prune_records(kind, before).await {

@@ -14,7 +14,7 @@ use bp_api::metrics::AnomalyEvent;
 
 #[utoipa::path(get, path = "/metrics/anomalies", tag = "metrics",
     params(TimeRangeParams),
-    responses((status = 200, description = "Anomalous windows in the range, oldest first", body = Vec<AnomalyEvent>),
+    responses((status = 200, description = "Anomalous windows in the range, oldest first (at most the newest 10 000)", body = Vec<AnomalyEvent>),
               (status = 400, description = "Invalid range", body = ErrorBody),
               (status = 503, description = "The database did not answer", body = ErrorBody)))]
 pub async fn anomalies(

@@ -82,7 +82,6 @@ impl Window {
         i64::try_from(self.to_us).unwrap_or(i64::MAX)
     }
 
-    /// A query's `step` (seconds per point), defaulting to the range's resolution.
     /// A query's `step` (seconds per point): the range's resolution by default, at most a
     /// year, and coarsened where the range would otherwise need more than
     /// `bp_metrics::MAX_POINTS` points (the answer's `step_seconds` says which was used).
