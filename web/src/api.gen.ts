@@ -1645,7 +1645,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts. */
-                "X-Expected-Techniques"?: string | null;
+                "X-Expected-Techniques"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1708,7 +1708,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description Labelled traffic: the prompt's acceptable primary techniques, comma-separated; the server counts whether its primary was one (technique accuracy). */
-                "X-Expected-Techniques"?: string | null;
+                "X-Expected-Techniques"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1839,7 +1839,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Where to go on from: the previous page's `next_cursor` (same `sort`). Absent: the
+                 * @description Where to go on from: the previous page's `next_cursor` (with the same `sort`; with
+                 *     another it is a position in that order). Absent or empty: the
                  *     first page.
                  */
                 cursor?: string;
@@ -1869,7 +1870,11 @@ export interface operations {
                 date_from?: string;
                 /** @description Exclusive upper bound on `created_at` (RFC 3339). */
                 date_to?: string;
-                /** @description `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`. */
+                /**
+                 * @description `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`.
+                 *     With `scope=all`, rows come by time only: a confidence order is taken as time in the
+                 *     same direction. `date_from` after `date_to` is an empty page.
+                 */
                 sort?: components["schemas"]["HistorySort"];
                 /** @description `mine` (default) or `all`: every user's rows, for admin keys only. */
                 scope?: components["schemas"]["HistoryScope"];

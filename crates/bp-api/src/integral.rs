@@ -1,7 +1,8 @@
 //! Integers as JSON Schema counts them: `3` and `3.0` are the same integer there, and a
 //! generated client (or a JavaScript caller, whose numbers are all floats) may send either.
 //! serde refuses `3.0` for an integer field; these accept it, and still refuse fractions,
-//! negatives and values out of the field's range with a clear message.
+//! negatives and values out of the field's range with a clear message. Every integer of the
+//! API is documented as `int64`, so values past 2⁶³−1 are refused too.
 
 use serde::Deserializer;
 use serde::de::{Error, Visitor};
@@ -24,6 +25,9 @@ where
         }
 
         fn visit_u64<E: Error>(self, v: u64) -> Result<T, E> {
+            if v > i64::MAX as u64 {
+                return Err(E::invalid_value(serde::de::Unexpected::Unsigned(v), &self));
+            }
             T::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
         }
 

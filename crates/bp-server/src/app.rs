@@ -52,20 +52,26 @@ impl Modify for BearerAuth {
     }
 }
 
-/// utoipa takes only literal patterns in `params(...)`; the labelled-traffic header's is
-/// built from the technique ids, so it is set on the finished document.
+/// utoipa takes only literal patterns in `params(...)` (and makes an optional header
+/// nullable, which a header cannot be); the labelled-traffic header's schema is built from
+/// the technique ids, so it is set on the finished document.
 fn set_expected_techniques_pattern(openapi: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{RefOr, schema::Schema};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{RefOr, Required};
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(crate::extract::EXPECTED_TECHNIQUES_PATTERN))
+        .max_length(Some(crate::extract::MAX_EXPECTED_LEN))
+        .build();
     for item in openapi.paths.paths.values_mut() {
         for operation in [&mut item.post, &mut item.put, &mut item.get]
             .into_iter()
             .flatten()
         {
             for parameter in operation.parameters.iter_mut().flatten() {
-                if parameter.name == "X-Expected-Techniques"
-                    && let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema
-                {
-                    schema.pattern = Some(crate::extract::EXPECTED_TECHNIQUES_PATTERN.to_owned());
+                if parameter.name == "X-Expected-Techniques" {
+                    parameter.schema = Some(RefOr::T(schema.clone().into()));
+                    parameter.required = Required::False;
                 }
             }
         }

@@ -152,7 +152,8 @@ impl HistoryQuery {
 }
 
 /// A position in a history listing: the sort key and id of the last row a page read. Its
-/// text form (`encode`) is opaque to clients and carries the order it belongs to.
+/// text form (`encode`) is opaque to clients: the time, id and confidence, so that every
+/// string of [`HistoryCursor::PATTERN`] is a position (of the order it is used with).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HistoryCursor {
     pub sort: HistorySort,
@@ -162,58 +163,46 @@ pub struct HistoryCursor {
     pub confidence: f64,
 }
 
-/// Version byte of the cursor's binary form, so a later form can tell old cursors apart.
-const CURSOR_VERSION: u8 = 1;
-const CURSOR_LEN: usize = 2 + 8 + 16 + 8;
+const CURSOR_LEN: usize = 8 + 16 + 8;
 
 impl HistoryCursor {
-    /// URL-safe base64 of version, order, time, id and confidence.
+    /// Exactly the texts `decode` reads: unpadded URL-safe base64 of 32 bytes (43
+    /// characters, the last of which carries 4 bits).
+    pub const PATTERN: &str = "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$";
+
+    /// URL-safe base64 of time, id and confidence.
     pub fn encode(&self) -> String {
         use base64::Engine;
         let mut bytes = Vec::with_capacity(CURSOR_LEN);
-        bytes.push(CURSOR_VERSION);
-        bytes.push(sort_tag(self.sort));
         bytes.extend(self.created_at_us.to_be_bytes());
         bytes.extend(self.id.as_bytes());
         bytes.extend(self.confidence.to_bits().to_be_bytes());
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// `None` for anything `encode` did not make.
-    pub fn decode(text: &str) -> Option<HistoryCursor> {
+    /// The position `text` stands for in the `sort` order; `None` for anything not of
+    /// [`Self::PATTERN`]. A confidence that is not a number (a made-up cursor) counts as 0.
+    pub fn decode(text: &str, sort: HistorySort) -> Option<HistoryCursor> {
         use base64::Engine;
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text)
             .ok()?;
-        if bytes.len() != CURSOR_LEN || bytes[0] != CURSOR_VERSION {
+        if bytes.len() != CURSOR_LEN {
             return None;
         }
-        let sort = [
-            HistorySort::CreatedAtDesc,
-            HistorySort::CreatedAtAsc,
-            HistorySort::ConfidenceDesc,
-            HistorySort::ConfidenceAsc,
-        ]
-        .into_iter()
-        .find(|s| sort_tag(*s) == bytes[1])?;
-        let created_at_us = i64::from_be_bytes(bytes[2..10].try_into().ok()?);
-        let id = Uuid::from_slice(&bytes[10..26]).ok()?;
-        let confidence = f64::from_bits(u64::from_be_bytes(bytes[26..34].try_into().ok()?));
+        let created_at_us = i64::from_be_bytes(bytes[0..8].try_into().ok()?);
+        let id = Uuid::from_slice(&bytes[8..24]).ok()?;
+        let confidence = f64::from_bits(u64::from_be_bytes(bytes[24..32].try_into().ok()?));
         Some(HistoryCursor {
             sort,
             created_at_us,
             id,
-            confidence,
+            confidence: if confidence.is_finite() {
+                confidence
+            } else {
+                0.0
+            },
         })
-    }
-}
-
-fn sort_tag(sort: HistorySort) -> u8 {
-    match sort {
-        HistorySort::CreatedAtDesc => 0,
-        HistorySort::CreatedAtAsc => 1,
-        HistorySort::ConfidenceDesc => 2,
-        HistorySort::ConfidenceAsc => 3,
     }
 }
 
@@ -351,11 +340,30 @@ mod tests {
                 text.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             );
-            assert_eq!(HistoryCursor::decode(&text), Some(cursor));
+            assert_eq!(HistoryCursor::decode(&text, sort), Some(cursor));
+            assert_eq!(text.len(), 43);
+            assert!(
+                text.ends_with(|c: char| "AEIMQUYcgkosw048".contains(c)),
+                "{text}"
+            );
         }
-        for bad in ["", "abc", "!!!!", &"A".repeat(46)] {
-            assert_eq!(HistoryCursor::decode(bad), None, "{bad}");
+        for bad in [
+            "",
+            "abc",
+            "!!!!",
+            &"A".repeat(46),
+            &format!("{}B", "A".repeat(42)),
+        ] {
+            assert_eq!(
+                HistoryCursor::decode(bad, HistorySort::CreatedAtDesc),
+                None,
+                "{bad}"
+            );
         }
+        // Every text of the pattern is a position; a made-up confidence is tamed.
+        let made_up = format!("{}w", "_".repeat(42));
+        let cursor = HistoryCursor::decode(&made_up, HistorySort::ConfidenceAsc).unwrap();
+        assert!(cursor.confidence.is_finite());
     }
 
     #[test]

@@ -33,8 +33,7 @@ fn requester(caller: &Caller) -> Requester {
     post, path = "/enhance", tag = "enhance",
     request_body = EnhanceRequest,
     params(("X-Expected-Techniques" = Option<String>, Header,
-        description = "Labelled traffic: the prompt's acceptable primary techniques, comma-separated; the server counts whether its primary was one (technique accuracy).",
-        max_length = 8192)),
+        description = "Labelled traffic: the prompt's acceptable primary techniques, comma-separated; the server counts whether its primary was one (technique accuracy).")),
     responses(
         (status = 200, description = "Enhanced prompt; its history row is committed", body = EnhanceResponse),
         (status = 400, description = "Invalid request", body = ErrorBody),
@@ -83,8 +82,7 @@ pub struct RawBatch {
     post, path = "/batch", tag = "enhance",
     request_body = BatchRequest,
     params(("X-Expected-Techniques" = Option<String>, Header,
-        description = "Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts.",
-        max_length = 8192)),
+        description = "Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts.")),
     responses(
         (status = 200, description = "Per-item results; `results[i]` is null where `errors` names index i", body = BatchResponse),
         (status = 400, description = "Not a batch of 1..=100 prompts", body = ErrorBody),

@@ -27,8 +27,10 @@ const MAX_SEARCH_CHARS: usize = 200;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryParams {
-    /// Where to go on from: the previous page's `next_cursor` (same `sort`). Absent: the
+    /// Where to go on from: the previous page's `next_cursor` (with the same `sort`; with
+    /// another it is a position in that order). Absent or empty: the
     /// first page.
+    #[param(pattern = "^([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])?$")]
     cursor: Option<String>,
     /// Rows per page, 1..=100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -38,6 +40,7 @@ pub struct HistoryParams {
     /// history): the page comes without `total_records`.
     include_total: Option<bool>,
     /// Case-insensitive substring of the original or enhanced text.
+    #[param(max_length = 200)]
     search: Option<String>,
     /// Rows whose techniques include this one.
     technique: Option<Technique>,
@@ -48,12 +51,15 @@ pub struct HistoryParams {
     /// `anonymous`, `free`, `pro` or `enterprise`: the segment the request came from.
     segment: Option<Segment>,
     /// The request's `X-Region` tag, exactly.
+    #[param(max_length = 32)]
     region: Option<String>,
     /// Inclusive lower bound on `created_at` (RFC 3339).
     date_from: Option<DateTime<Utc>>,
     /// Exclusive upper bound on `created_at` (RFC 3339).
     date_to: Option<DateTime<Utc>>,
     /// `created_at_desc` (default), `created_at_asc`, `confidence_desc`, `confidence_asc`.
+    /// With `scope=all`, rows come by time only: a confidence order is taken as time in the
+    /// same direction. `date_from` after `date_to` is an empty page.
     sort: Option<HistorySort>,
     /// `mine` (default) or `all`: every user's rows, for admin keys only.
     scope: Option<HistoryScope>,
@@ -111,39 +117,18 @@ pub async fn list(
     if params.region.as_ref().is_some_and(|r| r.len() > 32) {
         return Err(ApiError::validation("region is at most 32 characters"));
     }
-    if let (Some(from), Some(to)) = (params.date_from, params.date_to)
-        && from > to
-    {
-        return Err(ApiError::validation("date_from must not be after date_to"));
-    }
-    let sort = params.sort.unwrap_or_default();
-    if owner == HistoryOwner::Everyone
-        && matches!(
-            sort,
-            HistorySort::ConfidenceDesc | HistorySort::ConfidenceAsc
-        )
-    {
+    let sort = match (owner, params.sort.unwrap_or_default()) {
         // Only each owner's rows have a confidence index; everyone's by confidence would
-        // sort the whole table.
-        return Err(ApiError::validation(
-            "scope=all lists by created_at only (sort=created_at_desc or created_at_asc)",
-        ));
-    }
+        // sort the whole table: everyone's rows are listed by time, in the same direction.
+        (HistoryOwner::Everyone, HistorySort::ConfidenceDesc) => HistorySort::CreatedAtDesc,
+        (HistoryOwner::Everyone, HistorySort::ConfidenceAsc) => HistorySort::CreatedAtAsc,
+        (_, sort) => sort,
+    };
     let after = match params.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(text) => match HistoryCursor::decode(text) {
-            Some(cursor) if cursor.sort == sort => Some(cursor),
-            Some(_) => {
-                return Err(ApiError::validation(
-                    "cursor belongs to another sort order: pass the sort it came with",
-                ));
-            }
-            None => {
-                return Err(ApiError::validation(
-                    "cursor is not one this API gave out (pass a page's next_cursor)",
-                ));
-            }
-        },
+        Some(text) => Some(HistoryCursor::decode(text, sort).ok_or_else(|| {
+            ApiError::validation("cursor is not one this API gave out (pass a page's next_cursor)")
+        })?),
     };
     let query = HistoryQuery {
         after,
