@@ -445,18 +445,18 @@ export interface components {
              */
             capacity_at_sla_rps: number;
             /** Format: double */
-            usl_kappa: number | null;
+            usl_kappa?: number | null;
             /**
              * Format: double
              * @description The Universal Scalability Law fitted to throughput against requests in flight:
              *     the throughput it predicts at its peak (or its asymptote), if it found one.
              */
-            usl_peak_rps: number | null;
+            usl_peak_rps?: number | null;
             /**
              * Format: double
              * @description Contention (σ) and coherency (κ) of that fit.
              */
-            usl_sigma: number | null;
+            usl_sigma?: number | null;
         };
         /** @description One target checked: its value (`null` without requests), the target, and the verdict. */
         Check: {
@@ -1644,7 +1644,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts. */
+                /** @description Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). Group i labels prompt i; extra groups are ignored, prompts without one are unlabelled. */
                 "X-Expected-Techniques"?: string;
             };
             path?: never;

@@ -64,12 +64,9 @@ pub struct Capacity {
     pub capacity_at_sla_rps: f64,
     /// The Universal Scalability Law fitted to throughput against requests in flight:
     /// the throughput it predicts at its peak (or its asymptote), if it found one.
-    #[schema(required)]
     pub usl_peak_rps: Option<f64>,
     /// Contention (σ) and coherency (κ) of that fit.
-    #[schema(required)]
     pub usl_sigma: Option<f64>,
-    #[schema(required)]
     pub usl_kappa: Option<f64>,
 }
 

@@ -128,17 +128,13 @@ impl ExpectedTechniques {
         Ok(ExpectedTechniques(Some(groups)))
     }
 
-    /// The labels of a request of `prompts` prompts; an error when the header names another
-    /// number of groups, so labels can never be matched to the wrong prompt.
-    pub fn for_prompts(&self, prompts: usize) -> Result<Option<&[TechniqueSet]>, ApiError> {
-        match &self.0 {
-            None => Ok(None),
-            Some(groups) if groups.len() == prompts => Ok(Some(groups)),
-            Some(groups) => Err(ApiError::validation(format!(
-                "`X-Expected-Techniques` has {} groups for {prompts} prompts (one per prompt, separated by `;`)",
-                groups.len()
-            ))),
-        }
+    /// The labels of a request of `prompts` prompts, by position: group i labels prompt
+    /// i; groups past the prompts are ignored and prompts past the groups are unlabelled
+    /// (the document says so: a count that differs is not an error).
+    pub fn for_prompts(&self, prompts: usize) -> Option<&[TechniqueSet]> {
+        self.0
+            .as_deref()
+            .map(|groups| &groups[..groups.len().min(prompts)])
     }
 }
 
@@ -163,14 +159,23 @@ mod tests {
     #[test]
     fn expected_techniques_are_groups_of_ids_per_prompt() {
         let parsed = ExpectedTechniques::parse("chain_of_thought, few_shot;;role_play").unwrap();
-        let groups = parsed.for_prompts(3).unwrap().unwrap();
+        let groups = parsed.for_prompts(3).unwrap();
         assert!(groups[0].contains(Technique::ChainOfThought));
         assert!(groups[0].contains(Technique::FewShot));
         assert!(!groups[0].contains(Technique::RolePlay));
         assert!(groups[1].is_empty());
         assert!(groups[2].contains(Technique::RolePlay));
-        assert!(parsed.for_prompts(2).is_err());
-        assert_eq!(ExpectedTechniques::default().for_prompts(5).unwrap(), None);
+        assert_eq!(
+            parsed.for_prompts(2).unwrap().len(),
+            2,
+            "extra groups ignored"
+        );
+        assert_eq!(
+            parsed.for_prompts(5).unwrap().len(),
+            3,
+            "missing groups unlabelled"
+        );
+        assert_eq!(ExpectedTechniques::default().for_prompts(5), None);
         let unknown = ExpectedTechniques::parse("chain_of_thought,ChainOfThought").unwrap_err();
         assert!(unknown.contains("ChainOfThought"), "{unknown}");
         for refused in ["few_shot,,react", " ", "few_shot;\treact"] {

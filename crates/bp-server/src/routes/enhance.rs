@@ -50,7 +50,7 @@ pub async fn enhance(
     expected: ExpectedTechniques,
     Json(request): Json<EnhanceRequest>,
 ) -> Result<Response, ApiError> {
-    let expected = expected.for_prompts(1)?;
+    let expected = expected.for_prompts(1);
     state.faults().inject().await;
     let enhanced = state
         .enhancer()
@@ -82,7 +82,7 @@ pub struct RawBatch {
     post, path = "/batch", tag = "enhance",
     request_body = BatchRequest,
     params(("X-Expected-Techniques" = Option<String>, Header,
-        description = "Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). As many groups as prompts.")),
+        description = "Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). Group i labels prompt i; extra groups are ignored, prompts without one are unlabelled.")),
     responses(
         (status = 200, description = "Per-item results; `results[i]` is null where `errors` names index i", body = BatchResponse),
         (status = 400, description = "Not a batch of 1..=100 prompts", body = ErrorBody),
@@ -99,12 +99,7 @@ pub async fn batch(
     Json(raw): Json<RawBatch>,
 ) -> Result<Response, ApiError> {
     caller.require_key()?;
-    // A count that does not match is refused here; `enhancer().batch` refuses bad sizes.
-    let expected = if (1..=bp_api::limits::MAX_BATCH_ITEMS).contains(&raw.prompts.len()) {
-        expected.for_prompts(raw.prompts.len())?
-    } else {
-        None
-    };
+    let expected = expected.for_prompts(raw.prompts.len());
     state.faults().inject().await;
     let outcome = state
         .enhancer()

@@ -395,11 +395,12 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    // Refused, and so not counted: an unknown id, a group count that is not the batch's.
+    // Refused, and so not counted: an unknown id.
     let r = enhance("ChainOfThought".to_owned()).await.unwrap();
     assert_eq!(r.status(), 400);
     let body = r.text().await.unwrap();
     assert!(body.contains("X-Expected-Techniques"), "{body}");
+    // One group for three prompts labels the first alone: checked 1 (right).
     let r = s
         .post("/api/v1/batch")
         .bearer_auth(&key)
@@ -408,9 +409,9 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 200);
 
-    // Enhance: 1 unlabelled + 3 labelled + 1 refused; batch: 1 + 1 refused.
+    // Enhance: 1 unlabelled + 3 labelled + 1 refused; batch: 2.
     summary_when(&s, "endpoint=enhance", 5).await;
     summary_when(&s, "endpoint=batch", 2).await;
     let summary = json_ok(
@@ -421,9 +422,9 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
     )
     .await;
     let accuracy = &summary["technique_accuracy"];
-    assert_eq!(accuracy["labelled_checks"], 5, "{accuracy}");
-    assert_eq!(accuracy["labelled"], 3.0 / 5.0, "{accuracy}");
-    assert_eq!(summary["labelled"], json!({"checked": 5, "correct": 3}));
+    assert_eq!(accuracy["labelled_checks"], 6, "{accuracy}");
+    assert_eq!(accuracy["labelled"], 4.0 / 6.0, "{accuracy}");
+    assert_eq!(summary["labelled"], json!({"checked": 6, "correct": 4}));
 
     let rows = json_ok(
         s.get("/api/v1/metrics/techniques?from=-1m")
@@ -455,7 +456,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
         .iter()
         .filter_map(Value::as_f64)
         .collect();
-    assert_eq!(values, [3.0 / 5.0], "{series}");
+    assert_eq!(values, [4.0 / 6.0], "{series}");
 
     let rows = json_ok(
         s.get("/api/v1/metrics/export?format=json&from=-1m")
@@ -470,7 +471,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
         .iter()
         .map(|r| r["labelled_checks"].as_u64().unwrap())
         .sum();
-    assert_eq!(checks, 5, "{rows}");
+    assert_eq!(checks, 6, "{rows}");
 
     let exposition = s
         .get("/metrics")
@@ -487,7 +488,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
             .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
             .sum()
     };
-    assert_eq!(total("bp_technique_checks_total"), 5.0);
-    assert_eq!(total("bp_technique_checks_correct_total"), 3.0);
+    assert_eq!(total("bp_technique_checks_total"), 6.0);
+    assert_eq!(total("bp_technique_checks_correct_total"), 4.0);
     s.stop().await;
 }
