@@ -399,19 +399,18 @@ export interface components {
             /** @description RFC 3339. */
             window_start: string;
         };
-        BatchItemError: {
-            error: components["schemas"]["ErrorDetail"];
-            index: number;
-        };
         /** @description `POST /api/v1/batch` */
         BatchRequest: {
             /** @description 1..=100 prompts. */
             prompts: components["schemas"]["EnhanceRequest"][];
         };
-        /** @description Partial success is a 200: `results[i]` is `null` exactly when `errors` names index `i`. */
+        /**
+         * @description Every prompt answered, in order, its history row committed. A batch with an invalid
+         *     prompt is refused whole (400, naming each invalid one by its index), so a batch is
+         *     never half stored.
+         */
         BatchResponse: {
-            errors: components["schemas"]["BatchItemError"][];
-            results: (null | components["schemas"]["EnhanceResponse"])[];
+            results: components["schemas"]["EnhanceResponse"][];
         };
         /** @description In-process cache lookups by outcome. */
         CacheCounts: {
@@ -1656,7 +1655,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Per-item results; `results[i]` is null where `errors` names index i */
+            /** @description Every prompt answered, in order; their history rows are committed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1665,7 +1664,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchResponse"];
                 };
             };
-            /** @description Not a batch of 1..=100 prompts */
+            /** @description Not a batch of 1..=100 valid prompts (each invalid one named by its index); nothing was stored */
             400: {
                 headers: {
                     [name: string]: unknown;

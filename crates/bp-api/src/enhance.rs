@@ -56,17 +56,12 @@ pub struct BatchRequest {
     pub prompts: Vec<EnhanceRequest>,
 }
 
-/// Partial success is a 200: `results[i]` is `null` exactly when `errors` names index `i`.
+/// Every prompt answered, in order, its history row committed. A batch with an invalid
+/// prompt is refused whole (400, naming each invalid one by its index), so a batch is
+/// never half stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct BatchResponse {
-    pub results: Vec<Option<EnhanceResponse>>,
-    pub errors: Vec<BatchItemError>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct BatchItemError {
-    pub index: usize,
-    pub error: crate::ErrorDetail,
+    pub results: Vec<EnhanceResponse>,
 }
 
 /// `POST /api/v1/analyze`: classification without rewriting or storing anything.

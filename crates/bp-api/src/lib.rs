@@ -17,8 +17,8 @@ pub mod metrics;
 mod taxonomy;
 
 pub use enhance::{
-    AnalyzeRequest, AnalyzeResponse, BatchItemError, BatchRequest, BatchResponse, EnhanceRequest,
-    EnhanceResponse, IntentScore, TechniqueInfo,
+    AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, EnhanceRequest, EnhanceResponse,
+    IntentScore, TechniqueInfo,
 };
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use faults::{Faults, MAX_ADDED_LATENCY_MS};

@@ -7,7 +7,6 @@ use crate::prompts::{Prompt, PromptPool};
 use crate::target::Target;
 use bp_api::Technique;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use std::net::SocketAddr;
 
 mod connection;
@@ -210,8 +209,6 @@ struct Primary {
 #[derive(Deserialize)]
 struct BatchPrimaries {
     results: Vec<Option<Primary>>,
-    #[serde(rename = "errors")]
-    _errors: IgnoredAny,
 }
 
 /// `(checked, correct)`: how many responses' primary technique could be checked against the

@@ -14,8 +14,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bp_api::metrics::LabelCounts;
 use bp_api::{
-    AnalyzeRequest, AnalyzeResponse, BatchItemError, BatchRequest, BatchResponse, EnhanceRequest,
-    EnhanceResponse, ErrorBody, TechniqueInfo,
+    AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, EnhanceRequest, EnhanceResponse,
+    ErrorBody, TechniqueInfo,
 };
 use bp_engine::PromptText;
 use bp_metrics::CacheOutcome;
@@ -70,8 +70,7 @@ pub async fn enhance(
     Ok(http)
 }
 
-/// Items are parsed one by one so a bad item is reported at its index instead of failing
-/// the whole batch.
+/// Items are parsed one by one so a refusal names every bad item by its index.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBatch {
@@ -84,8 +83,8 @@ pub struct RawBatch {
     params(("X-Expected-Techniques" = Option<String>, Header,
         description = "Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). Group i labels prompt i; extra groups are ignored, prompts without one are unlabelled.")),
     responses(
-        (status = 200, description = "Per-item results; `results[i]` is null where `errors` names index i", body = BatchResponse),
-        (status = 400, description = "Not a batch of 1..=100 prompts", body = ErrorBody),
+        (status = 200, description = "Every prompt answered, in order; their history rows are committed", body = BatchResponse),
+        (status = 400, description = "Not a batch of 1..=100 valid prompts (each invalid one named by its index); nothing was stored", body = ErrorBody),
         (status = 401, description = "API key missing or invalid", body = ErrorBody),
         (status = 429, description = "Rate limited", body = ErrorBody),
         (status = 503, description = "Overloaded; nothing was stored", body = ErrorBody),
@@ -101,27 +100,15 @@ pub async fn batch(
     caller.require_key()?;
     let expected = expected.for_prompts(raw.prompts.len());
     state.faults().inject().await;
-    let outcome = state
+    let results = state
         .enhancer()
         .batch(&requester(&caller), raw.prompts)
         .await?;
-    let errors = outcome
-        .invalid
-        .into_iter()
-        .map(|(index, message)| BatchItemError {
-            index,
-            error: ApiError::validation(message).detail(),
-        })
-        .collect();
     let mut labels = LabelCounts::default();
-    for (set, result) in expected.unwrap_or_default().iter().zip(&outcome.results) {
-        check_label(&mut labels, *set, result.as_ref());
+    for (set, result) in expected.unwrap_or_default().iter().zip(&results) {
+        check_label(&mut labels, *set, Some(result));
     }
-    let mut http = axum::Json(BatchResponse {
-        results: outcome.results,
-        errors,
-    })
-    .into_response();
+    let mut http = axum::Json(BatchResponse { results }).into_response();
     http.extensions_mut().insert(EngineTags {
         technique: None,
         cache: CacheOutcome::Bypass,

@@ -57,12 +57,8 @@ pub struct Enhanced {
     pub cache: CacheOutcome,
 }
 
-/// A batch's answers: `results[i]` is `None` exactly where `invalid` names index `i`.
-#[derive(Debug)]
-pub struct BatchOutcome {
-    pub results: Vec<Option<EnhanceResponse>>,
-    pub invalid: Vec<(usize, String)>,
-}
+/// The most invalid prompts a refused batch names (the count says how many more).
+const NAMED_INVALID: usize = 10;
 
 /// A request that passed validation, waiting for its enhancement.
 struct Validated {
@@ -125,46 +121,48 @@ impl Enhancer {
         Ok(Enhanced { response, cache })
     }
 
-    /// Enhances 1..=`MAX_BATCH_ITEMS` prompts, each parsed on its own; the valid ones' rows
-    /// are stored in one submission (all of them or, when the queue is full, none).
+    /// Enhances 1..=`MAX_BATCH_ITEMS` prompts, each parsed on its own so a refusal names
+    /// every invalid one by index; any invalid prompt refuses the whole batch. The rows are
+    /// stored in one submission (all of them or, when the queue is full, none).
     pub async fn batch(
         &self,
         who: &Requester,
         prompts: Vec<serde_json::Value>,
-    ) -> Result<BatchOutcome, EnhanceError> {
+    ) -> Result<Vec<EnhanceResponse>, EnhanceError> {
         let n = prompts.len();
         if n == 0 || n > MAX_BATCH_ITEMS {
             return Err(EnhanceError::Invalid(format!(
                 "a batch holds 1 to {MAX_BATCH_ITEMS} prompts; got {n}"
             )));
         }
-        let mut results = vec![None; n];
         let mut invalid = Vec::new();
-        let mut indices = Vec::with_capacity(n);
         let mut valid = Vec::with_capacity(n);
         for (index, value) in prompts.into_iter().enumerate() {
             let item = serde_json::from_value::<EnhanceRequest>(value)
                 .map_err(|e| EnhanceError::Invalid(e.to_string()))
                 .and_then(validate);
             match item {
-                Ok(validated) => {
-                    indices.push(index);
-                    valid.push(validated);
-                }
-                Err(e) => invalid.push((index, e.to_string())),
+                Ok(validated) => valid.push(validated),
+                Err(e) => invalid.push(format!("prompts[{index}]: {e}")),
             }
         }
+        if !invalid.is_empty() {
+            let more = invalid.len().saturating_sub(NAMED_INVALID);
+            invalid.truncate(NAMED_INVALID);
+            let mut message = invalid.join("; ");
+            if more > 0 {
+                message.push_str(&format!("; and {more} more"));
+            }
+            return Err(EnhanceError::Invalid(message));
+        }
         let resolved = self.resolve(&valid).await;
-        let mut rows = Vec::with_capacity(valid.len());
-        for ((index, item), resolved) in indices.into_iter().zip(valid).zip(&resolved) {
-            let (response, row) = answer(who, item, resolved);
-            results[index] = Some(response);
-            rows.push(row);
-        }
-        if !rows.is_empty() {
-            self.durable_write(rows).await?;
-        }
-        Ok(BatchOutcome { results, invalid })
+        let (results, rows): (Vec<_>, Vec<_>) = valid
+            .into_iter()
+            .zip(&resolved)
+            .map(|(item, resolved)| answer(who, item, resolved))
+            .unzip();
+        self.durable_write(rows).await?;
+        Ok(results)
     }
 
     /// Every item's enhancement, through the in-process cache, Redis and the engine.
@@ -356,9 +354,9 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_batch_reports_bad_items_at_their_index_and_stores_the_others() {
+    async fn a_batch_with_a_bad_item_is_refused_whole_naming_each_by_index() {
         let f = fixture(1000).await;
-        let outcome = f
+        let refused = f
             .enhancer
             .batch(
                 &requester(),
@@ -369,12 +367,28 @@ mod tests {
                     json!({ "text": "Summarise the causes of the French revolution" }),
                 ],
             )
+            .await;
+        let Err(EnhanceError::Invalid(message)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(message.starts_with("prompts[1]: "), "{message}");
+        assert!(message.contains("; prompts[2]: "), "{message}");
+        assert!(
+            stored(&f).await.is_empty(),
+            "nothing of a refused batch is stored"
+        );
+        let answered = f
+            .enhancer
+            .batch(
+                &requester(),
+                vec![
+                    json!({ "text": "Write a haiku about autumn" }),
+                    json!({ "text": "Summarise the causes of the French revolution" }),
+                ],
+            )
             .await
-            .expect("a batch");
-        let answered: Vec<bool> = outcome.results.iter().map(Option::is_some).collect();
-        assert_eq!(answered, [true, false, false, true]);
-        let invalid: Vec<usize> = outcome.invalid.iter().map(|(i, _)| *i).collect();
-        assert_eq!(invalid, [1, 2]);
+            .expect("a valid batch");
+        assert_eq!(answered.len(), 2);
         assert_eq!(stored(&f).await.len(), 2);
     }
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 bp_testkit::both_backends!(
     enhance_returns_the_contract_and_lands_in_history,
     identical_requests_hit_the_cache,
-    batch_reports_item_errors_by_index,
+    batch_refuses_invalid_prompts_whole_naming_each,
     history_pages_filters_searches_and_sorts,
     analyze_and_techniques,
     probes_answer,
@@ -68,7 +68,7 @@ async fn identical_requests_hit_the_cache(backend: Backend) {
     s.stop().await;
 }
 
-async fn batch_reports_item_errors_by_index(backend: Backend) {
+async fn batch_refuses_invalid_prompts_whole_naming_each(backend: Backend) {
     let s = TestServer::start(backend).await;
     let key = s.key("pro", "user", None).await;
     let prompts = json!({"prompts": [
@@ -77,20 +77,33 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
         {"text": "Plan a three-day trip to Lisbon"},
         {"text": "x", "prefer_techniques": ["telepathy"]},
     ]});
-    let body = json_ok(s.post_json("/api/v1/batch", &key, &prompts).await).await;
+    let body = assert_error(
+        s.post_json("/api/v1/batch", &key, &prompts).await,
+        400,
+        "validation",
+    )
+    .await;
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("prompts[1]") && message.contains("prompts[3]"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("prompts[0]") && !message.contains("prompts[2]"),
+        "{message}"
+    );
+    // Nothing of it was stored.
+    let listed = json_ok(s.get_as("/api/v1/history", &key).await).await;
+    assert!(listed["data"].as_array().unwrap().is_empty(), "{listed}");
+    // A valid batch: every prompt answered, each in history.
+    let valid = json!({"prompts": [
+        {"text": "Translate 'good morning' into Italian"},
+        {"text": "Plan a three-day trip to Lisbon"},
+    ]});
+    let body = json_ok(s.post_json("/api/v1/batch", &key, &valid).await).await;
     let results = body["results"].as_array().unwrap();
-    assert_eq!(results.len(), 4);
-    assert!(results[0].is_object() && results[2].is_object());
-    assert!(results[1].is_null() && results[3].is_null());
-    let errors = body["errors"].as_array().unwrap();
-    let indexes: Vec<_> = errors
-        .iter()
-        .map(|e| e["index"].as_u64().unwrap())
-        .collect();
-    assert_eq!(indexes, [1, 3]);
-    assert!(errors.iter().all(|e| e["error"]["code"] == "validation"));
-    // Each successful item is in history.
-    for r in [&results[0], &results[2]] {
+    assert_eq!(results.len(), 2);
+    for r in results {
         let id = r["id"].as_str().unwrap();
         let got = s.get_as(&format!("/api/v1/history/{id}"), &key).await;
         assert_eq!(got.status(), 200);
@@ -105,7 +118,6 @@ async fn batch_reports_item_errors_by_index(backend: Backend) {
     )
     .await;
     assert_eq!(body["results"].as_array().unwrap().len(), 100);
-    assert!(body["errors"].as_array().unwrap().is_empty());
     s.stop().await;
 }
 
