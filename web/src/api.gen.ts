@@ -574,9 +574,12 @@ export interface components {
         };
         /** @description `POST /api/v1/enhance` (and one item of a batch). */
         EnhanceRequest: {
-            /** @description Extra context the user wants the model to take into account. */
+            /** @description Extra context the user wants the model to take into account: up to 5000 characters. */
             context?: string | null;
-            /** @description Techniques never to use. */
+            /**
+             * @description Techniques never to use (they win over `prefer_techniques`); at most 11, so one is
+             *     always left.
+             */
             exclude_techniques?: components["schemas"]["Technique"][];
             /** @description Techniques to use first, in order, when compatible. */
             prefer_techniques?: components["schemas"]["Technique"][];
@@ -712,6 +715,7 @@ export interface components {
         };
         /** @description `POST /api/v1/feedback`: one per user and history item. */
         FeedbackRequest: {
+            /** @description Up to 2000 characters. */
             comment?: string | null;
             most_helpful_technique?: null | components["schemas"]["Technique"];
             /** Format: uuid */

@@ -16,14 +16,17 @@ pub struct EnhanceRequest {
         pattern = r"[^\s\x1c-\x1f\x85\ufeff]"
     )]
     pub text: String,
-    /// Extra context the user wants the model to take into account.
+    /// Extra context the user wants the model to take into account: up to 5000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 5000)]
     pub context: Option<String>,
     /// Techniques to use first, in order, when compatible.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefer_techniques: Vec<Technique>,
-    /// Techniques never to use.
+    /// Techniques never to use (they win over `prefer_techniques`); at most 11, so one is
+    /// always left.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 11)]
     pub exclude_techniques: Vec<Technique>,
     /// Override the detected complexity.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -63,7 +63,9 @@ pub struct FeedbackRequest {
     pub rating: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_helpful_technique: Option<Technique>,
+    /// Up to 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 

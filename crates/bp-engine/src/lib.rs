@@ -33,11 +33,12 @@ pub enum EngineError {
     InvalidPrompt(#[from] InvalidPrompt),
     #[error("context has {chars} characters; the maximum is {max}")]
     ContextTooLong { chars: usize, max: usize },
-    #[error("technique `{0}` is both preferred and excluded")]
-    PreferredAndExcluded(Technique),
-    #[error("every technique is excluded; leave at least one")]
-    EverythingExcluded,
+    #[error("at most {MAX_EXCLUDED} techniques can be excluded (leave at least one); got {0}")]
+    TooManyExcluded(usize),
 }
+
+/// The most techniques one request may exclude.
+pub const MAX_EXCLUDED: usize = Technique::ALL.len() - 1;
 
 /// Validated options of one enhancement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -64,15 +65,15 @@ impl EnhanceOptions {
                 });
             }
         }
-        if let Some(t) = prefer.iter().find(|t| exclude.contains(t)) {
-            return Err(EngineError::PreferredAndExcluded(*t));
+        // One fewer than all, so at least one technique is always left (the document's
+        // `maxItems`: a count, whatever the items).
+        if exclude.len() > MAX_EXCLUDED {
+            return Err(EngineError::TooManyExcluded(exclude.len()));
         }
-        if Technique::ALL.iter().all(|t| exclude.contains(t)) {
-            return Err(EngineError::EverythingExcluded);
-        }
+        // A technique both preferred and excluded is excluded.
         let mut prefer_unique = Vec::with_capacity(prefer.len());
         for t in prefer {
-            if !prefer_unique.contains(&t) {
+            if !prefer_unique.contains(&t) && !exclude.contains(&t) {
                 prefer_unique.push(t);
             }
         }

@@ -66,16 +66,20 @@ fn target_complexity_overrides_detection_and_sizes_the_scaffold() {
 }
 
 #[test]
-fn contradictory_or_empty_options_are_validation_errors() {
+fn excluding_everything_is_refused_and_exclusion_beats_preference() {
     let all = Technique::ALL.to_vec();
     assert_eq!(
         EnhanceOptions::new(None, vec![], all, None),
-        Err(EngineError::EverythingExcluded)
+        Err(EngineError::TooManyExcluded(12))
     );
-    assert_eq!(
-        EnhanceOptions::new(None, vec![Technique::React], vec![Technique::React], None),
-        Err(EngineError::PreferredAndExcluded(Technique::React))
-    );
+    let both = EnhanceOptions::new(
+        None,
+        vec![Technique::React, Technique::FewShot],
+        vec![Technique::React],
+        None,
+    )
+    .unwrap();
+    assert_eq!(both.prefer(), [Technique::FewShot]);
     assert!("telepathy".parse::<Technique>().is_err());
 }
 

@@ -114,7 +114,11 @@ pub async fn list(
         )));
     }
     // Regions are `X-Region` tokens of at most 32 characters; no longer one can match.
-    if params.region.as_ref().is_some_and(|r| r.len() > 32) {
+    if params
+        .region
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 32)
+    {
         return Err(ApiError::validation("region is at most 32 characters"));
     }
     let sort = match (owner, params.sort.unwrap_or_default()) {
