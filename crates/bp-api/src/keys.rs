@@ -125,7 +125,7 @@ pub enum RateLimit {
 impl utoipa::PartialSchema for RateLimit {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::schema::{
-            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
         };
         let per_minute = ObjectBuilder::new()
             .schema_type(Type::Integer)
@@ -139,7 +139,9 @@ impl utoipa::PartialSchema for RateLimit {
                 ObjectBuilder::new()
                     .schema_type(Type::Object)
                     .property("per_minute", per_minute)
-                    .required("per_minute"),
+                    .required("per_minute")
+                    // serde reads exactly one key: anything beside it is refused.
+                    .additional_properties(Some(AdditionalProperties::FreeForm(false))),
             )
             .item(
                 ObjectBuilder::new()
