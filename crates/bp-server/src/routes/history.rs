@@ -185,7 +185,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    delete, path = "/history/{id}", tag = "history",
+    operation_id = "delete_history_item", delete, path = "/history/{id}", tag = "history",
     params(("id" = uuid::Uuid, Path, description = "History item id")),
     responses(
         (status = 204, description = "Deleted"),
