@@ -1435,7 +1435,10 @@ export interface operations {
     get_faults: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1448,6 +1451,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Faults"];
+                };
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description API key missing or invalid */
@@ -1468,12 +1480,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1519,12 +1552,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     clear: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1537,6 +1600,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Faults"];
+                };
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description API key missing or invalid */
@@ -1557,12 +1629,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     create_key: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1608,12 +1701,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     analyze: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1641,6 +1764,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     batch: {
@@ -1649,6 +1808,8 @@ export interface operations {
             header?: {
                 /** @description Labelled traffic: per prompt, in order and separated by `;`, its acceptable primary techniques (comma-separated; empty: unlabelled). Group i labels prompt i; extra groups are ignored, prompts without one are unlabelled. */
                 "X-Expected-Techniques"?: string;
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1686,6 +1847,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Rate limited */
             429: {
                 headers: {
@@ -1712,6 +1882,8 @@ export interface operations {
             header?: {
                 /** @description Labelled traffic: the prompt's acceptable primary techniques, comma-separated; the server counts whether its primary was one (technique accuracy). */
                 "X-Expected-Techniques"?: string;
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
             };
             path?: never;
             cookie?: never;
@@ -1781,7 +1953,10 @@ export interface operations {
     feedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1836,6 +2011,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_history: {
@@ -1882,7 +2084,10 @@ export interface operations {
                 /** @description `mine` (default) or `all`: every user's rows, for admin keys only. */
                 scope?: components["schemas"]["HistoryScope"];
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1924,6 +2129,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Busy: the listing was shed or ran past its time; retry after `Retry-After` */
             503: {
                 headers: {
@@ -1938,7 +2152,10 @@ export interface operations {
     get_history_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path: {
                 /** @description History item id */
                 id: string;
@@ -1956,6 +2173,15 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryItem"];
                 };
             };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description API key missing or invalid */
             401: {
                 headers: {
@@ -1974,12 +2200,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     delete_history_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path: {
                 /** @description History item id */
                 id: string;
@@ -1995,6 +2242,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description API key missing or invalid */
             401: {
                 headers: {
@@ -2013,12 +2269,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_load_runs: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2031,6 +2308,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoadRun"][];
+                };
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The database did not answer */
@@ -2047,7 +2342,10 @@ export interface operations {
     report: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path: {
                 /** @description The run's id, chosen by the generator */
                 id: string;
@@ -2096,6 +2394,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The database did not answer */
             503: {
                 headers: {
@@ -2113,7 +2429,10 @@ export interface operations {
                 from?: string;
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2130,6 +2449,15 @@ export interface operations {
             };
             /** @description Invalid range */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2162,7 +2490,10 @@ export interface operations {
                 /** @description `csv` or `json` (a JSON array). PDF comes with the reports feature. */
                 format: components["schemas"]["ExportFormat"];
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2180,6 +2511,24 @@ export interface operations {
             };
             /** @description Invalid parameters */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2206,7 +2555,10 @@ export interface operations {
                  */
                 step?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2230,6 +2582,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     instances: {
@@ -2244,7 +2614,10 @@ export interface operations {
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2268,6 +2641,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     stream: {
@@ -2276,7 +2667,10 @@ export interface operations {
                 /** @description Resume after this window's seq */
                 since?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2288,6 +2682,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2303,7 +2724,10 @@ export interface operations {
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2327,6 +2751,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     technique_metrics: {
@@ -2341,7 +2783,10 @@ export interface operations {
                 /** @description One instance alone (its `--metrics-source`); the whole fleet by default. */
                 source?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2358,6 +2803,24 @@ export interface operations {
             };
             /** @description Invalid parameters */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2393,7 +2856,10 @@ export interface operations {
                 /** @description technique, segment, region, endpoint, or source (one line per instance). */
                 group_by?: components["schemas"]["GroupBy"];
             };
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2417,12 +2883,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_techniques: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2435,6 +2922,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TechniqueInfo"][];
+                };
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key presented is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2457,6 +2980,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     prometheus: {
@@ -2475,6 +3007,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -78,6 +78,105 @@ fn set_expected_techniques_pattern(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Which caller layer wraps a set of routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    /// Only the service-wide layers (load shedding, the body limit).
+    Anyone,
+    /// `auth::identify`: a presented key must be valid, `X-User-Id` well formed.
+    Identified,
+    /// `auth::authenticate`: identified, and held to the key's rate limit.
+    RateLimited,
+}
+
+/// What the layers around the handlers can answer, added to every operation they wrap
+/// (the handlers' annotations name their own statuses): 503 when shedding load, 413 past
+/// the body limit, 400 for a malformed query or body; behind the caller layers, 401 for a
+/// key that is not valid, 400 for a bad `X-User-Id` (documented as a header), and 429 past
+/// a rate limit. Statuses a handler documents itself are kept.
+fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Caller) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let user_id = ParameterBuilder::new()
+        .name("X-User-Id")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "The person behind the key, a pseudonymous id of the client's choosing: \
+             \"users\" counts people, not keys.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(format!("^[!-~]{{1,{}}}$", auth::MAX_USER_ID_LEN)))
+                .build(),
+        ))
+        .build();
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let has_body = operation.request_body.is_some();
+            let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let responses = &mut operation.responses.responses;
+            let mut add = |code: &str, description: &str| {
+                responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| error(description));
+            };
+            match caller {
+                Caller::Anyone => {
+                    add(
+                        "503",
+                        "Overloaded: too many requests in flight; retry after `Retry-After`",
+                    );
+                    if has_body {
+                        add("413", "The body is larger than the server accepts");
+                    }
+                    if has_body || has_params {
+                        add("400", "Invalid parameters or body");
+                    }
+                }
+                Caller::Identified | Caller::RateLimited => {
+                    add("401", "The key presented is not valid");
+                    add("400", "Invalid parameters, body or `X-User-Id`");
+                    if caller == Caller::RateLimited {
+                        add(
+                            "429",
+                            "Past the key's rate limit; retry after `Retry-After`",
+                        );
+                    }
+                    operation
+                        .parameters
+                        .get_or_insert_with(Vec::new)
+                        .push(user_id.clone());
+                }
+            }
+        }
+    }
+}
+
 /// OpenAPI links from the answers that name a history item to the operations on it, so
 /// clients (and Schemathesis' stateful phase) can follow an enhancement to its row. Written
 /// as JSON: utoipa 5.5 serialises its `Link` with `operation_id`, not `operationId`.
@@ -136,6 +235,7 @@ fn link_history_items(document: &mut serde_json::Value) {
 /// The whole service. Tests call this with a state of their own.
 pub fn app(state: AppState) -> Router {
     let (router, mut openapi) = router(state.clone()).split_for_parts();
+    document_layer_statuses(&mut openapi, Caller::Anyone);
     set_expected_techniques_pattern(&mut openapi);
     let mut document = serde_json::to_value(&openapi).unwrap_or_default();
     link_history_items(&mut document);
@@ -180,7 +280,7 @@ pub fn app(state: AppState) -> Router {
 
 /// The routes with their OpenAPI operations; also used by the OpenAPI test.
 pub fn router(state: AppState) -> OpenApiRouter {
-    let api = OpenApiRouter::new()
+    let mut api = OpenApiRouter::new()
         .routes(routes!(enhance::enhance))
         .routes(routes!(enhance::batch))
         .routes(routes!(enhance::analyze))
@@ -195,8 +295,9 @@ pub fn router(state: AppState) -> OpenApiRouter {
             state.clone(),
             auth::authenticate,
         ));
+    document_layer_statuses(api.get_openapi_mut(), Caller::RateLimited);
     // Reads of the service's own figures: callers are identified, not rate limited.
-    let observability = OpenApiRouter::new()
+    let mut observability = OpenApiRouter::new()
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::timeseries))
         .routes(routes!(metrics::heatmap))
@@ -210,6 +311,7 @@ pub fn router(state: AppState) -> OpenApiRouter {
             state.clone(),
             auth::identify,
         ));
+    document_layer_statuses(observability.get_openapi_mut(), Caller::Identified);
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api.merge(observability))
         .routes(routes!(health::health))

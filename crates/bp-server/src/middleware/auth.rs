@@ -149,7 +149,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiErr
 }
 
 /// The longest `X-User-Id` accepted.
-const MAX_USER_ID_LEN: usize = 128;
+pub const MAX_USER_ID_LEN: usize = 128;
 
 /// `X-User-Id`: the person behind the key, as a pseudonymous id the client chooses (our
 /// load generator and k6 suite send one per virtual user), so "users" counts people, not
