@@ -93,10 +93,12 @@ enum Caller {
 /// (the handlers' annotations name their own statuses): 503 when shedding load, 413 past
 /// the body limit, 400 for a malformed query or body; behind the caller layers, 401 for a
 /// key that is not valid, 400 for a bad `X-User-Id` (documented as a header), and 429 past
-/// a rate limit. Statuses a handler documents itself are kept.
+/// a rate limit, and a key as optional where the handler names no security. What a handler
+/// documents itself is kept.
 fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Caller) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::security::SecurityRequirement;
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
     let error = |description: &str| {
         RefOr::T(
@@ -171,6 +173,13 @@ fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Calle
                         .parameters
                         .get_or_insert_with(Vec::new)
                         .push(user_id.clone());
+                    // A key is optional where the handler does not say otherwise.
+                    operation.security.get_or_insert_with(|| {
+                        vec![
+                            SecurityRequirement::default(),
+                            SecurityRequirement::new("api_key", Vec::<String>::new()),
+                        ]
+                    });
                 }
             }
         }
