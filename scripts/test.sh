@@ -82,12 +82,14 @@ trap 'rm -f "$results"' EXIT
 status=0
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$results" || status=1
 
-log "dashboard: type check and browser specs"
+log "dashboard: type check and browser specs; a generated API client"
 # The cargo build bundled web/ inside its own OUT_DIR (crates/bp-dashboard/build.rs); the
 # type check needs web/'s own node_modules.
 (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check) 2>&1 |
     tee -a "$results" || status=1
-(cd e2e/phase8 && npm ci --no-audit --no-fund --loglevel=error && npx tsc --noEmit -p . &&
+# The client spec's types are generated from the pinned document (equal to the served one).
+(cd e2e/phase8 && npm ci --no-audit --no-fund --loglevel=error && npm run --silent api &&
+    npx tsc --noEmit -p . &&
     BP_BIN="${CARGO_TARGET_DIR:-$PWD/../../target}/debug/betterprompts" npx playwright test) 2>&1 |
     tee -a "$results" || status=1
 
