@@ -360,7 +360,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description `POST /api/v1/analyze`: classification without rewriting or storing anything. */
+        /**
+         * @description `POST /api/v1/analyze`: classification without rewriting or storing anything.
+         * @example {
+         *       "text": "Why is the sky blue?"
+         *     }
+         */
         AnalyzeRequest: {
             /** @description 1..=5000 characters, not only whitespace. */
             text: string;
@@ -399,7 +404,19 @@ export interface components {
             /** @description RFC 3339. */
             window_start: string;
         };
-        /** @description `POST /api/v1/batch` */
+        /**
+         * @description `POST /api/v1/batch`
+         * @example {
+         *       "prompts": [
+         *         {
+         *           "text": "Summarise the causes of the French revolution"
+         *         },
+         *         {
+         *           "text": "Translate 'good morning' into Italian"
+         *         }
+         *       ]
+         *     }
+         */
         BatchRequest: {
             /** @description 1..=100 prompts. */
             prompts: components["schemas"]["EnhanceRequest"][];
@@ -488,7 +505,16 @@ export interface components {
             total_usd: number;
             usage: components["schemas"]["Usage"];
         };
-        /** @description `POST /api/v1/admin/keys` (admin role). */
+        /**
+         * @description `POST /api/v1/admin/keys` (admin role).
+         * @example {
+         *       "name": "ci",
+         *       "rate_limit": {
+         *         "per_minute": 600
+         *       },
+         *       "tier": "pro"
+         *     }
+         */
         CreateKeyRequest: {
             /** @description 1..=100 characters, not only whitespace. */
             name: string;
@@ -572,7 +598,16 @@ export interface components {
             operations: components["schemas"]["DbOperationStats"][];
             query_ms: components["schemas"]["LatencyMs"];
         };
-        /** @description `POST /api/v1/enhance` (and one item of a batch). */
+        /**
+         * @description `POST /api/v1/enhance` (and one item of a batch).
+         * @example {
+         *       "prefer_techniques": [
+         *         "few_shot"
+         *       ],
+         *       "target_complexity": "moderate",
+         *       "text": "Write a Python function that removes duplicates from a list"
+         *     }
+         */
         EnhanceRequest: {
             /** @description Extra context the user wants the model to take into account: up to 5000 characters. */
             context?: string | null;
@@ -713,7 +748,14 @@ export interface components {
              */
             added_latency_ms: number;
         };
-        /** @description `POST /api/v1/feedback`: one per user and history item. */
+        /**
+         * @description `POST /api/v1/feedback`: one per user and history item.
+         * @example {
+         *       "most_helpful_technique": "few_shot",
+         *       "prompt_history_id": "0193a5f2-7c1e-7b3a-9f4e-2d8c6b1a0e57",
+         *       "rating": 5
+         *     }
+         */
         FeedbackRequest: {
             /** @description Up to 2000 characters. */
             comment?: string | null;

@@ -8,6 +8,11 @@ use uuid::Uuid;
 /// `POST /api/v1/enhance` (and one item of a batch).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "text": "Write a Python function that removes duplicates from a list",
+    "prefer_techniques": ["few_shot"],
+    "target_complexity": "moderate"
+}))]
 pub struct EnhanceRequest {
     /// The prompt to improve: 1..=5000 characters, not only whitespace.
     #[schema(
@@ -53,6 +58,10 @@ pub struct EnhanceResponse {
 /// `POST /api/v1/batch`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"prompts": [
+    {"text": "Summarise the causes of the French revolution"},
+    {"text": "Translate 'good morning' into Italian"}
+]}))]
 pub struct BatchRequest {
     /// 1..=100 prompts.
     #[schema(min_items = 1, max_items = 100)]
@@ -70,6 +79,7 @@ pub struct BatchResponse {
 /// `POST /api/v1/analyze`: classification without rewriting or storing anything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Why is the sky blue?"}))]
 pub struct AnalyzeRequest {
     /// 1..=5000 characters, not only whitespace.
     #[schema(

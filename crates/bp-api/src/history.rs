@@ -55,6 +55,11 @@ pub enum HistorySort {
 /// `POST /api/v1/feedback`: one per user and history item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "prompt_history_id": "0193a5f2-7c1e-7b3a-9f4e-2d8c6b1a0e57",
+    "rating": 5,
+    "most_helpful_technique": "few_shot"
+}))]
 pub struct FeedbackRequest {
     pub prompt_history_id: Uuid,
     /// 1..=5

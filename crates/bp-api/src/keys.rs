@@ -173,6 +173,7 @@ impl FromStr for RateLimit {
 /// `POST /api/v1/admin/keys` (admin role).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "ci", "tier": "pro", "rate_limit": {"per_minute": 600}}))]
 pub struct CreateKeyRequest {
     /// 1..=100 characters, not only whitespace.
     #[schema(
