@@ -121,8 +121,8 @@ async fn the_document_is_pinned() {
 }
 
 /// Every closed vocabulary is published with its wire ids (what serde reads and writes),
-/// not its Rust variant names; and no enum anywhere in the document carries a Rust-style
-/// name, so a generated client never sends a value the server refuses.
+/// not its Rust variant names; no enum anywhere in the document carries a Rust-style name,
+/// so a generated client never sends a value the server refuses; every `$ref` resolves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enums_are_published_with_their_wire_values() {
     let s = TestServer::start(Backend::Sqlite).await;
@@ -175,6 +175,29 @@ async fn enums_are_published_with_their_wire_values() {
             _ => {}
         }
     }
+    // Every reference resolves.
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(target)) => out.push(target),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    assert!(targets.len() > 50, "{}", targets.len());
+    for target in targets {
+        let pointer = target.strip_prefix('#').expect("a local reference");
+        assert!(doc.pointer(pointer).is_some(), "{target} does not resolve");
+    }
+
     let mut all = Vec::new();
     enums(&doc, String::new(), &mut all);
     assert!(all.len() > 100, "{}", all.len());
