@@ -203,6 +203,33 @@ fn the_sustained_profile_reports_the_server_memory_trend() {
     assert!(summary.contains("server memory trend"), "{summary}");
 }
 
+/// The server's summary of the last 5 minutes once `done` holds for it (windows are stored a
+/// moment after they close); panics after 15 s with the last one.
+async fn summary_when(
+    base: &str,
+    key: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let summary: serde_json::Value = client
+            .get(format!("{base}/api/v1/metrics/summary?from=-5m"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if done(&summary) {
+            return summary;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{summary}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
 /// Labelled traffic: the generator sends each prompt's acceptable techniques
 /// (`X-Expected-Techniques`), and the server's own technique accuracy, recorded in its
 /// windows, is the generator's, response for response.
@@ -240,33 +267,11 @@ async fn the_server_records_the_generators_technique_accuracy() {
         "correct": report["technique_correct"],
     });
     assert!(report["technique_checked"].as_u64() > Some(150), "{report}");
-    // The server stores its last window a moment after the run.
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        let summary: serde_json::Value = client
-            .get(format!("{}/api/v1/metrics/summary?from=-5m", server.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if summary["labelled"] == generator {
-            assert_eq!(
-                summary["technique_accuracy"]["labelled"],
-                report["technique_accuracy"]
-            );
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "server {} vs generator {generator}",
-            summary["labelled"]
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let summary = summary_when(&server.base, &key, |s| s["labelled"] == generator).await;
+    assert_eq!(
+        summary["technique_accuracy"]["labelled"],
+        report["technique_accuracy"]
+    );
 }
 
 /// The peak profile's 1000 virtual users, time-scaled and sharing one key, are 1000 users to
@@ -305,30 +310,14 @@ async fn a_thousand_virtual_users_are_a_thousand_users() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        let summary: serde_json::Value = client
-            .get(format!("{}/api/v1/metrics/summary?from=-5m", server.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let distinct = summary["distinct_users"].as_u64().unwrap();
-        // Exact sets, or a HyperLogLog (±2 %) once they grow past their cap.
-        if (980..=1020).contains(&distinct) {
-            // In one 5-s window most of them were active at once.
-            let concurrent = summary["concurrent_users"].as_u64().unwrap();
-            assert!(concurrent > 500, "{concurrent} concurrent");
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "{distinct} distinct users: {summary}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    // Exact sets, or a HyperLogLog (±2 %) once they grow past their cap.
+    let summary = summary_when(&server.base, &key, |s| {
+        s["distinct_users"]
+            .as_u64()
+            .is_some_and(|n| (980..=1020).contains(&n))
+    })
+    .await;
+    // In one 5-s window most of them were active at once.
+    let concurrent = summary["concurrent_users"].as_u64().unwrap();
+    assert!(concurrent > 500, "{concurrent} concurrent");
 }
