@@ -34,15 +34,17 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # A cgroup per instance capped at $share of a core; sets $cg_dir.
 make_cgroup() {   # name
-    local dir=$cg_root/bp-fleet-$1 period=100000
+    local dir=$cg_root/bp-fleet-$1 period=100000 quota
     mkdir -p "$dir"
+    # Computed first: a cgroup file refuses Python's buffered write (EINVAL), not echo's.
+    quota=$(python3 -c "print(int($share * $period))")
     if [[ -f $dir/cpu.cfs_quota_us ]]; then
         echo "$period" >"$dir/cpu.cfs_period_us"
-        python3 -c "print(int($share * $period))" >"$dir/cpu.cfs_quota_us"
+        echo "$quota" >"$dir/cpu.cfs_quota_us"
     else
         # cgroup v2: the cpu controller must be enabled for the children first.
         grep -qw cpu "$cg_root/cgroup.subtree_control" || echo +cpu >"$cg_root/cgroup.subtree_control"
-        echo "$(python3 -c "print(int($share * $period))") $period" >"$dir/cpu.max"
+        echo "$quota $period" >"$dir/cpu.max"
     fi
     cg_dir=$dir
 }
