@@ -91,7 +91,9 @@ start_fleet() {   # n
     lb_port=$(free_port)
     cat >"$work/haproxy.cfg" <<EOF
 global
-    maxconn 20000
+    # HAProxy wants 2 file descriptors per connection and refuses to start past the
+    # process's limit; 4096 connections is far more than the generator opens.
+    maxconn 4096
 defaults
     mode http
     timeout connect 2s
@@ -108,6 +110,9 @@ $backends
 EOF
     haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
     haproxy_pid=$!
+    sleep 0.5
+    kill -0 "$haproxy_pid" 2>/dev/null ||
+        { echo "haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 1; }
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$lb_port/health" >/dev/null && break; sleep 0.1; done
     fleet_url=http://127.0.0.1:$lb_port
 }
