@@ -162,26 +162,15 @@ async fn the_run_state_reaches_the_server_and_the_html_report_and_webhook_are_wr
     assert!(message["blocks"].as_array().is_some_and(|b| b.len() >= 3));
 }
 
-#[test]
-fn the_sustained_profile_reports_the_server_memory_trend() {
+/// Runs `betterprompts load` quietly with `args`, asserts exit 0, and returns its JSON
+/// report and what it printed.
+fn run_load(args: &[&str]) -> (serde_json::Value, String) {
     let dir = tempfile::tempdir().unwrap();
-    let storage = TestStorage::new(Backend::Sqlite);
-    // One-second metrics windows: the memory gauge moves once a second.
-    let server = serve_with(&storage, &["--metrics-window", "1"]);
-    let json = dir.path().join("sustained.json");
+    let json = dir.path().join("report.json");
     let out = Command::new(BIN)
-        .args(["load", "--target", &server.base, "--profile", "sustained"])
-        // 500 users thinking 5 s: ~100 req/s, gentle on a debug build sharing two cores.
-        .args([
-            "--time-scale",
-            "0.005",
-            "--think-time",
-            "5s",
-            "--mix",
-            "health=1",
-        ])
-        .arg("--quiet")
-        .args(["--report-json", json.to_str().unwrap()])
+        .arg("load")
+        .args(args)
+        .args(["--quiet", "--report-json", json.to_str().unwrap()])
         .env("BP_LOG", "warn")
         .output()
         .unwrap();
@@ -191,15 +180,34 @@ fn the_sustained_profile_reports_the_server_memory_trend() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    (report, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_sustained_profile_reports_the_server_memory_trend() {
+    let storage = TestStorage::new(Backend::Sqlite);
+    // One-second metrics windows: the memory gauge moves once a second.
+    let server = serve_with(&storage, &["--metrics-window", "1"]);
+    // 500 users thinking 5 s: ~100 req/s, gentle on a debug build sharing two cores.
+    let (report, summary) = run_load(&[
+        "--target",
+        &server.base,
+        "--profile",
+        "sustained",
+        "--time-scale",
+        "0.005",
+        "--think-time",
+        "5s",
+        "--mix",
+        "health=1",
+    ]);
     let memory = report["server_memory"].as_array().unwrap();
     assert!(memory.len() >= 4, "{memory:?}");
     assert!(memory.iter().all(|m| m["bytes"].as_u64() > Some(1 << 20)));
     let trend = &report["analysis"]["server_memory"];
     assert!(trend["p_value"].is_number(), "{}", report["analysis"]);
     assert!(trend["n"].as_u64() >= Some(4));
-    let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("server memory trend"), "{summary}");
 }
 
@@ -235,33 +243,21 @@ async fn summary_when(
 /// windows, is the generator's, response for response.
 #[tokio::test]
 async fn the_server_records_the_generators_technique_accuracy() {
-    let dir = tempfile::tempdir().unwrap();
     let storage = TestStorage::new(Backend::Sqlite);
     let key = create_key(&storage, &["--rate-limit", "unlimited"]);
     let server = serve_with(&storage, &["--metrics-window", "1"]);
-    let json = dir.path().join("labelled.json");
-    let out = Command::new(BIN)
-        .args(["load", "--target", &server.base, "--key", &key])
-        .args([
-            "--rate",
-            "100",
-            "--duration",
-            "2s",
-            "--mix",
-            "enhance=7,batch=3",
-        ])
-        .args(["--quiet", "--report-json", json.to_str().unwrap()])
-        .env("BP_LOG", "warn")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let (report, _) = run_load(&[
+        "--target",
+        &server.base,
+        "--key",
+        &key,
+        "--rate",
+        "100",
+        "--duration",
+        "2s",
+        "--mix",
+        "enhance=7,batch=3",
+    ]);
     let generator = serde_json::json!({
         "checked": report["technique_checked"],
         "correct": report["technique_correct"],
@@ -278,38 +274,24 @@ async fn the_server_records_the_generators_technique_accuracy() {
 /// the server: each sends its own `X-User-Id`.
 #[tokio::test]
 async fn a_thousand_virtual_users_are_a_thousand_users() {
-    let dir = tempfile::tempdir().unwrap();
     let storage = TestStorage::new(Backend::Sqlite);
     let key = create_key(&storage, &["--rate-limit", "unlimited"]);
     let server = serve(&storage);
-    let json = dir.path().join("peak.json");
-    let out = Command::new(BIN)
-        .args(["load", "--target", &server.base, "--key", &key])
-        // 22 s; 1000 users thinking 4 s: ~250 req/s, gentle on a debug build.
-        .args([
-            "--profile",
-            "peak",
-            "--time-scale",
-            "0.02",
-            "--think-time",
-            "4s",
-        ])
-        .args([
-            "--mix",
-            "enhance=1",
-            "--quiet",
-            "--report-json",
-            json.to_str().unwrap(),
-        ])
-        .env("BP_LOG", "warn")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // 22 s; 1000 users thinking 4 s: ~250 req/s, gentle on a debug build.
+    run_load(&[
+        "--target",
+        &server.base,
+        "--key",
+        &key,
+        "--profile",
+        "peak",
+        "--time-scale",
+        "0.02",
+        "--think-time",
+        "4s",
+        "--mix",
+        "enhance=1",
+    ]);
     // Exact sets, or a HyperLogLog (±2 %) once they grow past their cap.
     let summary = summary_when(&server.base, &key, |s| {
         s["distinct_users"]
