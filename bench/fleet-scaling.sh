@@ -6,7 +6,7 @@
 # X(N) = λN / (1 + σ(N−1) + κN(N−1)) with the peak it predicts and the instances a target
 # rate needs (`betterprompts report usl`, the fit the stress report uses too).
 #
-# Usage: [SIZES="1 2 3"] [CPU_SHARE=0.25] [STEP_S=20] bench/fleet-scaling.sh
+# Usage: [SIZES="1 2 3"] [CPU_SHARE=0.08] [STEP_S=20] bench/fleet-scaling.sh
 #   CPU_SHARE  cores per instance (cgroup quota); the machine's other cores run PostgreSQL,
 #              HAProxy and the generator (unpinned, as B11 says)
 #   STEP_S     seconds per rate step
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=${SIZES:-1 2 3}
-share=${CPU_SHARE:-0.25}
+share=${CPU_SHARE:-0.08}
 step_s=${STEP_S:-20}
 pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 [[ $pg_url =~ ^postgres(ql)?://([^@/]*@)?127\.0\.0\.1(:[0-9]+)?/ ]] ||
@@ -34,10 +34,13 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # A cgroup per instance capped at $share of a core; sets $cg_dir.
 make_cgroup() {   # name
-    local dir=$cg_root/bp-fleet-$1 period=100000 quota
+    # A short period (20 ms) spreads the quota finely: with the default 100 ms, a throttled
+    # instance would stall for most of a period and its tail latency would be the quota's.
+    local dir=$cg_root/bp-fleet-$1 period=20000 quota
     mkdir -p "$dir"
     # Computed first: a cgroup file refuses Python's buffered write (EINVAL), not echo's.
     quota=$(python3 -c "print(int($share * $period))")
+    ((quota >= 1000)) || { echo "CPU_SHARE below 0.05 core: the kernel's smallest quota is 1 ms" >&2; exit 2; }
     if [[ -f $dir/cpu.cfs_quota_us ]]; then
         echo "$period" >"$dir/cpu.cfs_period_us"
         echo "$quota" >"$dir/cpu.cfs_quota_us"
@@ -76,7 +79,7 @@ start_fleet() {   # n
     for i in $(seq "$n"); do
         local port cg
         port=$(free_port)
-        make_cgroup "$i"
+        make_cgroup "$n-$i"
         cg=$cg_dir
         BP_LOG=warn "$bin" serve --addr "127.0.0.1:$port" "${store[@]}" \
             --metrics-source "instance-$i" >"$work/server-$i.log" 2>&1 &
@@ -117,39 +120,58 @@ EOF
     fleet_url=http://127.0.0.1:$lb_port
 }
 
-# The highest rate (req/s) the fleet serves within the SLA: rates rise by 10 % of the
-# first fleet's estimate per step until a step fails, then the last passing rate counts.
-breaking_point() {   # url start-rate step
-    local url=$1 rate=$2 step=$3 passed=0 key
+# The highest rate (req/s) the fleet serves within the SLA: the rate grows by 25 % per step
+# until a step fails, then bisects between the last pass and the first failure three times
+# (resolution ≈ 3 %); the last passing rate counts.
+breaking_point() {   # url start-rate
+    local url=$1 rate=$2 passed=0 failed=0 key
     key=$(curl -sf -H "Authorization: Bearer $(cat "$work/admin")" -H 'Content-Type: application/json' \
         -d '{"name":"fleet-load","tier":"enterprise","role":"user","rate_limit":"unlimited"}' \
         "$url/api/v1/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
-    while :; do
+    step_passes() {   # rate
         local rc=0
-        "$bin" load --target "$url" --rate "$rate" --duration "${step_s}s" --key "$key" \
+        "$bin" load --target "$url" --rate "$1" --duration "${step_s}s" --key "$key" \
             --quiet --report-json "$work/step.json" >/dev/null 2>&1 || rc=$?
-        echo "  $rate req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc)")" >&2
-        [[ $rc == 0 ]] || break
+        echo "  $1 req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc)")" >&2
+        [[ $rc == 0 ]]
+    }
+    while step_passes "$rate"; do
         passed=$rate
-        rate=$(python3 -c "print(round($rate + $step))")
+        rate=$(python3 -c "print(round($rate * 1.25))")
+    done
+    failed=$rate
+    for _ in 1 2 3; do
+        rate=$(python3 -c "print(round(($passed + $failed) / 2))")
+        ((rate > passed && rate < failed)) || break
+        if step_passes "$rate"; then passed=$rate; else failed=$rate; fi
     done
     echo "$passed"
 }
 
-declare -A point
+# Evidence that the quota binds: per instance, the share of its CFS periods it was throttled
+# in, over the whole search (cgroup v1 cpu.stat; v2 names the fields the same).
+throttle_summary() {   # n
+    local out=()
+    for i in $(seq "$1"); do
+        out+=("$(awk '/^nr_periods/ {p=$2} /^nr_throttled/ {t=$2} END {printf "%.0f %%", p ? 100 * t / p : 0}' \
+            "$cg_root/bp-fleet-$1-$i/cpu.stat")")
+    done
+    local IFS=,; echo "${out[*]}"
+}
+
+declare -A point throttled
 first=
 sizes=$(tr ' ' '\n' <<<"$sizes" | sort -n | tr '\n' ' ')   # 1 first: the others start from it
 for n in $sizes; do
     echo "== $n instance(s), $share core each" >&2
     start_fleet "$n"
     url=$fleet_url
-    # Start below the expected capacity: the single instance's point scaled by n, halved.
-    start=${first:-100}
-    start=$(python3 -c "print(max(50, round($start * $n * 0.5)))")
-    step=$(python3 -c "print(max(10, round(${first:-200} * 0.1)))")
-    point[$n]=$(breaking_point "$url" "$start" "$step")
+    # Start below the expected capacity: 60 % of the single instance's point times n.
+    start=$(python3 -c "print(round(${first:-100} * $n * 0.6) if ${first:-0} else 100)")
+    point[$n]=$(breaking_point "$url" "$start")
     [[ -n $first ]] || first=${point[$n]}
     echo "   breaking point: ${point[$n]} req/s" >&2
+    throttled[$n]=$(throttle_summary "$n")
     stop_fleet
 done
 
@@ -158,20 +180,23 @@ out=bench/runs/$day-fleet-scaling.md
 [[ -s $out ]] || printf '# %s — fleet scaling (B11)\n' "$day" >"$out"
 args=()
 for n in $sizes; do args+=("$n=${point[$n]}"); done
-python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "${args[@]}" >>"$out" <<'PY'
-import sys
-share, step_s, commit, *pairs = sys.argv[1:]
+throttle_json=$(for n in $sizes; do echo "$n=${throttled[$n]}"; done | python3 -c 'import json, sys; print(json.dumps(dict(l.strip().split("=", 1) for l in sys.stdin)))')
+python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "$throttle_json" "${args[@]}" >>"$out" <<'PY'
+import json, sys
+share, step_s, commit, throttle, *pairs = sys.argv[1:]
+throttle = json.loads(throttle)
 x = {int(k): float(v) for k, v in (p.split("=") for p in pairs)}
 x1 = x.get(1)
 print(f"\n## Run of {sorted(x)} instance(s)\n")
 print(f"- command: `SIZES=\"{' '.join(map(str, sorted(x)))}\" CPU_SHARE={share} STEP_S={step_s} bench/fleet-scaling.sh` ([script](../fleet-scaling.sh)), commit {commit}")
-print(f"- each instance capped at {share} core (cgroup cpu quota), HAProxy round robin, one PostgreSQL; generator, HAProxy and PostgreSQL unpinned")
+print(f"- each instance capped at {share} core (cgroup cpu quota over 20 ms periods), HAProxy round robin, one PostgreSQL; generator, HAProxy and PostgreSQL unpinned")
+print(f"- rates rise 25 % per {step_s} s step until one fails, then bisect three times (≈ 3 % resolution)")
 print("- breaking point: the highest open-model rate whose step passed every SLA threshold (load's exit 0)\n")
-print("| instances | breaking point req/s | × one instance | efficiency |")
-print("|---|---|---|---|")
+print("| instances | breaking point req/s | × one instance | efficiency | periods throttled per instance |")
+print("|---|---|---|---|---|")
 for n in sorted(x):
     ratio = x[n] / x1 if x1 else float("nan")
-    print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} |")
+    print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} | {throttle.get(str(n), '?')} |")
 PY
 # The USL through the fleets' points, by the same fit the stress report uses.
 if ((${#args[@]} >= 3)); then
