@@ -2,9 +2,10 @@
 # Where the server's memory goes over a long run (B16's "degradation: server_memory").
 #
 # Runs the sustained profile (500 users, enhance 70 / batch 20 / history 10), time-scaled,
-# against a release server under heaptrack, and samples the server's RSS every 10 s beside
-# heaptrack's heap snapshots: a rising RSS is then either live heap (something is kept: the
-# top consumers say what) or memory the allocator holds after it was freed. The server is
+# against a release server under heaptrack, and samples the server's RSS every 10 s. At the
+# end the server is killed, so heaptrack lists everything still live by allocation site: a
+# rising RSS is then either live heap (something is kept: the list says what) or memory the
+# allocator holds after it was freed. The server is
 # built with the system allocator for this (mimalloc is invisible to heaptrack), so the
 # figures are the system allocator's, not production's.
 #
@@ -74,12 +75,15 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 rc=0
 taskset -c 1 "$bin" load --target "$url" --profile sustained --time-scale "$scale" \
     --key-file "$work/keys.txt" --quiet >"$work/load.out" || rc=$?
-kill -TERM "$pid" 2>/dev/null || true
+# SIGKILL, not SIGTERM: a graceful exit frees the caches and pools, and then heaptrack's
+# "leaked" would be only what outlives shutdown. Killed, "leaked" is everything live at the
+# end of the load: what the memory grew into, by allocation site.
+kill -KILL "$pid" 2>/dev/null || true
 wait "$wrapper_pid" || true
 kill "$sampler_pid" 2>/dev/null || true; sampler_pid=
 heap=$(ls "$work"/heap.*)
-heaptrack_print -f "$heap" -M "$work/massif.out" >"$work/heap.txt" 2>/dev/null || true
-touch "$work/massif.out" "$work/heap.txt"   # an empty section rather than a crash
+heaptrack_print -f "$heap" --print-leaks -n 12 >"$work/heap.txt" 2>/dev/null || true
+touch "$work/heap.txt"   # an empty section rather than a crash
 
 day=$(date -u +%F)
 out=bench/runs/$day-memory-trend.md
@@ -88,13 +92,6 @@ python3 - "$work" "$store" "$scale" "$nkeys" "$rc" "$started" "$(git rev-parse -
 import re, sys
 work, store, scale, nkeys, rc, started, commit = sys.argv[1:]
 rss = [tuple(map(int, l.split())) for l in open(f"{work}/rss.txt") if len(l.split()) == 2]
-# massif snapshots: time=... mem_heap_B=...
-snaps, t = [], None
-for line in open(f"{work}/massif.out"):
-    if line.startswith("time="):
-        t = float(line.split("=")[1])
-    elif line.startswith("mem_heap_B=") and t is not None:
-        snaps.append((t, int(line.split("=")[1])))
 def slope(points):  # least squares, per minute
     n = len(points)
     if n < 2:
@@ -104,10 +101,14 @@ def slope(points):  # least squares, per minute
     return sum((p[0] - mx) * (p[1] - my) for p in points) / sxx * 60 if sxx else float("nan")
 # From the second minute on (the profile's ramp is its first minute, scaled).
 late_rss = [(s, kib / 1024) for s, kib in rss if s >= 60 * float(scale)]
-t_end = snaps[-1][0] if snaps else 1
-heap_mib = [(tt / t_end * (rss[-1][0] if rss else 1), b / 2**20) for tt, b in snaps]
-late_heap = [p for p in heap_mib if p[0] >= 60 * float(scale)]
 text = open(f"{work}/heap.txt").read()
+def section(title, lines):
+    if title not in text:
+        return "(none)"
+    body = text.split(title, 1)[1]
+    # Up to the next upper-case heading.
+    body = re.split(r"\n[A-Z][A-Z ]{8,}\n", body, maxsplit=1)[0]
+    return "\n".join(body.strip().splitlines()[:lines])
 def grab(label):
     m = re.search(label + r"[^\n]*?:\s*([^\n]+)", text)
     return m.group(1).strip() if m else "n/a"
@@ -117,13 +118,18 @@ print(f"""
 - command: `STORE={store} SCALE={scale} KEYS={nkeys} bench/memory-trend.sh` ([script](../memory-trend.sh)), commit {commit}
 - sustained profile ×{scale} ({int(31 * float(scale))} min), {nkeys} pro keys; server under heaptrack on core 0, generator on core 1; load exit {rc}
 - RSS: {rss[0][1] / 1024 if rss else 0:.0f} → {rss[-1][1] / 1024 if rss else 0:.0f} MiB, slope after the ramp {slope(late_rss):+.2f} MiB/min ({len(rss)} samples)
-- live heap (heaptrack snapshots): {heap_mib[0][1] if heap_mib else 0:.0f} → {heap_mib[-1][1] if heap_mib else 0:.0f} MiB, slope after the ramp {slope(late_heap):+.2f} MiB/min ({len(snaps)} snapshots)
-- heaptrack: peak heap {grab("peak heap memory consumption")}, peak RSS {grab("peak RSS")}, leaked at exit {grab("total memory leaked")}
+- heaptrack: peak heap {grab("peak heap memory consumption")}, peak RSS {grab("peak RSS")}, live at the end of the load (the server is SIGKILLed, so heaptrack counts it as leaked) {grab("total memory leaked")}
 
 Top consumers at the heap's peak (heaptrack_print):
 
 ```
-""" + "\n".join(text.split("PEAK MEMORY CONSUMERS")[1].strip().splitlines()[:40] if "PEAK MEMORY CONSUMERS" in text else ["(none)"]) + """
+""" + section("PEAK MEMORY CONSUMERS", 40) + """
+```
+
+Live at the end of the load, by allocation site (heaptrack_print's "leaks"):
+
+```
+""" + section("MEMORY LEAKS", 120) + """
 ```""")
 PY
 echo "done: $out" >&2
