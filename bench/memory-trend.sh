@@ -9,9 +9,13 @@
 # built with the system allocator for this (mimalloc is invisible to heaptrack), so the
 # figures are the system allocator's, not production's.
 #
-# Usage: [STORE=sqlite|postgres] [SCALE=0.4] [KEYS=1000] bench/memory-trend.sh
-#   SCALE   the sustained profile's time scale (1 = 31 min; 0.4 ≈ 12.5 min)
-#   KEYS    pro keys the users are spread over (user i uses key i mod KEYS)
+# With HEAPTRACK=0 the server is the production build (mimalloc) and only its RSS is
+# sampled: for runs longer than the profile's 31 minutes, to see where the RSS levels off.
+#
+# Usage: [STORE=sqlite|postgres] [SCALE=0.4] [KEYS=1000] [HEAPTRACK=1] bench/memory-trend.sh
+#   SCALE      the sustained profile's time scale (1 = 31 min; 0.4 ≈ 12.5 min; 2 ≈ 62 min)
+#   KEYS       pro keys the users are spread over (user i uses key i mod KEYS)
+#   HEAPTRACK  1: system allocator under heaptrack; 0: the production build, RSS only
 # Appends a section to bench/runs/<day>-memory-trend.md. Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +25,17 @@ scale=${SCALE:-0.4}
 nkeys=${KEYS:-1000}
 pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 [[ $store == sqlite || $store == postgres ]] || { echo "STORE is sqlite or postgres" >&2; exit 2; }
-command -v heaptrack >/dev/null || { apt-get update -qq && apt-get install -y -qq heaptrack >/dev/null; }
-
-# The system allocator (no mimalloc), in a target directory of its own: heaptrack sees only
-# malloc, so with mimalloc it would see SQLite's memory and none of ours.
-target=${CARGO_TARGET_DIR:-target}/system-alloc
-cargo build --release -q -p betterprompts --no-default-features --target-dir "$target"
+heaptrack=${HEAPTRACK:-1}
+if ((heaptrack)); then
+    command -v heaptrack >/dev/null || { apt-get update -qq && apt-get install -y -qq heaptrack >/dev/null; }
+    # The system allocator (no mimalloc), in a target directory of its own: heaptrack sees
+    # only malloc, so with mimalloc it would see SQLite's memory and none of ours.
+    target=${CARGO_TARGET_DIR:-target}/system-alloc
+    cargo build --release -q -p betterprompts --no-default-features --target-dir "$target"
+else
+    target=${CARGO_TARGET_DIR:-target}
+    cargo build --release -q -p betterprompts
+fi
 bin=$(realpath "$target/release/betterprompts")
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -51,7 +60,9 @@ case $store in
 esac
 admin=$(BP_LOG=warn "$bin" keys create --name memory-admin --tier enterprise --role admin \
     --rate-limit unlimited "${store_args[@]}" | tail -n1)
-BP_LOG=warn taskset -c 0 heaptrack -o "$work/heap" "$bin" serve --addr "127.0.0.1:$port" \
+wrap=()
+((heaptrack)) && wrap=(heaptrack -o "$work/heap")
+BP_LOG=warn taskset -c 0 "${wrap[@]}" "$bin" serve --addr "127.0.0.1:$port" \
     "${store_args[@]}" >"$work/server.log" 2>&1 &
 wrapper_pid=$!
 for _ in $(seq 600); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
@@ -78,19 +89,20 @@ taskset -c 1 "$bin" load --target "$url" --profile sustained --time-scale "$scal
 # SIGKILL, not SIGTERM: a graceful exit frees the caches and pools, and then heaptrack's
 # "leaked" would be only what outlives shutdown. Killed, "leaked" is everything live at the
 # end of the load: what the memory grew into, by allocation site.
-kill -KILL "$pid" 2>/dev/null || true
+kill "-$( ((heaptrack)) && echo KILL || echo TERM)" "$pid" 2>/dev/null || true
 wait "$wrapper_pid" || true
 kill "$sampler_pid" 2>/dev/null || true; sampler_pid=
-heap=$(ls "$work"/heap.*)
-heaptrack_print -f "$heap" --print-leaks -n 12 >"$work/heap.txt" 2>/dev/null || true
+heap=$(ls "$work"/heap.* 2>/dev/null || true)
+[[ -n $heap ]] && heaptrack_print -f "$heap" --print-leaks -n 12 >"$work/heap.txt" 2>/dev/null || true
 touch "$work/heap.txt"   # an empty section rather than a crash
 
 day=$(date -u +%F)
 out=bench/runs/$day-memory-trend.md
 [[ -s $out ]] || printf '# %s — where the server memory goes over a sustained run\n' "$day" >"$out"
-python3 - "$work" "$store" "$scale" "$nkeys" "$rc" "$started" "$(git rev-parse --short HEAD)" >>"$out" <<'PY'
+python3 - "$work" "$store" "$scale" "$nkeys" "$rc" "$started" "$(git rev-parse --short HEAD)" "$heaptrack" >>"$out" <<'PY'
 import re, sys
-work, store, scale, nkeys, rc, started, commit = sys.argv[1:]
+work, store, scale, nkeys, rc, started, commit, heaptrack = sys.argv[1:]
+heaptrack = heaptrack == "1"
 rss = [tuple(map(int, l.split())) for l in open(f"{work}/rss.txt") if len(l.split()) == 2]
 def slope(points):  # least squares, per minute
     n = len(points)
@@ -112,13 +124,20 @@ def section(title, lines):
 def grab(label):
     m = re.search(label + r"[^\n]*?:\s*([^\n]+)", text)
     return m.group(1).strip() if m else "n/a"
+# The slope per third of the run after the ramp: a leak keeps its slope, a filling cache or
+# an allocator settling into its working set flattens.
+thirds = [late_rss[i * len(late_rss) // 3:(i + 1) * len(late_rss) // 3] for i in range(3)]
+by_5min = " · ".join(f"{t // 60} min {kib / 1024:.0f}" for t, kib in rss if t % 300 < 10)
+server = "server under heaptrack (system allocator)" if heaptrack else "server the production build (mimalloc)"
 print(f"""
 ## Run started {started}
 
-- command: `STORE={store} SCALE={scale} KEYS={nkeys} bench/memory-trend.sh` ([script](../memory-trend.sh)), commit {commit}
-- sustained profile ×{scale} ({int(31 * float(scale))} min), {nkeys} pro keys; server under heaptrack on core 0, generator on core 1; load exit {rc}
-- RSS: {rss[0][1] / 1024 if rss else 0:.0f} → {rss[-1][1] / 1024 if rss else 0:.0f} MiB, slope after the ramp {slope(late_rss):+.2f} MiB/min ({len(rss)} samples)
-- heaptrack: peak heap {grab("peak heap memory consumption")}, peak RSS {grab("peak RSS")}, live at the end of the load (the server is SIGKILLed, so heaptrack counts it as leaked) {grab("total memory leaked")}
+- command: `STORE={store} SCALE={scale} KEYS={nkeys} HEAPTRACK={int(heaptrack)} bench/memory-trend.sh` ([script](../memory-trend.sh)), commit {commit}
+- sustained profile ×{scale} ({int(31 * float(scale))} min), {nkeys} pro keys; {server} on core 0, generator on core 1; load exit {rc}
+- RSS: {rss[0][1] / 1024 if rss else 0:.0f} → {rss[-1][1] / 1024 if rss else 0:.0f} MiB, slope after the ramp {slope(late_rss):+.2f} MiB/min ({len(rss)} samples); by thirds of the run {" / ".join(f"{slope(t):+.2f}" for t in thirds)} MiB/min
+- RSS (MiB) every 5 min: {by_5min}""")
+if heaptrack:
+    print(f"""- heaptrack: peak heap {grab("peak heap memory consumption")}, peak RSS {grab("peak RSS")}, live at the end of the load (the server is SIGKILLed, so heaptrack counts it as leaked) {grab("total memory leaked")}
 
 Top consumers at the heap's peak (heaptrack_print):
 
