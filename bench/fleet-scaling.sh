@@ -129,12 +129,18 @@ breaking_point() {   # url start-rate
         -d '{"name":"fleet-load","tier":"enterprise","role":"user","rate_limit":"unlimited"}' \
         "$url/api/v1/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
     step_passes() {   # rate
-        local rc=0
+        local rc=0 why=
         "$bin" load --target "$url" --rate "$1" --duration "${step_s}s" --key "$key" \
             --quiet --report-json "$work/step.json" >/dev/null 2>&1 || rc=$?
-        echo "  $1 req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc)")" >&2
+        if [[ $rc != 0 ]]; then
+            why=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(", ".join(f"{t[\"expr\"]} was {t[\"value\"]:.4g}" for t in r["thresholds"] if not t["ok"]))' "$work/step.json" 2>/dev/null || true)
+        fi
+        echo "  $1 req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc: $why)")" >&2
         [[ $rc == 0 ]]
     }
+    # Warm-up, not counted: connection pools, caches and HAProxy's checks settle.
+    "$bin" load --target "$url" --rate "$(python3 -c "print(max(10, round($rate / 2)))")" \
+        --duration 10s --key "$key" --quiet >/dev/null 2>&1 || true
     while step_passes "$rate"; do
         passed=$rate
         rate=$(python3 -c "print(round($rate * 1.25))")
