@@ -18,7 +18,8 @@ key=$("$bin/betterprompts" keys create --name bench --tier enterprise --rate-lim
 # A free port, so a server left running elsewhere is never measured by mistake.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
-BP_LOG=warn taskset -c 0 "$bin/betterprompts" serve --addr "127.0.0.1:$port" --data-dir "$data" >/dev/null &
+# --public-metrics: the simulated dashboards read the figures without a key (loopback only).
+BP_LOG=warn taskset -c 0 "$bin/betterprompts" serve --addr "127.0.0.1:$port" --data-dir "$data" --public-metrics >/dev/null &
 for _ in $(seq 50); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
 
 rps() { sed -n 's/^Requests\/sec: *//p'; }

@@ -129,13 +129,22 @@ breaking_point() {   # url start-rate
         -d '{"name":"fleet-load","tier":"enterprise","role":"user","rate_limit":"unlimited"}' \
         "$url/api/v1/admin/keys" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
     step_passes() {   # rate
-        local rc=0 why=
+        local rc=0 why= before after
+        before=$(cpu_snapshot)
         "$bin" load --target "$url" --rate "$1" --duration "${step_s}s" --key "$key" \
             --quiet --report-json "$work/step.json" >/dev/null 2>&1 || rc=$?
+        after=$(cpu_snapshot)
+        cpu_use "$before" "$after" "$work/step.json" >"$work/step-cpu.txt"
         if [[ $rc != 0 ]]; then
-            why=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(", ".join(f"{t[\"expr\"]} was {t[\"value\"]:.4g}" for t in r["thresholds"] if not t["ok"]))' "$work/step.json" 2>/dev/null || true)
+            why=$(python3 - "$work/step.json" <<'PY' 2>/dev/null || true
+import json, sys
+report = json.load(open(sys.argv[1]))
+print(", ".join("%s was %.4g" % (t["expr"], t["value"]) for t in report["thresholds"] if not t["ok"]))
+PY
+)
         fi
-        echo "  $1 req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc: $why)")" >&2
+        echo "  $1 req/s: $([[ $rc == 0 ]] && echo pass || echo "fail ($rc: $why)"); cores busy: $(cat "$work/step-cpu.txt")" >&2
+        [[ $rc == 0 ]] && cp "$work/step-cpu.txt" "$work/passed-cpu.txt"
         [[ $rc == 0 ]]
     }
     # Warm-up, not counted: connection pools, caches and HAProxy's checks settle.
@@ -165,7 +174,43 @@ throttle_summary() {   # n
     local IFS=,; echo "${out[*]}"
 }
 
-declare -A point throttled
+# CPU seconds so far: the machine's busy time (/proc/stat), PostgreSQL's processes, HAProxy
+# and the instances (utime + stime of their processes), as "machine pg haproxy instances".
+cpu_snapshot() {
+    python3 - "${pids[@]}" "${haproxy_pid:-0}" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+def proc_cpu(pid):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, IndexError, ValueError):
+        return 0.0
+cpu = open("/proc/stat").readline().split()[1:]
+busy = (sum(map(int, cpu)) - int(cpu[3]) - int(cpu[4])) / tick
+pg = sum(proc_cpu(p) for p in os.listdir("/proc") if p.isdigit()
+         and os.path.exists(f"/proc/{p}/comm") and open(f"/proc/{p}/comm").read().startswith("postgres"))
+*instances, haproxy = sys.argv[1:]
+print(busy, pg, proc_cpu(haproxy), sum(proc_cpu(p) for p in instances))
+PY
+}
+# Cores each part kept busy over a step, from two snapshots and the step's report (the
+# generator's own CPU).
+cpu_use() {   # before after report
+    python3 - "$1" "$2" "$3" "$step_s" <<'PY'
+import json, sys
+before, after = (list(map(float, a.split())) for a in sys.argv[1:3])
+secs = float(sys.argv[4])
+d = [(b - a) / secs for a, b in zip(before, after)]
+try:
+    gen = json.load(open(sys.argv[3]))["generator"]["cpu_s"] / secs
+except Exception:
+    gen = float("nan")
+print(f"machine {d[0]:.2f} (PostgreSQL {d[1]:.2f}, HAProxy {d[2]:.2f}, instances {d[3]:.2f}, generator {gen:.2f})")
+PY
+}
+
+declare -A point throttled busy
 first=
 sizes=$(tr ' ' '\n' <<<"$sizes" | sort -n | tr '\n' ' ')   # 1 first: the others start from it
 for n in $sizes; do
@@ -178,6 +223,7 @@ for n in $sizes; do
     [[ -n $first ]] || first=${point[$n]}
     echo "   breaking point: ${point[$n]} req/s" >&2
     throttled[$n]=$(throttle_summary "$n")
+    busy[$n]=$(cat "$work/passed-cpu.txt" 2>/dev/null || echo "n/a")
     stop_fleet
 done
 
@@ -187,10 +233,11 @@ out=bench/runs/$day-fleet-scaling.md
 args=()
 for n in $sizes; do args+=("$n=${point[$n]}"); done
 throttle_json=$(for n in $sizes; do echo "$n=${throttled[$n]}"; done | python3 -c 'import json, sys; print(json.dumps(dict(l.strip().split("=", 1) for l in sys.stdin)))')
-python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "$throttle_json" "${args[@]}" >>"$out" <<'PY'
+busy_json=$(for n in $sizes; do echo "$n=${busy[$n]}"; done | python3 -c 'import json, sys; print(json.dumps(dict(l.strip().split("=", 1) for l in sys.stdin)))')
+python3 - "$share" "$step_s" "$(git rev-parse --short HEAD)" "$throttle_json" "$busy_json" "${args[@]}" >>"$out" <<'PY'
 import json, sys
-share, step_s, commit, throttle, *pairs = sys.argv[1:]
-throttle = json.loads(throttle)
+share, step_s, commit, throttle, busy, *pairs = sys.argv[1:]
+throttle, busy = json.loads(throttle), json.loads(busy)
 x = {int(k): float(v) for k, v in (p.split("=") for p in pairs)}
 x1 = x.get(1)
 print(f"\n## Run of {sorted(x)} instance(s)\n")
@@ -198,11 +245,11 @@ print(f"- command: `SIZES=\"{' '.join(map(str, sorted(x)))}\" CPU_SHARE={share} 
 print(f"- each instance capped at {share} core (cgroup cpu quota over 20 ms periods), HAProxy round robin, one PostgreSQL; generator, HAProxy and PostgreSQL unpinned")
 print(f"- rates rise 25 % per {step_s} s step until one fails, then bisect three times (≈ 3 % resolution)")
 print("- breaking point: the highest open-model rate whose step passed every SLA threshold (load's exit 0)\n")
-print("| instances | breaking point req/s | × one instance | efficiency | periods throttled per instance |")
-print("|---|---|---|---|---|")
+print("| instances | breaking point req/s | × one instance | efficiency | periods throttled per instance | cores busy at the breaking point |")
+print("|---|---|---|---|---|---|")
 for n in sorted(x):
     ratio = x[n] / x1 if x1 else float("nan")
-    print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} | {throttle.get(str(n), '?')} |")
+    print(f"| {n} | {x[n]:.0f} | {ratio:.2f} | {ratio / n:.2f} | {throttle.get(str(n), '?')} | {busy.get(str(n), '?')} |")
 PY
 # The USL through the fleets' points, by the same fit the stress report uses.
 if ((${#args[@]} >= 3)); then

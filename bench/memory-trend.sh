@@ -62,7 +62,8 @@ admin=$(BP_LOG=warn "$bin" keys create --name memory-admin --tier enterprise --r
     --rate-limit unlimited "${store_args[@]}" | tail -n1)
 wrap=()
 ((heaptrack)) && wrap=(heaptrack -o "$work/heap")
-BP_LOG=warn taskset -c 0 "${wrap[@]}" "$bin" serve --addr "127.0.0.1:$port" \
+# --public-metrics (loopback only): the generator samples /metrics with the run's user keys.
+BP_LOG=warn taskset -c 0 "${wrap[@]}" "$bin" serve --addr "127.0.0.1:$port" --public-metrics \
     "${store_args[@]}" >"$work/server.log" 2>&1 &
 wrapper_pid=$!
 for _ in $(seq 600); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done

@@ -112,7 +112,9 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; 
 
 start_server() {   # dir port store-args...
     local dir=$1 port=$2; shift 2
-    BP_LOG=warn taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" "$@" >"$dir/server.log" 2>&1 &
+    # --public-metrics (loopback only): the generator samples the server's memory from
+    # /metrics with the run's user keys, which the figures' guard would refuse.
+    BP_LOG=warn taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" --public-metrics "$@" >"$dir/server.log" 2>&1 &
     server_pid=$!   # taskset execs the server, so this is the server's pid
     for _ in $(seq 300); do   # 30 s: PostgreSQL migrations on a fresh schema take a moment
         curl -sf "http://127.0.0.1:$port/health" >/dev/null && return 0

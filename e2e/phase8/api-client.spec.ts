@@ -49,8 +49,13 @@ test("a client generated from the document enhances, batches, pages history, rat
     });
     expect(feedback.response.status).toBe(201);
 
-    // Metrics, narrowed by an enum the document names the way the server reads it.
-    const summary = await api.GET("/api/v1/metrics/summary", {
+    // Metrics, narrowed by an enum the document names the way the server reads it. They are
+    // the service's figures: the user's key is refused (as documented), a viewer's reads them.
+    const asUser = await api.GET("/api/v1/metrics/summary", { params: { query: { from: "-5m" } } });
+    expect(asUser.response.status).toBe(403);
+    expect(asUser.error?.error.code).toBe("forbidden");
+    const viewer = createClient<paths>({ baseUrl: server.url, headers: { Authorization: `Bearer ${server.viewerKey}` } });
+    const summary = await viewer.GET("/api/v1/metrics/summary", {
       params: { query: { from: "-5m", technique: row.techniques_used[0] } },
     });
     expect(summary.response.status).toBe(200);

@@ -34,7 +34,7 @@ async function dashboard(browser: Browser): Promise<{ page: Page; received: Rece
     const windowEnd = Date.parse(message.window_end);
     received.push({ seq: message.seq, windowEnd, lagMs: at - windowEnd });
   }));
-  await openDashboard(page, server.url, "");
+  await openDashboard(page, server.url, "", server.viewerKey);
   await expect(page.locator("#connection")).toHaveText("live");
   return { page, received };
 }

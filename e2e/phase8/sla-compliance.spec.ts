@@ -20,7 +20,7 @@ test.afterAll(async () => {
 
 test("the SLA card follows the live windows: green, red on a slowdown, green again", async ({ page }, info) => {
   const load = server.load(["--rate", "50", "--duration", "15s", "--mix", "enhance=100"]);
-  await openDashboard(page, server.url, "");
+  await openDashboard(page, server.url, "", server.viewerKey);
   const p95 = page.locator('output[data-metric="sla"] li[data-target="p95"]');
   await sleep(3 * WINDOW_MS);
   await expect(p95).toHaveAttribute("data-met", "true");

@@ -112,9 +112,27 @@ test("filters change every panel and stay in the URL", async ({ page }, info) =>
   const both = await server.api<Summary>(
     `/api/v1/metrics/summary?${apiRange(`&technique=${busiest}&segment=enterprise&region=eu-west`)}`,
   );
+  // A shared link carries no key: the new tab asks for one instead of showing empty panels,
+  // refuses a user key (the figures are every tenant's business data), and with a viewer
+  // key shows the same view, the key again kept out of the address bar.
+  expect(link).not.toContain(server.adminKey);
   const fresh = await page.context().newPage();
   await fresh.goto(link);
+  await expect(fresh.locator("#needs-key")).toBeVisible();
+  await expect(fresh.locator("#needs-key")).toContainText("needs a viewer key");
+  await expect(fresh.locator("main")).toBeHidden();
+  const { key: userKey } = await server.api<{ key: string }>("/api/v1/admin/keys", {
+    method: "POST", body: JSON.stringify({ name: "e2e-user", tier: "pro", role: "user" }),
+  });
+  for (const key of [userKey, server.viewerKey]) {
+    await fresh.click("#needs-key-sign-in");
+    await fresh.fill('#key-dialog input[name="key"]', key);
+    await fresh.click('#key-dialog button[value="ok"]');
+    if (key === userKey) await expect(fresh.locator("#needs-key-refused")).toBeVisible();
+  }
   await expect(fresh.locator("body[data-loaded]")).toBeAttached();
+  await expect(fresh.locator("#needs-key")).toBeHidden();
+  expect(fresh.url()).not.toContain(server.viewerKey);
   await expect(fresh.locator('select[name="technique"]')).toHaveValue(busiest);
   await expect(fresh.locator('select[name="segment"]')).toHaveValue("enterprise");
   await expect(fresh.locator('select[name="region"]')).toHaveValue("eu-west");
@@ -123,7 +141,7 @@ test("filters change every panel and stay in the URL", async ({ page }, info) =>
 });
 
 test("history ranges and zooming by selection", async ({ page }, info) => {
-  await openDashboard(page, server.url, "");
+  await openDashboard(page, server.url, "", server.viewerKey);
   for (const [value, apiFrom] of [["1h", "-1h"], ["24h", "-24h"], ["7d", "-7d"]] as const) {
     await reloadAfter(page, () => page.selectOption('select[name="range"]', value).then(() => undefined));
     await expect(page).toHaveURL(new RegExp(`range=${value}`));
@@ -139,7 +157,7 @@ test("history ranges and zooming by selection", async ({ page }, info) => {
       .toBe(true);
   }
   // Drag across the throughput chart: the view zooms to a custom range.
-  await openDashboard(page, server.url, range);
+  await openDashboard(page, server.url, range, server.viewerKey);
   const over = page.locator("#trend-throughput .u-over");
   await over.scrollIntoViewIfNeeded();
   const box = await over.boundingBox();
@@ -192,15 +210,15 @@ test("drill-down reaches the history rows of the slice", async ({ page }, info) 
   expect(item.techniques_used[0]).toBe(busiest);
   await screenshot(page, info, "drill-down");
 
-  // Without a key the panel says how to see rows instead of failing.
+  // With a viewer key the panel says the rows need an admin key instead of failing.
   const anonymous = await page.context().browser()!.newPage();
-  await openDashboard(anonymous, server.url, `${range}&drill_from=${encodeURIComponent(from.toISOString())}&drill_to=${encodeURIComponent(to.toISOString())}`);
-  await expect(anonymous.locator("#drill-rows")).toContainText("Sign in with an API key");
+  await openDashboard(anonymous, server.url, `${range}&drill_from=${encodeURIComponent(from.toISOString())}&drill_to=${encodeURIComponent(to.toISOString())}`, server.viewerKey);
+  await expect(anonymous.locator("#drill-rows")).toContainText("they need an admin key");
   await anonymous.close();
 });
 
 test("exports download valid CSV and JSON of the view", async ({ page }) => {
-  await openDashboard(page, server.url, range);
+  await openDashboard(page, server.url, range, server.viewerKey);
   const api = await server.api<Summary>(`/api/v1/metrics/summary?${apiRange()}`);
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
   const text = await streamText(await csv.createReadStream());
@@ -215,7 +233,7 @@ test("exports download valid CSV and JSON of the view", async ({ page }) => {
 });
 
 test("an empty range says what to do", async ({ page }, info) => {
-  await openDashboard(page, server.url, customRange(new Date("2020-01-01T00:00:00Z"), new Date("2020-01-01T01:00:00Z")));
+  await openDashboard(page, server.url, customRange(new Date("2020-01-01T00:00:00Z"), new Date("2020-01-01T01:00:00Z")), server.viewerKey);
   await expect(page.locator("#empty")).toBeVisible();
   await expect(page.locator("#empty")).toContainText("betterprompts load --profile baseline");
   await screenshot(page, info, "empty");

@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/faults": {
         parameters: {
             query?: never;
@@ -27,9 +43,41 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["list_keys"];
         put?: never;
         post: operations["create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["revoke_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["rotate_key"];
         delete?: never;
         options?: never;
         head?: never;
@@ -404,6 +452,25 @@ export interface components {
             /** @description RFC 3339. */
             window_start: string;
         };
+        /** @description One entry of the audit log (`GET /api/v1/admin/audit`): an administrative action. */
+        AuditEvent: {
+            /** @description `key.create`, `key.revoke`, `key.rotate`, `faults.set`, `faults.clear`. */
+            action: string;
+            actor: string;
+            /**
+             * Format: uuid
+             * @description The admin key that acted (its id and name), or none for the command line.
+             */
+            actor_key_id?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description What changed, in words; never a secret. */
+            detail: string;
+            /** Format: uuid */
+            id: string;
+            /** @description What it acted on: a key's id, or the fault switch. */
+            target: string;
+        };
         /**
          * @description `POST /api/v1/batch`
          * @example {
@@ -516,6 +583,11 @@ export interface components {
          *     }
          */
         CreateKeyRequest: {
+            /**
+             * Format: date-time
+             * @description When the key stops working; none: it works until revoked.
+             */
+            expires_at?: string | null;
             /** @description 1..=100 characters, not only whitespace. */
             name: string;
             rate_limit?: null | components["schemas"]["RateLimit"];
@@ -524,6 +596,8 @@ export interface components {
         };
         /** @description The secret `key` appears here once and is never retrievable again. */
         CreateKeyResponse: {
+            /** Format: date-time */
+            expires_at?: string | null;
             /** Format: uuid */
             id: string;
             key: string;
@@ -949,6 +1023,32 @@ export interface components {
             /** Format: double */
             score: number;
         };
+        /** @description One key of `GET /api/v1/admin/keys`: everything but its secret, which is never stored. */
+        KeyInfo: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The secret's first characters, to recognise it. */
+            key_prefix: string;
+            /**
+             * Format: date-time
+             * @description When a request last presented it (updated at most once a minute per instance).
+             */
+            last_used_at?: string | null;
+            name: string;
+            /**
+             * Format: date-time
+             * @description Until when the secret it had before its last rotation still works.
+             */
+            previous_secret_valid_until?: string | null;
+            rate_limit?: null | components["schemas"]["RateLimit"];
+            revoked: boolean;
+            role: components["schemas"]["Role"];
+            tier: components["schemas"]["Tier"];
+        };
         /**
          * @description Labelled responses: those whose request named the acceptable primary techniques
          *     (`X-Expected-Techniques`), and how many of them the engine's primary was one of.
@@ -1085,8 +1185,32 @@ export interface components {
             status: string;
             storage: string;
         };
-        /** @enum {string} */
-        Role: "user" | "admin";
+        /**
+         * @description What a key may do. Not a ladder: a `viewer` reads the service's figures (metrics,
+         *     exports, the live stream, load runs, alerts) and nothing else; a `user` calls the
+         *     product API and sees its own history, but not the figures of the whole service, which
+         *     are every tenant's business data; an `admin` does both and administers.
+         * @enum {string}
+         */
+        Role: "viewer" | "user" | "admin";
+        /** @description `POST /api/v1/admin/keys/{id}/rotate`: a new secret for the same key. */
+        RotateKeyRequest: {
+            /**
+             * Format: int32
+             * @description How long the old secret keeps working beside the new one, so clients can switch
+             *     without a failed request: 0 (at once) to 30 days.
+             * @default 86400
+             */
+            overlap_seconds: number;
+        };
+        /** @description The rotated key: its new secret, shown once, and how long the old one still works. */
+        RotateKeyResponse: {
+            /** Format: uuid */
+            id: string;
+            key: string;
+            /** Format: date-time */
+            previous_secret_valid_until: string;
+        };
         /** @description From feedback ratings in the range. */
         Satisfaction: {
             /** Format: double */
@@ -1474,6 +1598,81 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit_events: {
+        parameters: {
+            query?: {
+                /** @description Events at or after this time (RFC 3339); default: 30 days ago. */
+                from?: string;
+                /** @description Events before this time (RFC 3339); default: now. */
+                to?: string;
+                /** @description At most this many, newest first: 1..=500, default 100. */
+                limit?: number;
+            };
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Administrative actions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEvent"][];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API key missing or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_faults: {
         parameters: {
             query?: never;
@@ -1691,6 +1890,74 @@ export interface operations {
             };
         };
     };
+    list_keys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every key, newest first, without secrets or hashes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyInfo"][];
+                };
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API key missing or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_key: {
         parameters: {
             query?: never;
@@ -1772,6 +2039,177 @@ export interface operations {
             };
         };
     };
+    revoke_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
+            path: {
+                /** @description The key's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: refused on every instance within one metrics window */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters, body or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API key missing or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
+            path: {
+                /** @description The key's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new secret, shown only here; the old one works until `previous_secret_valid_until` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotateKeyResponse"];
+                };
+            };
+            /** @description Overlap out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API key missing or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such live key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Past the key's rate limit; retry after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     analyze: {
         parameters: {
             query?: never;
@@ -1808,6 +2246,15 @@ export interface operations {
             };
             /** @description The key presented is not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1889,6 +2336,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is larger than the server accepts */
             413: {
                 headers: {
@@ -1963,6 +2419,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2028,6 +2493,15 @@ export interface operations {
             };
             /** @description API key missing or invalid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2233,6 +2707,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such item of yours */
             404: {
                 headers: {
@@ -2302,6 +2785,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such item of yours */
             404: {
                 headers: {
@@ -2352,7 +2844,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoadRun"][];
                 };
             };
-            /** @description Invalid parameters, body or `X-User-Id` */
+            /** @description Invalid parameters or `X-User-Id` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2361,8 +2853,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2498,8 +2999,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2560,8 +3070,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2624,8 +3143,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2683,8 +3211,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2725,7 +3262,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid parameters, body or `X-User-Id` */
+            /** @description Invalid parameters or `X-User-Id` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2734,7 +3271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2743,7 +3280,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Overloaded: too many requests in flight; retry after `Retry-After` */
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many stream clients; retry after `Retry-After` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2793,8 +3339,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2852,8 +3407,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2925,8 +3489,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The key presented is not valid */
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3550,15 @@ export interface operations {
             };
             /** @description The key presented is not valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A viewer key: the product API needs a user or admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3036,7 +3618,10 @@ export interface operations {
     prometheus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The person behind the key, a pseudonymous id of the client's choosing: "users" counts people, not keys. */
+                "X-User-Id"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3049,6 +3634,33 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Invalid parameters or `X-User-Id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No key, or a key that is not valid: the figures need a viewer or admin key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user key: the figures need a viewer or admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Overloaded: too many requests in flight; retry after `Retry-After` */

@@ -49,7 +49,7 @@ export class DrillPanel {
     slice: { technique?: string; segment?: string; region?: string },
     key: string | null,
   ): Promise<HistoryItem[] | string> {
-    if (!key) return "Sign in with an API key (top right) to see the sample requests of this slice.";
+    if (!key) return "Sign in with an admin key (top right) to see the sample requests of this slice.";
     const params = {
       date_from: drill.from,
       date_to: drill.to,
@@ -58,13 +58,14 @@ export class DrillPanel {
       region: slice.region,
       limit: String(SAMPLE_ROWS),
       sort: "-created_at",
+      scope: "all",
     };
     try {
-      return (await getJson<{ data: HistoryItem[] }>("/api/v1/history", { ...params, scope: "all" }, key)).data;
+      return (await getJson<{ data: HistoryItem[] }>("/api/v1/history", params, key)).data;
     } catch (e) {
-      // Not an admin: their own rows are what they may see.
+      // A viewer key: the rows are every user's history, which only an admin reads.
       if (e instanceof ApiError && e.status === 403) {
-        return (await getJson<{ data: HistoryItem[] }>("/api/v1/history", params, key)).data;
+        return "The sample requests are every user's history: they need an admin key (a viewer key shows the figures).";
       }
       throw e;
     }

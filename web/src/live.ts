@@ -11,6 +11,10 @@ export interface LiveOptions {
   /** First window wanted on the first connect (resumes older windows from the store). */
   since?: number;
   filters: () => Record<string, string | undefined>;
+  /** The tab's key: a browser cannot set headers on a WebSocket, so it is offered as the
+   * subprotocol `bearer.<key>` (never in the URL) beside `betterprompts`, which the server
+   * answers with. */
+  key: () => string | null;
   onWindow: (w: WindowMessage, receivedAtMs: number) => void;
   onState: (s: ConnectionState) => void;
 }
@@ -48,7 +52,8 @@ export class LiveStream {
       if (value && name !== "from" && name !== "to") url.searchParams.set(name, value);
     }
     if (this.lastSeq !== undefined) url.searchParams.set("since", String(this.lastSeq));
-    const socket = new WebSocket(url);
+    const key = this.options.key();
+    const socket = new WebSocket(url, key ? ["betterprompts", `bearer.${key}`] : []);
     this.socket = socket;
     socket.onopen = () => {
       this.backoffMs = 250;

@@ -1,7 +1,7 @@
 // The dashboard: reads the view from the URL, loads every panel from the metrics API, and
 // follows the live stream. Panels only display what the server computed.
 
-import { getJson, type Heatmap, type InstanceReport, type LoadRun, type Summary, type SummaryFields, type TechniqueRow,
+import { download, getJson, needsKey, useKey, type Heatmap, type InstanceReport, type LoadRun, type Summary, type SummaryFields, type TechniqueRow,
   type Timeseries, type WindowMessage } from "./api";
 import { Cards } from "./cards";
 import { LineChart, PALETTE } from "./charts";
@@ -68,28 +68,54 @@ class Dashboard {
   private techniqueIds: string[] = [];
 
   async start(): Promise<void> {
+    useKey(this.key);
     this.wireForm();
     this.wireKeyDialog();
+    this.wireExports();
     window.addEventListener("popstate", () => {
       this.view = readView();
       void this.reload();
     });
     await this.fillTechniques();
-    const probe = await getJson<Summary>("/api/v1/metrics/summary", { from: "-1m" }).catch(() => null);
+    await this.connect();
+    setInterval(() => void this.pollLoadRuns(), 5_000);
+  }
+
+  /** Reads the window length, follows the stream and loads the panels; or, when the figures
+   * need a key this tab does not have, says so instead of showing empty panels. */
+  private async connect(): Promise<void> {
+    let probe: Summary | null = null;
+    try {
+      probe = await getJson<Summary>("/api/v1/metrics/summary", { from: "-1m" });
+    } catch (e) {
+      if (needsKey(e)) {
+        this.stream?.close();
+        this.stream = null;
+        showNeedsKey(true, this.key !== null);
+        return;
+      }
+    }
+    showNeedsKey(false, false);
     this.windowSeconds = probe?.resolution_seconds ?? 5;
     this.restartStream();
     await this.reload();
-    setInterval(() => void this.pollLoadRuns(), 5_000);
     void this.pollLoadRuns();
   }
 
   /** Loads every panel for the current view. */
   private async reload(): Promise<void> {
+    if (document.body.dataset.auth === "needed") return;
     this.showView();
     this.lastPanelsAt = Date.now();
     setBusy(true);
-    await Promise.allSettled([this.refreshSummary(), this.refreshPanels(), this.drill.show(this.view, this.key)]);
+    const results = await Promise.allSettled([this.refreshSummary(), this.refreshPanels(), this.drill.show(this.view, this.key)]);
     setBusy(false);
+    // A key revoked or expired while the page was open.
+    if (results.some((r) => r.status === "rejected" && needsKey(r.reason))) {
+      this.stream?.close();
+      this.stream = null;
+      showNeedsKey(true, this.key !== null);
+    }
     document.body.dataset.loaded = String(Date.now());
   }
 
@@ -152,6 +178,7 @@ class Dashboard {
   }
 
   private async pollLoadRuns(): Promise<void> {
+    if (document.body.dataset.auth === "needed") return;
     const runs = await getJson<LoadRun[]>("/api/v1/load-runs").catch(() => []);
     this.loadRun.update(runs, this.lastWindow);
   }
@@ -164,6 +191,7 @@ class Dashboard {
     this.stream = new LiveStream({
       since: nowSeq - LiveCharts.POINTS,
       filters: () => ({ ...this.view.filters }),
+      key: () => this.key,
       onWindow: (w, at) => this.onWindow(w, at),
       onState: (s) => setConnection(s),
     });
@@ -279,17 +307,30 @@ class Dashboard {
     const label = () => { button.textContent = this.key ? "API key ✓" : "API key…"; };
     label();
     button.addEventListener("click", () => dialog.showModal());
+    byId("needs-key-sign-in").addEventListener("click", () => dialog.showModal());
     dialog.addEventListener("close", () => {
       const input = dialog.querySelector<HTMLInputElement>("input[name=key]");
       if (dialog.returnValue === "ok" && input) {
         this.key = input.value.trim() || null;
         if (this.key) sessionStorage.setItem(KEY_STORAGE, this.key);
         else sessionStorage.removeItem(KEY_STORAGE);
+        useKey(this.key);
         input.value = "";
         label();
-        void this.drill.show(this.view, this.key);
+        void this.connect();
       }
     });
+  }
+
+  /** The export links download with the tab's key (a plain link cannot carry it). */
+  private wireExports(): void {
+    for (const format of ["csv", "json"]) {
+      byId(`export-${format}`).addEventListener("click", (e) => {
+        e.preventDefault();
+        void download("/api/v1/metrics/export", { ...apiParams(this.view), format }, `betterprompts-metrics.${format}`)
+          .catch((err: unknown) => { if (needsKey(err)) showNeedsKey(true, this.key !== null); });
+      });
+    }
   }
 
   private async fillTechniques(): Promise<void> {
@@ -342,6 +383,20 @@ function rangeSeconds(view: View): number {
 /** Marks the panels as loading (dimmed by the stylesheet) or loaded. */
 function setBusy(busy: boolean): void {
   document.querySelector("main")?.setAttribute("aria-busy", String(busy));
+}
+
+/** The "needs a viewer key" state: the panels give way to a sign-in prompt. */
+function showNeedsKey(needed: boolean, keyRefused: boolean): void {
+  document.body.dataset.auth = needed ? "needed" : "ok";
+  byId("needs-key").hidden = !needed;
+  byId("needs-key-refused").hidden = !keyRefused;
+  if (needed) setConnectionText("signed out");
+}
+
+function setConnectionText(text: string): void {
+  const pill = byId("connection");
+  pill.dataset.state = "signed-out";
+  pill.textContent = text;
 }
 
 function setConnection(state: ConnectionState): void {

@@ -92,6 +92,15 @@ pub struct ServeArgs {
     /// Region tag of requests without an `X-Region` header.
     #[arg(long, env = "BP_REGION", default_value = "local")]
     pub region: String,
+    /// Serve the service's figures (metrics, exports, the live stream, load runs,
+    /// `/metrics`) without a key. Off by default: they are every tenant's business data, and
+    /// need a viewer or admin key.
+    #[arg(long, env = "BP_PUBLIC_METRICS")]
+    pub public_metrics: bool,
+    /// Serve Prometheus' `/metrics` on a listener of its own, without a key (for an internal
+    /// network), e.g. 127.0.0.1:9464; the public listener then has no `/metrics`.
+    #[arg(long, env = "BP_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Requests per minute of a free-tier key.
     #[arg(long, env = "BP_RATE_LIMIT_FREE", default_value_t = 100)]
     pub rate_limit_free: u32,
@@ -167,6 +176,46 @@ pub enum KeysCommand {
         after_help = "Example:\n  KEY=$(betterprompts keys create --name ci --tier enterprise --role admin | tail -n1)"
     )]
     Create(CreateKeyArgs),
+    /// List every key: id, name, prefix, role, tier, expiry, last use; never a secret.
+    #[command(after_help = "Example:\n  betterprompts keys list --data-dir ./data")]
+    List(ListKeysArgs),
+    /// Revoke a key for good (every instance refuses it within one metrics window).
+    #[command(after_help = "Example:\n  betterprompts keys revoke 0190f3c2-… --data-dir ./data")]
+    Revoke(KeyIdArgs),
+    /// Give a key a new secret, printed once on the last line; the old one keeps working for
+    /// `--overlap`, so clients can switch without a failed request.
+    #[command(
+        after_help = "Example:\n  NEW=$(betterprompts keys rotate 0190f3c2-… --overlap 1d --data-dir ./data | tail -n1)"
+    )]
+    Rotate(RotateKeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListKeysArgs {
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyIdArgs {
+    /// The key's id (`keys list` shows it).
+    pub id: uuid::Uuid,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// The key's id (`keys list` shows it).
+    pub id: uuid::Uuid,
+    /// How long the old secret keeps working: `0` to `30d`.
+    #[arg(long, default_value = "1d", value_parser = parse_overlap)]
+    pub overlap: Duration,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +229,9 @@ pub struct CreateKeyArgs {
     /// Requests per minute, or `unlimited` (for load tests).
     #[arg(long, value_parser = parse_rate_limit)]
     pub rate_limit: Option<RateLimit>,
+    /// The key stops working after this long, e.g. `90d`; by default it works until revoked.
+    #[arg(long, value_parser = parse_expiry)]
+    pub expires: Option<Duration>,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -408,6 +460,30 @@ fn parse_window(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// A key's lifetime: a duration with units, at least a minute.
+fn parse_expiry(s: &str) -> Result<Duration, String> {
+    match bp_load::duration::parse(s) {
+        Ok(d) if d >= Duration::from_secs(60) => Ok(d),
+        _ => Err(format!(
+            "expected a lifetime of at least a minute with units, e.g. 90d, 12h or 1w; got {s:?}"
+        )),
+    }
+}
+
+/// A rotation's overlap: `0` to 30 days.
+fn parse_overlap(s: &str) -> Result<Duration, String> {
+    let d = if s.trim() == "0" {
+        Duration::ZERO
+    } else {
+        bp_load::duration::parse(s)
+            .map_err(|_| format!("expected 0 or a duration such as 1h or 1d; got {s:?}"))?
+    };
+    if d > Duration::from_secs(u64::from(bp_api::MAX_ROTATION_OVERLAP_S)) {
+        return Err(format!("an overlap is at most 30 days; got {s:?}"));
+    }
+    Ok(d)
+}
+
 /// `0`: keep forever; otherwise a duration with units (a bare number is refused here: `30`
 /// could be meant as days).
 fn parse_retention(s: &str) -> Result<Retention, String> {
@@ -432,7 +508,7 @@ fn parse_tier(s: &str) -> Result<Tier, String> {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
-        .map_err(|e: bp_api::UnknownName| format!("{e}; expected user or admin"))
+        .map_err(|e: bp_api::UnknownName| format!("{e}; expected viewer, user or admin"))
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {

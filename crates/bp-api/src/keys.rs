@@ -1,5 +1,6 @@
 //! API keys, tiers (the user segment) and roles.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -78,9 +79,14 @@ impl Segment {
     }
 }
 
+/// What a key may do. Not a ladder: a `viewer` reads the service's figures (metrics,
+/// exports, the live stream, load runs, alerts) and nothing else; a `user` calls the
+/// product API and sees its own history, but not the figures of the whole service, which
+/// are every tenant's business data; an `admin` does both and administers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    Viewer,
     #[default]
     User,
     Admin,
@@ -89,9 +95,20 @@ pub enum Role {
 impl Role {
     pub const fn as_str(self) -> &'static str {
         match self {
+            Role::Viewer => "viewer",
             Role::User => "user",
             Role::Admin => "admin",
         }
+    }
+
+    /// Reads the service's figures: metrics, exports, stream, load runs, alerts.
+    pub const fn may_observe(self) -> bool {
+        matches!(self, Role::Viewer | Role::Admin)
+    }
+
+    /// Calls the product API (enhance, batch, history, feedback).
+    pub const fn may_use_api(self) -> bool {
+        matches!(self, Role::User | Role::Admin)
     }
 }
 
@@ -99,6 +116,7 @@ impl FromStr for Role {
     type Err = crate::UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
+            "viewer" => Ok(Role::Viewer),
             "user" => Ok(Role::User),
             "admin" => Ok(Role::Admin),
             _ => Err(crate::UnknownName {
@@ -187,6 +205,9 @@ pub struct CreateKeyRequest {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
+    /// When the key stops working; none: it works until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// The secret `key` appears here once and is never retrievable again.
@@ -199,4 +220,72 @@ pub struct CreateKeyResponse {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// One key of `GET /api/v1/admin/keys`: everything but its secret, which is never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct KeyInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// The secret's first characters, to recognise it.
+    pub key_prefix: String,
+    pub tier: Tier,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When a request last presented it (updated at most once a minute per instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Until when the secret it had before its last rotation still works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_valid_until: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+/// `POST /api/v1/admin/keys/{id}/rotate`: a new secret for the same key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateKeyRequest {
+    /// How long the old secret keeps working beside the new one, so clients can switch
+    /// without a failed request: 0 (at once) to 30 days.
+    #[serde(default = "default_overlap")]
+    #[schema(minimum = 0, maximum = 2_592_000, default = 86_400)]
+    pub overlap_seconds: u32,
+}
+
+/// The longest rotation overlap: 30 days.
+pub const MAX_ROTATION_OVERLAP_S: u32 = 30 * 24 * 3600;
+
+fn default_overlap() -> u32 {
+    24 * 3600
+}
+
+/// The rotated key: its new secret, shown once, and how long the old one still works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RotateKeyResponse {
+    pub id: Uuid,
+    pub key: String,
+    pub previous_secret_valid_until: DateTime<Utc>,
+}
+
+/// One entry of the audit log (`GET /api/v1/admin/audit`): an administrative action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// The admin key that acted (its id and name), or none for the command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_key_id: Option<Uuid>,
+    pub actor: String,
+    /// `key.create`, `key.revoke`, `key.rotate`, `faults.set`, `faults.clear`.
+    pub action: String,
+    /// What it acted on: a key's id, or the fault switch.
+    pub target: String,
+    /// What changed, in words; never a secret.
+    pub detail: String,
 }

@@ -23,7 +23,10 @@ pub use enhance::{
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use faults::{Faults, MAX_ADDED_LATENCY_MS};
 pub use history::{FeedbackRequest, FeedbackResponse, HistoryItem, HistoryPage, HistorySort};
-pub use keys::{CreateKeyRequest, CreateKeyResponse, RateLimit, Role, Segment, Tier};
+pub use keys::{
+    AuditEvent, CreateKeyRequest, CreateKeyResponse, KeyInfo, MAX_ROTATION_OVERLAP_S, RateLimit,
+    Role, RotateKeyRequest, RotateKeyResponse, Segment, Tier,
+};
 pub use labels::DbOperation;
 pub use load_run::{Capacity, LoadRun, LoadRunReport, LoadRunState};
 pub use taxonomy::{Complexity, Intent, Technique, UnknownName};

@@ -13,6 +13,7 @@ pub async fn create_key(target: &Target, admin_key: &str, name: &str) -> Result<
         tier: Tier::Enterprise,
         role: Role::User,
         rate_limit: Some(RateLimit::Unlimited),
+        expires_at: None,
     })
     .map_err(|e| Error::AuthSetup(e.to_string()))?;
     let request = encode_request(

@@ -302,8 +302,12 @@ impl<'a> Controller<'a> {
             .clone()
             .map(|c| LivePush::start(&config.target, c));
         // Only the sustained profile analyses the server's memory.
-        let memory = matches!(config.plan.analysis, Analysis::Degradation { .. })
-            .then(|| MemorySampler::start(&config.target, shared.started));
+        let memory = matches!(config.plan.analysis, Analysis::Degradation { .. }).then(|| {
+            // The admin key pushing the live state reads figures; else the run's first.
+            let key = config.live.as_ref().map(|l| l.admin_key.clone());
+            let key = key.or_else(|| config.keys.first().cloned());
+            MemorySampler::start(&config.target, key, shared.started)
+        });
         Controller {
             shared,
             thresholds: &config.thresholds,

@@ -3,6 +3,10 @@
 //! `bp_process_resident_memory_bytes`). That endpoint needs no key and reads no storage,
 //! unlike the metrics query API, so sampling it costs the server one text rendering.
 //!
+//! The endpoint holds business figures, so a server guards it (a viewer or admin key)
+//! unless it was started with `--public-metrics`: the sampler presents the run's admin key
+//! if it has one, else its first key, and says so once when that is not enough.
+//!
 //! The server updates the gauge when it closes a metrics window (every 5 s by default), so
 //! consecutive readings often repeat; the trend test treats them as ties. It exports the
 //! gauge only once its first window closed, so a missing gauge means "not yet" for up to
@@ -30,13 +34,13 @@ pub(crate) struct MemorySampler {
 }
 
 impl MemorySampler {
-    /// Starts sampling; readings are timed from `started`.
-    pub fn start(target: &Target, started: Instant) -> MemorySampler {
+    /// Starts sampling with `key` (if any); readings are timed from `started`.
+    pub fn start(target: &Target, key: Option<String>, started: Instant) -> MemorySampler {
         let (stop, stopped) = oneshot::channel();
         let client = ControlClient::new(target, READ_TIMEOUT);
         MemorySampler {
             stop,
-            task: tokio::spawn(sample_loop(client, started, stopped)),
+            task: tokio::spawn(sample_loop(client, key, started, stopped)),
         }
     }
 
@@ -50,6 +54,7 @@ impl MemorySampler {
 
 async fn sample_loop(
     mut client: ControlClient,
+    key: Option<String>,
     started: Instant,
     mut stopped: oneshot::Receiver<()>,
 ) -> Vec<MemoryPoint> {
@@ -64,7 +69,7 @@ async fn sample_loop(
         let at = Instant::now();
         let reading = tokio::select! {
             _ = &mut stopped => return points,
-            r = client.send(&Method::GET, "/metrics", None, None) => r,
+            r = client.send(&Method::GET, "/metrics", key.as_deref(), None) => r,
         };
         match reading {
             Ok((200, body)) => match resident_bytes(&String::from_utf8_lossy(&body)) {
@@ -80,6 +85,14 @@ async fn sample_loop(
                 }
                 None => {}
             },
+            Ok((status @ (401 | 403), _)) => {
+                tracing::warn!(
+                    status,
+                    "the server's memory is not sampled: its /metrics needs a viewer or admin key \
+                     (run with an admin key, or serve with --public-metrics)"
+                );
+                return points;
+            }
             Ok((status, _)) if (400..500).contains(&status) => {
                 tracing::debug!(
                     status,

@@ -83,18 +83,25 @@ fn set_expected_techniques_pattern(openapi: &mut utoipa::openapi::OpenApi) {
 enum Caller {
     /// Only the service-wide layers (load shedding, the body limit).
     Anyone,
-    /// `auth::identify`: a presented key must be valid, `X-User-Id` well formed.
-    Identified,
-    /// `auth::authenticate`: identified, and held to the key's rate limit.
-    RateLimited,
+    /// `auth::observe`: a viewer or admin key (unless the figures are public), `X-User-Id`
+    /// well formed.
+    Figures,
+    /// `auth::authenticate`: a presented key must be valid and not a viewer's, and is held
+    /// to its rate limit.
+    Product,
+    /// `auth::authenticate_keyed`: as `Product`, with a key required.
+    Keyed,
+    /// `auth::administer`: an admin key, held to its rate limit.
+    Admin,
 }
 
 /// What the layers around the handlers can answer, added to every operation they wrap
 /// (the handlers' annotations name their own statuses): 503 when shedding load, 413 past
 /// the body limit, 400 for a malformed query or body; behind the caller layers, 401 for a
-/// key that is not valid, 400 for a bad `X-User-Id` (documented as a header), and 429 past
-/// a rate limit, and a key as optional where the handler names no security. What a handler
-/// documents itself is kept.
+/// key that is not valid, 400 for a bad `X-User-Id` (documented as a header); on the
+/// product side 403 for a viewer key, 429 past a rate limit, and a key as optional where
+/// the handler names no security; on the figures' side 401 without a key, 403 for a user
+/// key, and the key as required. What a handler documents itself is kept.
 fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Caller) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -160,15 +167,17 @@ fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Calle
                         add("400", "Invalid parameters or body");
                     }
                 }
-                Caller::Identified | Caller::RateLimited => {
+                Caller::Product => {
                     add("401", "The key presented is not valid");
+                    add(
+                        "403",
+                        "A viewer key: the product API needs a user or admin key",
+                    );
                     add("400", "Invalid parameters, body or `X-User-Id`");
-                    if caller == Caller::RateLimited {
-                        add(
-                            "429",
-                            "Past the key's rate limit; retry after `Retry-After`",
-                        );
-                    }
+                    add(
+                        "429",
+                        "Past the key's rate limit; retry after `Retry-After`",
+                    );
                     operation
                         .parameters
                         .get_or_insert_with(Vec::new)
@@ -180,6 +189,50 @@ fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Calle
                             SecurityRequirement::new("api_key", Vec::<String>::new()),
                         ]
                     });
+                }
+                Caller::Keyed | Caller::Admin => {
+                    if caller == Caller::Keyed {
+                        add("401", "No key, or a key that is not valid");
+                        add(
+                            "403",
+                            "A viewer key: the product API needs a user or admin key",
+                        );
+                    } else {
+                        add(
+                            "401",
+                            "No key, or a key that is not valid: this needs an admin key",
+                        );
+                        add("403", "Not an admin key");
+                    }
+                    add("400", "Invalid parameters, body or `X-User-Id`");
+                    add(
+                        "429",
+                        "Past the key's rate limit; retry after `Retry-After`",
+                    );
+                    operation
+                        .parameters
+                        .get_or_insert_with(Vec::new)
+                        .push(user_id.clone());
+                    operation.security = Some(vec![SecurityRequirement::new(
+                        "api_key",
+                        Vec::<String>::new(),
+                    )]);
+                }
+                Caller::Figures => {
+                    add(
+                        "401",
+                        "No key, or a key that is not valid: the figures need a viewer or admin key",
+                    );
+                    add("403", "A user key: the figures need a viewer or admin key");
+                    add("400", "Invalid parameters or `X-User-Id`");
+                    operation
+                        .parameters
+                        .get_or_insert_with(Vec::new)
+                        .push(user_id.clone());
+                    operation.security = Some(vec![SecurityRequirement::new(
+                        "api_key",
+                        Vec::<String>::new(),
+                    )]);
                 }
             }
         }
@@ -291,21 +344,37 @@ pub fn app(state: AppState) -> Router {
 pub fn router(state: AppState) -> OpenApiRouter {
     let mut api = OpenApiRouter::new()
         .routes(routes!(enhance::enhance))
-        .routes(routes!(enhance::batch))
         .routes(routes!(enhance::analyze))
         .routes(routes!(enhance::techniques))
-        .routes(routes!(history::list))
-        .routes(routes!(history::get, history::delete))
-        .routes(routes!(history::feedback))
-        .routes(routes!(admin::create_key))
-        .routes(routes!(faults::get, faults::put, faults::clear))
-        .routes(routes!(load_runs::report))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
         ));
-    document_layer_statuses(api.get_openapi_mut(), Caller::RateLimited);
-    // Reads of the service's own figures: callers are identified, not rate limited.
+    document_layer_statuses(api.get_openapi_mut(), Caller::Product);
+    // The caller's own data: a key first, before any of the request is read.
+    let mut own = OpenApiRouter::new()
+        .routes(routes!(enhance::batch))
+        .routes(routes!(history::list))
+        .routes(routes!(history::get, history::delete))
+        .routes(routes!(history::feedback))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate_keyed,
+        ));
+    document_layer_statuses(own.get_openapi_mut(), Caller::Keyed);
+    let mut administration = OpenApiRouter::new()
+        .routes(routes!(admin::create_key, admin::list_keys))
+        .routes(routes!(admin::revoke_key))
+        .routes(routes!(admin::rotate_key))
+        .routes(routes!(admin::list_audit))
+        .routes(routes!(faults::get, faults::put, faults::clear))
+        .routes(routes!(load_runs::report))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::administer,
+        ));
+    document_layer_statuses(administration.get_openapi_mut(), Caller::Admin);
+    // Reads of the service's own figures: viewers and admins, not rate limited.
     let mut observability = OpenApiRouter::new()
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::timeseries))
@@ -318,13 +387,36 @@ pub fn router(state: AppState) -> OpenApiRouter {
         .routes(routes!(load_runs::list))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::identify,
+            auth::observe,
         ));
-    document_layer_statuses(observability.get_openapi_mut(), Caller::Identified);
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api.merge(observability))
+    document_layer_statuses(observability.get_openapi_mut(), Caller::Figures);
+    let mut root = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(
+            "/api/v1",
+            api.merge(own).merge(administration).merge(observability),
+        )
         .routes(routes!(health::health))
-        .routes(routes!(health::ready))
-        .routes(routes!(metrics::prometheus))
+        .routes(routes!(health::ready));
+    // Prometheus' endpoint: here, behind the figures' guard, unless it has a listener of
+    // its own (`metrics_router`).
+    if state.config().metrics_addr.is_none() {
+        let mut prometheus = OpenApiRouter::new()
+            .routes(routes!(metrics::prometheus))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                auth::observe,
+            ));
+        document_layer_statuses(prometheus.get_openapi_mut(), Caller::Figures);
+        root = root.merge(prometheus);
+    }
+    root.with_state(state)
+}
+
+/// The internal listener's service (`--metrics-addr`): Prometheus' `/metrics` alone, without
+/// a key, as Prometheus' own guidance has it: the network, not a secret, guards it.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(metrics::prometheus))
+        .fallback(|| async { ApiError::not_found("route") })
         .with_state(state)
 }

@@ -30,7 +30,15 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Requests served at once before new ones are shed with 503.
     pub max_in_flight: usize,
+    /// Metrics stream clients connected at once; the next handshake is shed with 503.
+    pub max_stream_clients: usize,
     pub telemetry: TelemetryConfig,
+    /// Serves the service's figures (metrics, exports, the stream, load runs, `/metrics`)
+    /// without a key. Off by default: they are every tenant's business data.
+    pub public_metrics: bool,
+    /// A listener of its own for Prometheus' `/metrics` (keyless, for an internal
+    /// network); `None` serves it on the public listener, behind the figures' guard.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl ServerConfig {
@@ -50,7 +58,10 @@ impl ServerConfig {
             default_region: "local".to_owned(),
             max_body_bytes: 2 * 1024 * 1024,
             max_in_flight: 4096,
+            max_stream_clients: 512,
             telemetry: TelemetryConfig::default(),
+            public_metrics: false,
+            metrics_addr: None,
         }
     }
 }

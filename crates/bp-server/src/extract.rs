@@ -60,7 +60,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         axum::extract::Path::<uuid::Uuid>::from_request_parts(parts, state)
             .await
             .map(|p| PathId(p.0))
-            .map_err(|_| ApiError::not_found("history item"))
+            .map_err(|_| ApiError::not_found("item"))
     }
 }
 

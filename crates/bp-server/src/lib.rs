@@ -14,11 +14,12 @@ mod services;
 mod state;
 pub mod telemetry;
 
-pub use app::{app, router};
+pub use app::{app, metrics_router, router};
 pub use config::ServerConfig;
 pub use error::status_of;
+pub use services::audit::{self as audit, Actor};
 pub use services::enhance_cache::CacheConfig;
-pub use services::keys::{MintError, create_key, hash_key};
+pub use services::keys::{MintError, create_key, hash_key, info as key_info, rotate_key};
 pub use services::rate_limit::RateLimitConfig;
 pub use services::redis::RedisConfig;
 pub use state::AppState;
@@ -54,6 +55,8 @@ pub enum ServerError {
 /// A bound, ready-to-serve service.
 pub struct Server {
     listener: TcpListener,
+    /// Prometheus' own listener (`ServerConfig::metrics_addr`).
+    metrics_listener: Option<TcpListener>,
     state: AppState,
     writer: WriterHandle,
 }
@@ -77,9 +80,14 @@ impl Server {
         let (writer, handle) = HistoryWriter::spawn(store.clone(), config.writer);
         let addr = config.addr;
         let listener = listen(addr).map_err(|source| ServerError::Io { addr, source })?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(listen(addr).map_err(|source| ServerError::Io { addr, source })?),
+            None => None,
+        };
         let state = AppState::new(config, engine, store, writer, telemetry, redis);
         Ok(Server {
             listener,
+            metrics_listener,
             state,
             writer: handle,
         })
@@ -89,6 +97,11 @@ impl Server {
         self.listener
             .local_addr()
             .unwrap_or(self.state.config().addr)
+    }
+
+    /// Where Prometheus' own listener is bound, when it has one.
+    pub fn metrics_local_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref()?.local_addr().ok()
     }
 
     pub fn state(&self) -> &AppState {
@@ -114,10 +127,22 @@ impl Server {
             store: self.state.store_arc(),
             writer_queue_depth: Box::new(move || writer.queue_depth()),
         });
+        // Scrapes are short reads: this listener is simply stopped after the drain.
+        let metrics = self.metrics_listener.map(|listener| {
+            let service = metrics_router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, service).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
         let service = app(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         pruner.abort();
         retention.abort();
         tracing::info!("draining the history writer");
@@ -147,7 +172,8 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Once a minute, forgets rate-limit windows that passed; once a window, counts the
-/// fleet's live instances (each takes its share of a limit when Redis is out).
+/// fleet's live instances (each takes its share of a limit when Redis is out) and writes
+/// when keys were last used.
 async fn prune_rate_limits(state: AppState) {
     let window = state.telemetry().config().window;
     let window_secs = u32::try_from(window.as_secs()).unwrap_or(5);
@@ -167,6 +193,9 @@ async fn prune_rate_limits(state: AppState) {
                     .set_live_instances(u32::try_from(live).unwrap_or(u32::MAX));
             }
             Err(e) => tracing::debug!(error = %e, "could not count the fleet's instances"),
+        }
+        if let Err(e) = state.keys().flush_last_used().await {
+            tracing::debug!(error = %e, "could not record when keys were last used");
         }
         if last_prune.elapsed() >= Duration::from_secs(60) {
             last_prune = tokio::time::Instant::now();

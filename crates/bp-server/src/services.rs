@@ -6,6 +6,7 @@
 //! Dependencies point one way: `routes`/`middleware` → `state` → `services` → `telemetry`
 //! and the library crates. No service imports the state, a route or a middleware.
 
+pub mod audit;
 pub mod enhance_cache;
 pub mod enhancer;
 pub mod faults;

@@ -28,6 +28,8 @@ struct Shared {
     faults: FaultSwitch,
     query_cache: QueryCache,
     redis: Option<Arc<RedisLink>>,
+    /// One permit per open metrics stream (`ServerConfig::max_stream_clients`).
+    stream_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -45,9 +47,12 @@ impl AppState {
         let cache = EnhanceCache::new(config.cache, shared_cache);
         AppState(Arc::new(Shared {
             enhancer: Enhancer::new(engine, cache, writer, telemetry.clone()),
-            keys: Keys::new(store.clone()),
+            // A lookup is trusted for one metrics window: a key revoked elsewhere in the
+            // fleet stops working here within a window.
+            keys: Keys::new(store.clone(), config.telemetry.window),
             faults: FaultSwitch::default(),
             query_cache: QueryCache::default(),
+            stream_slots: Arc::new(tokio::sync::Semaphore::new(config.max_stream_clients)),
             limiter: RateLimiter::new(redis.clone()),
             redis,
             telemetry,
@@ -98,6 +103,11 @@ impl AppState {
 
     pub fn faults(&self) -> &FaultSwitch {
         &self.0.faults
+    }
+
+    /// A slot for one more metrics stream client, if the limit allows.
+    pub fn stream_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.0.stream_slots.clone().try_acquire_owned().ok()
     }
 
     pub fn query_cache(&self) -> &QueryCache {

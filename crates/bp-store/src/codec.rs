@@ -38,6 +38,49 @@ impl RawItem {
     }
 }
 
+/// The columns of [`KEY_COLUMNS`] as read from either driver, before decoding.
+pub(crate) struct RawKey {
+    pub id: Uuid,
+    pub name: String,
+    pub key_hash: String,
+    pub key_prefix: String,
+    pub tier: String,
+    pub role: String,
+    pub rate_limit: Option<String>,
+    pub created_at_us: i64,
+    pub revoked: bool,
+    pub expires_at_us: Option<i64>,
+    pub last_used_at_us: Option<i64>,
+    pub previous_key_hash: Option<String>,
+    pub previous_valid_until_us: Option<i64>,
+}
+
+/// What both backends select for a key, in [`RawKey`]'s order.
+pub(crate) const KEY_COLUMNS: &str = "id, name, key_hash, key_prefix, tier, role, rate_limit, \
+     created_at_us, revoked, expires_at_us, last_used_at_us, previous_key_hash, \
+     previous_valid_until_us";
+
+impl RawKey {
+    pub(crate) fn decode(self) -> StoreResult<crate::model::ApiKeyRecord> {
+        let at = |column, us: Option<i64>| us.map(|us| from_micros(column, us)).transpose();
+        Ok(crate::model::ApiKeyRecord {
+            id: self.id,
+            name: self.name,
+            key_hash: self.key_hash,
+            key_prefix: self.key_prefix,
+            tier: id("tier", &self.tier)?,
+            role: id("role", &self.role)?,
+            rate_limit: rate_limit_from_text(self.rate_limit.as_deref())?,
+            created_at: from_micros("created_at_us", self.created_at_us)?,
+            revoked: self.revoked,
+            expires_at: at("expires_at_us", self.expires_at_us)?,
+            last_used_at: at("last_used_at_us", self.last_used_at_us)?,
+            previous_key_hash: self.previous_key_hash,
+            previous_valid_until: at("previous_valid_until_us", self.previous_valid_until_us)?,
+        })
+    }
+}
+
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }

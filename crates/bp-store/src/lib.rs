@@ -24,8 +24,8 @@ pub use error::{Cause, StoreError, StoreResult};
 pub use listing::SCAN_BUDGET;
 pub use model::{
     ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryCursor, HistoryOwner,
-    HistoryPageRows, HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats,
-    RecordKind, RollupRow, StorageStats, to_stored_precision,
+    HistoryPageRows, HistoryQuery, KeyRotation, NewApiKey, NewFeedback, NewHistoryRow, OnConflict,
+    PoolStats, RecordKind, RollupRow, StorageStats, to_stored_precision,
 };
 pub use observe::{DbObserver, DbOperation};
 pub use open::{open, open_observed};

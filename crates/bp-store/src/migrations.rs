@@ -43,6 +43,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "fleet_records",
         sql: include_str!("../migrations/sqlite/0006_fleet_records.sql"),
     },
+    Migration {
+        version: 7,
+        name: "key_lifecycle",
+        sql: include_str!("../migrations/sqlite/0007_key_lifecycle.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -75,6 +80,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "fleet_records",
         sql: include_str!("../migrations/postgres/0006_fleet_records.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "key_lifecycle",
+        sql: include_str!("../migrations/postgres/0007_key_lifecycle.sql"),
     },
 ];
 
@@ -151,7 +161,7 @@ mod tests {
                 .iter()
                 .map(|m| m.version)
                 .collect::<Vec<_>>(),
-            (2..=6).collect::<Vec<_>>(),
+            (2..=SQLITE.len() as i64).collect::<Vec<_>>(),
             "a 0001 database gets only what came after"
         );
         assert!(pending(SQLITE, &[1, 2, 3, 4, 5, 6]).is_empty());

@@ -27,6 +27,18 @@ pub struct NewApiKey {
     pub role: Role,
     pub rate_limit: Option<RateLimit>,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A new secret for a key ([`crate::Store::rotate_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRotation {
+    pub id: Uuid,
+    /// Hex SHA-256 of the new secret, and its first characters.
+    pub key_hash: String,
+    pub key_prefix: String,
+    /// Until when the current secret keeps working beside the new one.
+    pub previous_valid_until: DateTime<Utc>,
 }
 
 /// A stored API key.
@@ -41,6 +53,11 @@ pub struct ApiKeyRecord {
     pub rate_limit: Option<RateLimit>,
     pub created_at: DateTime<Utc>,
     pub revoked: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// The secret before the last rotation, working until `previous_valid_until`.
+    pub previous_key_hash: Option<String>,
+    pub previous_valid_until: Option<DateTime<Utc>>,
 }
 
 /// A rating of one history row by its owner.
@@ -234,6 +251,8 @@ pub enum RecordKind {
     LoadRun,
     /// A window the anomaly detector flagged on the fleet's series.
     Anomaly,
+    /// An administrative action (the audit log); `id` is the event's UUID.
+    Audit,
 }
 
 impl RecordKind {
@@ -241,6 +260,7 @@ impl RecordKind {
         match self {
             RecordKind::LoadRun => "load_run",
             RecordKind::Anomaly => "anomaly",
+            RecordKind::Audit => "audit",
         }
     }
 }

@@ -15,8 +15,8 @@ use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
     ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
-    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
-    RollupRow, StorageStats,
+    HistoryQuery, KeyRotation, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats,
+    RecordKind, RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
 use crate::store::{LISTING_TIMEOUT, Store};
@@ -336,6 +336,34 @@ impl Store for PostgresStore {
         queries::find_key_by_hash(
             &*self.client(DbOperation::KeyLookup, "find key").await?,
             key_hash,
+        )
+        .await
+    }
+
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKeyRecord>> {
+        queries::list_keys(&*self.client(DbOperation::KeyLookup, "list keys").await?).await
+    }
+
+    async fn revoke_key(&self, id: Uuid) -> StoreResult<bool> {
+        queries::revoke_key(
+            &*self.client(DbOperation::KeyWrite, "revoke key").await?,
+            id,
+        )
+        .await
+    }
+
+    async fn rotate_key(&self, rotation: &KeyRotation) -> StoreResult<bool> {
+        queries::rotate_key(
+            &*self.client(DbOperation::KeyWrite, "rotate key").await?,
+            rotation,
+        )
+        .await
+    }
+
+    async fn touch_keys(&self, used: &[(Uuid, i64)]) -> StoreResult<()> {
+        queries::touch_keys(
+            &*self.client(DbOperation::KeyWrite, "record key use").await?,
+            used,
         )
         .await
     }

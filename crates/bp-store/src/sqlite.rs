@@ -13,8 +13,8 @@ use crate::error::{StoreError, StoreResult};
 use crate::migrations;
 use crate::model::{
     ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
-    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
-    RollupRow, StorageStats,
+    HistoryQuery, KeyRotation, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats,
+    RecordKind, RollupRow, StorageStats,
 };
 use crate::observe::{DbOperation, Observer};
 use crate::store::{LISTING_TIMEOUT, Store};
@@ -222,6 +222,38 @@ impl Store for SqliteStore {
         self.readers
             .run(DbOperation::KeyLookup, "find key", move |conn| {
                 queries::find_key_by_hash(conn, &key_hash)
+            })
+            .await
+    }
+
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKeyRecord>> {
+        self.readers
+            .run(DbOperation::KeyLookup, "list keys", queries::list_keys)
+            .await
+    }
+
+    async fn revoke_key(&self, id: Uuid) -> StoreResult<bool> {
+        self.writer
+            .run(DbOperation::KeyWrite, "revoke key", move |conn| {
+                queries::revoke_key(conn, id)
+            })
+            .await
+    }
+
+    async fn rotate_key(&self, rotation: &KeyRotation) -> StoreResult<bool> {
+        let rotation = rotation.clone();
+        self.writer
+            .run(DbOperation::KeyWrite, "rotate key", move |conn| {
+                queries::rotate_key(conn, &rotation)
+            })
+            .await
+    }
+
+    async fn touch_keys(&self, used: &[(Uuid, i64)]) -> StoreResult<()> {
+        let used = used.to_vec();
+        self.writer
+            .run(DbOperation::KeyWrite, "record key use", move |conn| {
+                queries::touch_keys(conn, &used)
             })
             .await
     }

@@ -3,8 +3,8 @@
 use crate::error::StoreResult;
 use crate::model::{
     ApiKeyRecord, FeedbackRecord, FeedbackStats, FleetRecord, HistoryOwner, HistoryPageRows,
-    HistoryQuery, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats, RecordKind,
-    RollupRow, StorageStats,
+    HistoryQuery, KeyRotation, NewApiKey, NewFeedback, NewHistoryRow, OnConflict, PoolStats,
+    RecordKind, RollupRow, StorageStats,
 };
 use bp_api::HistoryItem;
 use std::fmt;
@@ -137,7 +137,22 @@ pub trait Store: Send + Sync + 'static {
     /// `Conflict` when the id or the key hash already exists.
     async fn create_key(&self, key: &NewApiKey) -> StoreResult<()>;
 
+    /// The key whose current secret, or whose previous one (after a rotation), hashes to
+    /// `key_hash`; whether it is still valid is the caller's to judge.
     async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+
+    /// Every key, newest first.
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKeyRecord>>;
+
+    /// Revokes a key for good; false when no key has this id.
+    async fn revoke_key(&self, id: Uuid) -> StoreResult<bool>;
+
+    /// Gives a live key a new secret, keeping the current one as its previous secret until
+    /// `previous_valid_until`; false when no live key has this id.
+    async fn rotate_key(&self, rotation: &KeyRotation) -> StoreResult<bool>;
+
+    /// Records when keys were last used: `(key id, unix microseconds)`, later times only.
+    async fn touch_keys(&self, used: &[(Uuid, i64)]) -> StoreResult<()>;
 
     /// `NotFound` when the history row does not exist or is not the owner's; `Conflict` when
     /// this owner already rated it.

@@ -31,19 +31,37 @@ pub struct ServerProcess {
     pub child: Child,
     /// `http://127.0.0.1:PORT`, from the first line the server prints.
     pub base: String,
+    /// Prometheus' own listener (`--metrics-addr`), from the banner's `metrics` line.
+    pub metrics_base: Option<String>,
 }
 
 impl ServerProcess {
     /// `bin serve --addr 127.0.0.1:0` with `storage_args` and `extra` flags (e.g.
     /// `--metrics-window 1`); returns once it listens.
     pub fn start(bin: &Path, storage_args: &[String], extra: &[&str]) -> Self {
+        Self::spawn(bin, storage_args, extra, None)
+    }
+
+    /// As [`ServerProcess::start`], logging everything (`BP_LOG=trace`) into `log`.
+    pub fn start_logged(bin: &Path, storage_args: &[String], extra: &[&str], log: &Path) -> Self {
+        Self::spawn(bin, storage_args, extra, Some(log))
+    }
+
+    fn spawn(bin: &Path, storage_args: &[String], extra: &[&str], log: Option<&Path>) -> Self {
+        let (level, stderr) = match log {
+            Some(path) => (
+                "trace",
+                Stdio::from(std::fs::File::create(path).expect("create the log file")),
+            ),
+            None => ("warn", Stdio::inherit()),
+        };
         let mut child = Command::new(bin)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(storage_args)
             .args(extra)
-            .env("BP_LOG", "warn")
+            .env("BP_LOG", level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawn the server");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -51,14 +69,33 @@ impl ServerProcess {
         stdout
             .read_line(&mut first)
             .expect("read the listening line");
-        // Keep draining so the server never writes into a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let base = first
             .trim()
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("a listening line, got {first:?}"))
             .to_owned();
-        ServerProcess { child, base }
+        // The banner goes on to a `metrics URL` line; "(no key)" marks a listener of its own.
+        let mut metrics_base = None;
+        let mut line = String::new();
+        while stdout.read_line(&mut line).unwrap_or(0) > 0 {
+            if let Some(rest) = line.trim().strip_prefix("metrics") {
+                if rest.contains("(no key)") {
+                    metrics_base = rest
+                        .split_whitespace()
+                        .next()
+                        .map(|url| url.trim_end_matches("/metrics").to_owned());
+                }
+                break;
+            }
+            line.clear();
+        }
+        // Keep draining so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        ServerProcess {
+            child,
+            base,
+            metrics_base,
+        }
     }
 
     /// SIGKILL: no drain, no flush, nothing.

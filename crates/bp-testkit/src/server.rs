@@ -9,12 +9,15 @@ use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-/// The service in process on 127.0.0.1:0, with an admin key and a client. Its database
-/// (the storage's `main`) is removed when it is dropped.
+/// The service in process on 127.0.0.1:0, with an admin key, a viewer key (for the
+/// figures) and a client. Its database (the storage's `main`) is removed when it is dropped.
 pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub admin_key: String,
+    pub viewer_key: String,
+    /// Prometheus' own listener, when the configuration gave it one.
+    pub metrics_base: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     /// Last, so a server still running is asked to stop before its database goes.
@@ -34,18 +37,22 @@ impl TestServer {
         let mut config = ServerConfig::new("127.0.0.1:0".parse().expect("addr"), store);
         tweak(&mut config);
         let server = Server::bind(config).await.expect("server starts");
-        let admin = bp_server::create_key(
-            server.state().store(),
-            CreateKeyRequest {
-                name: "admin".into(),
-                tier: Tier::Enterprise,
-                role: Role::Admin,
-                rate_limit: Some(RateLimit::Unlimited),
-            },
-        )
-        .await
-        .expect("admin key");
+        let mint = |name: &str, role: Role| {
+            bp_server::create_key(
+                server.state().store(),
+                CreateKeyRequest {
+                    name: name.into(),
+                    tier: Tier::Enterprise,
+                    role,
+                    rate_limit: Some(RateLimit::Unlimited),
+                    expires_at: None,
+                },
+            )
+        };
+        let admin = mint("admin", Role::Admin).await.expect("admin key");
+        let viewer = mint("viewer", Role::Viewer).await.expect("viewer key");
         let base = format!("http://{}", server.local_addr());
+        let metrics_base = server.metrics_local_addr().map(|a| format!("http://{a}"));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             server
@@ -59,6 +66,8 @@ impl TestServer {
             base,
             client: Client::new(),
             admin_key: admin.key,
+            viewer_key: viewer.key,
+            metrics_base,
             shutdown: Some(tx),
             task: Some(task),
             storage,
@@ -76,6 +85,11 @@ impl TestServer {
 
     pub fn get(&self, path: &str) -> RequestBuilder {
         self.client.get(self.url(path))
+    }
+
+    /// `GET path` with the viewer key: the service's figures (metrics, exports, load runs).
+    pub fn figures(&self, path: &str) -> RequestBuilder {
+        self.get(path).bearer_auth(&self.viewer_key)
     }
 
     pub fn post(&self, path: &str) -> RequestBuilder {

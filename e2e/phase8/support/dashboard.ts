@@ -1,9 +1,10 @@
 // Page helpers shared by the dashboard specs.
 import { expect, type Page, type TestInfo } from "@playwright/test";
 
-/** Opens the dashboard with `query` (a view URL) and waits until every panel loaded. */
-export async function openDashboard(page: Page, baseUrl: string, query: string, key?: string): Promise<void> {
-  await page.goto(`${baseUrl}/dashboard${query}${key ? `#key=${key}` : ""}`);
+/** Opens the dashboard with `query` (a view URL), signed in with `key` (a viewer's, or an
+ * admin's to see sample requests), and waits until every panel loaded. */
+export async function openDashboard(page: Page, baseUrl: string, query: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard${query}#key=${key}`);
   await expect(page.locator("body[data-loaded]")).toBeAttached();
 }
 

@@ -15,6 +15,8 @@ export const BINARY = process.env.BP_BIN
 export class Server {
   readonly dataDir = mkdtempSync(join(tmpdir(), "bp-e2e-"));
   adminKey = "";
+  /** Reads the figures (the dashboard's key); refused by the product API. */
+  viewerKey = "";
   private child: ChildProcess | null = null;
   private log: string[] = [];
 
@@ -25,6 +27,8 @@ export class Server {
     await server.spawn();
     server.adminKey = server.cli(["keys", "create", "--name", "e2e-admin", "--tier", "enterprise",
       "--role", "admin", "--rate-limit", "unlimited"]).trim().split("\n").pop() ?? "";
+    server.viewerKey = server.cli(["keys", "create", "--name", "e2e-viewer", "--tier", "enterprise",
+      "--role", "viewer"]).trim().split("\n").pop() ?? "";
     return server;
   }
 

@@ -17,6 +17,8 @@ pub enum Mode {
 pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     let mut config = ServerConfig::new(args.addr, args.storage.store_config());
     config.default_region = args.region;
+    config.public_metrics = args.public_metrics;
+    config.metrics_addr = args.metrics_addr;
     config.rate_limits = RateLimitConfig {
         free_per_min: args.rate_limit_free,
         pro_per_min: args.rate_limit_pro,
@@ -55,21 +57,37 @@ pub async fn serve(args: ServeArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     let mut banner = format!(
         "listening on {base}\n  dashboard {base}/dashboard\n  API       {base}/api/v1\n  OpenAPI   {base}/api/v1/openapi.json\n  health    {base}/health   ready {base}/ready\n"
     );
+    match server.metrics_local_addr() {
+        Some(metrics) => {
+            banner.push_str(&format!("  metrics   http://{metrics}/metrics (no key)\n"))
+        }
+        None => banner.push_str(&format!("  metrics   {base}/metrics\n")),
+    }
+    if !server.state().config().public_metrics {
+        banner.push_str("  the figures (metrics, dashboard data) need a viewer or admin key: `betterprompts keys create --role viewer`\n");
+    }
     if mode == Mode::Demo {
-        let key = bp_server::create_key(
-            server.state().store(),
-            CreateKeyRequest {
-                name: "demo".to_owned(),
-                tier: Tier::Enterprise,
-                role: Role::Admin,
-                rate_limit: Some(RateLimit::Unlimited),
-            },
-        )
-        .await?;
-        let key = key.key;
+        let mint = |name: &str, role: Role| {
+            bp_server::create_key(
+                server.state().store(),
+                CreateKeyRequest {
+                    name: name.to_owned(),
+                    tier: Tier::Enterprise,
+                    role,
+                    rate_limit: Some(RateLimit::Unlimited),
+                    expires_at: None,
+                },
+            )
+        };
+        let key = mint("demo", Role::Admin).await?.key;
+        // The dashboard link carries a viewer key, not the admin one: it may be shared or
+        // land in a browser's history, and a viewer key only reads figures. It travels in
+        // the fragment, which browsers never send, and the dashboard moves it into the tab's
+        // storage and off the address bar at once.
+        let viewer = mint("demo-dashboard", Role::Viewer).await?.key;
         start_demo_load(&base, &key)?;
         banner.push_str(&format!(
-            "\nA demo admin key (shown once): {key}\nDashboard with sample requests (the key stays in the browser tab):\n  {base}/dashboard#key={key}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
+            "\nA demo admin key (shown once): {key}\nDashboard with sample requests (signed in with a viewer key that stays in the browser tab):\n  {base}/dashboard#key={viewer}\nTry:\n  curl -s {base}/api/v1/enhance -H 'Content-Type: application/json' \\\n    -d '{{\"text\":\"Explain how vaccines work\"}}'\n  curl -s '{base}/api/v1/history?limit=5' -H 'Authorization: Bearer {key}'\n\nCtrl-C stops the server (in-flight requests finish, history is flushed).\n"
         ));
     }
     // A closed stdout (a supervisor that stopped reading) must not take the server down.

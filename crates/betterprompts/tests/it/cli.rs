@@ -89,6 +89,9 @@ fn every_command_has_help_with_an_example_and_it_is_pinned() {
         &["demo"],
         &["keys"],
         &["keys", "create"],
+        &["keys", "list"],
+        &["keys", "revoke"],
+        &["keys", "rotate"],
         &["dataset"],
         &["eval"],
         &["load"],
@@ -268,5 +271,169 @@ fn logs_are_plain_off_a_terminal_and_json_when_asked() {
         let entry: serde_json::Value = serde_json::from_str(line).unwrap();
         assert!(entry["level"].is_string(), "{entry}");
         assert!(entry["fields"]["message"].is_string(), "{entry}");
+    }
+}
+
+/// `keys create --expires|list|rotate|revoke` on the store: the listing never shows a
+/// secret, rotation prints a new one, every change is in the audit log as the command
+/// line's, and no secret reaches a log line even at debug level.
+#[test]
+fn keys_are_managed_from_the_command_line_without_leaking_a_secret() {
+    let storage = TestStorage::new(Backend::Sqlite);
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .args(storage.cli_args("main"))
+            .env("BP_LOG", "debug")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), stdout, stderr)
+    };
+    let (code, out, logs) = cli(&[
+        "keys",
+        "create",
+        "--name",
+        "ops",
+        "--tier",
+        "pro",
+        "--role",
+        "viewer",
+        "--expires",
+        "90d",
+    ]);
+    assert_eq!(code, Some(0), "{logs}");
+    let secret = out.lines().last().unwrap().to_owned();
+    let id = out
+        .split_whitespace()
+        .nth(2)
+        .expect("created key <id> …")
+        .to_owned();
+    assert!(!logs.contains(&secret), "a secret in the logs");
+
+    let (code, listing, logs) = cli(&["keys", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(listing.contains(&id) && listing.contains("viewer") && listing.contains("active"));
+    assert!(!listing.contains(&secret) && !logs.contains(&secret));
+    let (_, json, _) = cli(&["keys", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let expires = listed[0]["expires_at"].as_str().expect("an expiry");
+    let in_days = (expires.parse::<chrono::DateTime<chrono::Utc>>().unwrap() - chrono::Utc::now())
+        .num_hours() as f64
+        / 24.0;
+    assert!((89.9..=90.0).contains(&in_days), "{in_days}");
+
+    let (code, out, logs) = cli(&["keys", "rotate", &id, "--overlap", "1h"]);
+    assert_eq!(code, Some(0), "{logs}");
+    let rotated = out.lines().last().unwrap().to_owned();
+    assert!(rotated.starts_with("bp_") && rotated != secret);
+    assert!(!logs.contains(&rotated));
+    let (code, _, _) = cli(&["keys", "revoke", &id]);
+    assert_eq!(code, Some(0));
+    let (_, listing, _) = cli(&["keys", "list"]);
+    assert!(listing.contains("revoked"), "{listing}");
+    let (code, _, stderr) = cli(&["keys", "revoke", &uuid::Uuid::now_v7().to_string()]);
+    assert_eq!(code, Some(2), "{stderr}");
+
+    // The audit log, read from the store itself.
+    let path = storage.dir().join("main").join("betterprompts.sqlite3");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let events = runtime.block_on(async {
+        let store = bp_store::open(&bp_store::StoreConfig::Sqlite { path })
+            .await
+            .unwrap();
+        store
+            .list_records(bp_store::RecordKind::Audit, 0, i64::MAX, 10)
+            .await
+            .unwrap()
+    });
+    let actions: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| serde_json::from_slice(&e.payload).unwrap())
+        .collect();
+    let names: Vec<&str> = actions
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["key.revoke", "key.rotate", "key.create"]);
+    assert!(actions.iter().all(|a| a["actor"] == "command line"));
+    let text = serde_json::to_string(&actions).unwrap();
+    assert!(!text.contains(&secret) && !text.contains(&rotated));
+}
+
+/// OWASP API8: no secret reaches a log line. A server logging at trace level mints a key,
+/// serves it, refuses a wrong one and rotates it; neither secret nor hash is in its log.
+#[test]
+fn no_secret_reaches_the_server_log() {
+    let storage = TestStorage::new(Backend::Sqlite);
+    let admin = create_key(&storage, &["--role", "admin"]);
+    let log = storage.dir().join("server.log");
+    let server = crate::process::ServerProcess::start_logged(
+        std::path::Path::new(BIN),
+        &storage.cli_args("main"),
+        &[],
+        &log,
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let secrets = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let minted: serde_json::Value = client
+            .post(format!("{}/api/v1/admin/keys", server.base))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"name": "logged", "tier": "pro"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let key = minted["key"].as_str().unwrap().to_owned();
+        let ok = client
+            .post(format!("{}/api/v1/enhance", server.base))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({"text": "Explain DNS"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        let wrong = format!("bp_{}", "ab".repeat(32));
+        let refused = client
+            .get(format!("{}/api/v1/history", server.base))
+            .bearer_auth(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+        let rotated: serde_json::Value = client
+            .post(format!(
+                "{}/api/v1/admin/keys/{}/rotate",
+                server.base,
+                minted["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        vec![
+            admin.clone(),
+            key,
+            wrong,
+            rotated["key"].as_str().unwrap().to_owned(),
+        ]
+    });
+    assert!(server.terminate(), "a clean shutdown");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.lines().count() >= 3, "the server logged:\n{logged}");
+    for secret in &secrets {
+        assert!(!logged.contains(&secret[3..]), "a secret in the log");
+        assert!(
+            !logged.contains(&bp_server::hash_key(secret)),
+            "a key hash in the log"
+        );
     }
 }

@@ -211,12 +211,17 @@ fn dashboard_queries_parse_as_promql() {
     promtool(&["check", "rules", file.to_str().unwrap()]);
 }
 
-/// A SQLite server with 1 s metric windows, and a key for it.
+/// A SQLite server with 1 s metric windows and Prometheus' endpoint on a listener of its
+/// own (as deployed), and a key for it.
 fn server_with_key() -> (tempfile::TempDir, ServerProcess, String) {
     let dir = tempfile::tempdir().unwrap();
     let storage = TestStorage::new(Backend::Sqlite);
     let key = create_key(&storage, &[]);
-    let server = serve_with(&storage, &["--metrics-window", "1"]);
+    let server = serve_with(
+        &storage,
+        &["--metrics-window", "1", "--metrics-addr", "127.0.0.1:0"],
+    );
+    assert!(server.metrics_base.is_some(), "a metrics listener");
     (dir, server, key)
 }
 
@@ -240,7 +245,7 @@ fn rules_and_dashboard_read_only_metrics_a_live_server_exposes() {
         // (1 s windows; up to 30 s on a machine busy with the rest of the suite).
         for _ in 0..300 {
             let text = client
-                .get(format!("{}/metrics", server.base))
+                .get(format!("{}/metrics", server.metrics_base.as_ref().unwrap()))
                 .send()
                 .await
                 .unwrap()
@@ -356,25 +361,35 @@ fn kubernetes_manifests_use_real_flags_probes_and_consistent_names() {
     assert!(variables.iter().any(|v| v == "BP_DATABASE_URL"));
     assert!(variables.iter().any(|v| v == "BP_METRICS_SOURCE"));
 
-    // Ports: the listening address, the container port, the Service and Prometheus agree.
-    let addr = by_kind["ConfigMap"]["data"]["BP_ADDR"].as_str().unwrap();
-    let port = addr.rsplit(':').next().unwrap();
-    let container_port = &container["ports"][0];
-    assert_eq!(
-        container_port["containerPort"]
-            .as_i64()
+    // Ports: the listening addresses, the container ports, the Service and Prometheus agree;
+    // Prometheus scrapes the metrics listener, which the Service does not publish.
+    let port_of = |variable: &str| {
+        let addr = by_kind["ConfigMap"]["data"][variable].as_str().unwrap();
+        addr.rsplit(':').next().unwrap().to_owned()
+    };
+    let container_port = |name: &str| {
+        container["ports"]
+            .as_vec()
             .unwrap()
-            .to_string(),
-        port
-    );
+            .iter()
+            .find(|p| p["name"].as_str() == Some(name))
+            .and_then(|p| p["containerPort"].as_i64())
+            .unwrap_or_else(|| panic!("a container port named {name}"))
+            .to_string()
+    };
+    assert_eq!(container_port("http"), port_of("BP_ADDR"));
+    assert_eq!(container_port("metrics"), port_of("BP_METRICS_ADDR"));
     let service = &by_kind["Service"];
+    let published: Vec<&str> = service["spec"]["ports"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["targetPort"].as_str())
+        .collect();
+    assert_eq!(published, ["http"], "the Service publishes the API only");
     assert_eq!(
-        service["spec"]["ports"][0]["targetPort"].as_str(),
-        container_port["name"].as_str()
-    );
-    assert_eq!(
-        service["metadata"]["annotations"]["prometheus.io/port"].as_str(),
-        Some(port)
+        pod["metadata"]["annotations"]["prometheus.io/port"].as_str(),
+        Some(port_of("BP_METRICS_ADDR").as_str())
     );
 
     // Selectors select the pods.
@@ -483,7 +498,12 @@ async fn get_json(
 #[test]
 fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_alertmanager() {
     let (_dir, server, key) = server_with_key();
-    let target = server.base.trim_start_matches("http://").to_owned();
+    let target = server
+        .metrics_base
+        .as_ref()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (alertmanager, mut delivered) = alertmanager_with_webhook(&runtime);
@@ -508,7 +528,7 @@ fn a_real_prometheus_scrapes_a_server_evaluates_every_rule_and_alerts_through_al
     let config = read("deploy/prometheus/prometheus.yml")
         .replace("scrape_interval: 15s", "scrape_interval: 1s")
         .replace("evaluation_interval: 30s", "evaluation_interval: 1s")
-        .replace("127.0.0.1:8080", &target)
+        .replace("127.0.0.1:9464", &target)
         .replace("127.0.0.1:9093", &alertmanager_target);
     assert!(
         config.contains(&target) && config.contains(&alertmanager_target),

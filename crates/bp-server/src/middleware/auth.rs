@@ -48,36 +48,107 @@ impl Caller {
     }
 }
 
-/// Whether a route spends the caller's per-minute budget.
+/// Which side of the service a route is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Metering {
-    /// The product API: enhance, batch, history, feedback, admin.
-    RateLimited,
-    /// Observability reads (metrics, load-run state): a dashboard polls them and must keep
-    /// working while its user's budget is spent; admission control still bounds them.
-    Unmetered,
+enum Access {
+    /// The product API: enhance, batch, history, feedback, admin. Anonymous callers reach
+    /// what does not name a key; viewer keys are refused; every call spends the caller's
+    /// per-minute budget.
+    Product,
+    /// The product API's routes on a caller's own data (batch, history, feedback): as
+    /// `Product`, and a key is needed, refused before anything of the request is read.
+    Keyed,
+    /// The service's own figures (metrics, exports, the stream, load runs, `/metrics`):
+    /// business data of every tenant, so a viewer or admin key unless the operator serves
+    /// them publicly. Unmetered: a dashboard polls them and must keep working while its
+    /// user's budget is spent; admission control still bounds them.
+    Figures,
+    /// Administration: an admin key, refused before anything of the request is read, so a
+    /// caller without the role learns nothing from validation errors. Rate limited.
+    Admin,
 }
 
-/// Resolves the caller and applies their rate limit.
+impl Access {
+    /// Whether `caller` may use a route of this side.
+    fn admit(self, caller: &Caller, public_figures: bool) -> Result<(), ApiError> {
+        let role = caller.key.as_ref().map(|k| k.role);
+        match (self, role) {
+            (Access::Product, Some(Role::Viewer)) => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "a viewer key reads the service's figures only; the product API needs a user or admin key",
+            )),
+            (Access::Product, _) => Ok(()),
+            (Access::Keyed, None) => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "this endpoint needs an API key: `Authorization: Bearer <key>`",
+            )),
+            (Access::Keyed, Some(Role::Viewer)) => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "a viewer key reads the service's figures only; the product API needs a user or admin key",
+            )),
+            (Access::Keyed, _) => Ok(()),
+            (Access::Figures, _) if public_figures => Ok(()),
+            (Access::Figures, None) => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "the service's figures need a viewer or admin key: `Authorization: Bearer <key>`",
+            )),
+            (Access::Figures, Some(role)) if role.may_observe() => Ok(()),
+            (Access::Figures, Some(_)) => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "the service's figures need a viewer or admin key; a user key reaches the product API and its own history",
+            )),
+            (Access::Admin, None) => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "this endpoint needs an admin key: `Authorization: Bearer <key>`",
+            )),
+            (Access::Admin, Some(Role::Admin)) => Ok(()),
+            (Access::Admin, Some(_)) => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "this endpoint needs the admin role",
+            )),
+        }
+    }
+}
+
+/// The product API's layer: resolves the caller and applies their rate limit.
 pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    authenticate_with(state, req, next, Metering::RateLimited).await
+    authenticate_with(state, req, next, Access::Product).await
 }
 
-/// Resolves the caller without spending their rate limit.
-pub async fn identify(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    authenticate_with(state, req, next, Metering::Unmetered).await
+/// The layer of the product routes on a caller's own data: a user or admin key, held to
+/// its rate limit.
+pub async fn authenticate_keyed(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    authenticate_with(state, req, next, Access::Keyed).await
+}
+
+/// The administration's layer: an admin key, held to its rate limit.
+pub async fn administer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    authenticate_with(state, req, next, Access::Admin).await
+}
+
+/// The figures' layer: resolves the caller, who must be a viewer or an admin (unless the
+/// figures are public), without spending their rate limit.
+pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    authenticate_with(state, req, next, Access::Figures).await
 }
 
 async fn authenticate_with(
     state: AppState,
     mut req: Request,
     next: Next,
-    metering: Metering,
+    access: Access,
 ) -> Response {
     let caller = match resolve(&state, req.headers()).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    if let Err(e) = access.admit(&caller, state.config().public_metrics) {
+        return e.into_response();
+    }
     let user = match user_id(req.headers()) {
         Ok(u) => u,
         Err(e) => return e.into_response(),
@@ -86,14 +157,14 @@ async fn authenticate_with(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-    let decision = match metering {
-        Metering::RateLimited => {
+    let decision = match access {
+        Access::Product | Access::Keyed | Access::Admin => {
             state
                 .limiter()
                 .check_caller(&state.config().rate_limits, caller.key.as_deref(), ip)
                 .await
         }
-        Metering::Unmetered => None,
+        Access::Figures => None,
     };
     if let Some(d) = decision.filter(|d| !d.allowed) {
         let mut response = ApiError::new(ErrorCode::RateLimited, "rate limit exceeded")
@@ -115,27 +186,49 @@ async fn authenticate_with(
     response
 }
 
+/// A browser cannot set headers on a WebSocket; it offers the key as the subprotocol
+/// `bearer.<key>` beside [`STREAM_PROTOCOL`] instead, which keeps the key out of the URL
+/// (and so out of access logs and history).
+pub const BEARER_PROTOCOL_PREFIX: &str = "bearer.";
+/// The subprotocol the metrics stream answers with.
+pub const STREAM_PROTOCOL: &str = "betterprompts";
+
+/// The key a request presents: `Authorization: Bearer <key>`, or on a WebSocket upgrade the
+/// `bearer.<key>` subprotocol. `Ok(None)`: no key.
+fn presented_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        return auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Unauthorized,
+                    "expected `Authorization: Bearer <key>`",
+                )
+            });
+    }
+    Ok(headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().strip_prefix(BEARER_PROTOCOL_PREFIX))
+        .filter(|t| !t.is_empty()))
+}
+
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let region = region(headers, &state.config().default_region)?;
-    let Some(auth) = headers.get(header::AUTHORIZATION) else {
+    let Some(token) = presented_key(headers)? else {
         return Ok(Caller {
             key: None,
             segment: Segment::Anonymous,
             region,
         });
     };
-    let token = auth
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Unauthorized,
-                "expected `Authorization: Bearer <key>`",
-            )
-        })?;
     let key = state
         .keys()
         .lookup(token)

@@ -33,6 +33,13 @@ async fn file(_path: &str) -> Response {
     .into_response()
 }
 
+/// The page runs only its own bundle: no inline script or style, no other origin, never
+/// inside a frame (clickjacking), and no referrer leaves it.
+#[cfg(feature = "dashboard")]
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 #[cfg(feature = "dashboard")]
 async fn file(path: &str) -> Response {
     match bp_dashboard::asset(path) {
@@ -41,6 +48,9 @@ async fn file(path: &str) -> Response {
                 (header::CONTENT_TYPE, asset.content_type),
                 (header::CACHE_CONTROL, "no-cache"),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+                (header::X_FRAME_OPTIONS, "DENY"),
+                (header::REFERRER_POLICY, "no-referrer"),
             ],
             asset.bytes,
         )

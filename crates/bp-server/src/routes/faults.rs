@@ -4,10 +4,21 @@
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::middleware::auth::Caller;
+use crate::services::audit::{self, Actor};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
 use bp_api::{ErrorBody, Faults, MAX_ADDED_LATENCY_MS};
+use bp_store::ApiKeyRecord;
+
+/// The fault switch is per instance; its log is the fleet's, in the store.
+async fn audit(state: &AppState, admin: &ApiKeyRecord, action: &str, detail: String) {
+    let actor = Actor::key(admin.id, &admin.name);
+    let target = format!("faults of {}", state.telemetry().config().source);
+    if let Err(e) = audit::record(state.store(), &actor, action, &target, detail).await {
+        tracing::error!(error = %e, action, "could not write the audit log");
+    }
+}
 
 #[utoipa::path(operation_id = "get_faults",
     get, path = "/admin/faults", tag = "admin",
@@ -42,7 +53,7 @@ pub async fn put(
     Extension(caller): Extension<Caller>,
     Json(faults): Json<Faults>,
 ) -> Result<axum::Json<Faults>, ApiError> {
-    caller.require_admin()?;
+    let admin = caller.require_admin()?;
     if faults.added_latency_ms > MAX_ADDED_LATENCY_MS {
         return Err(ApiError::validation(format!(
             "added_latency_ms must be 0..={MAX_ADDED_LATENCY_MS}; got {}",
@@ -54,6 +65,13 @@ pub async fn put(
         added_latency_ms = faults.added_latency_ms,
         "fault switch set"
     );
+    audit(
+        &state,
+        admin,
+        "faults.set",
+        format!("added_latency_ms = {}", faults.added_latency_ms),
+    )
+    .await;
     Ok(axum::Json(faults))
 }
 
@@ -70,8 +88,9 @@ pub async fn clear(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<axum::Json<Faults>, ApiError> {
-    caller.require_admin()?;
+    let admin = caller.require_admin()?;
     state.faults().set(Faults::default());
     tracing::info!("fault switch cleared");
+    audit(&state, admin, "faults.clear", "cleared".to_owned()).await;
     Ok(axum::Json(Faults::default()))
 }

@@ -243,6 +243,10 @@ mod tests {
             rate_limit,
             created_at: chrono::Utc::now(),
             revoked: false,
+            expires_at: None,
+            last_used_at: None,
+            previous_key_hash: None,
+            previous_valid_until: None,
         }
     }
 

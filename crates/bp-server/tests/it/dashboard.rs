@@ -8,8 +8,31 @@ async fn the_dashboard_and_its_bundle_are_served() {
     let page = s.get("/dashboard").send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    // OWASP API8: the page runs its own bundle only (no inline script or style), is never
+    // framed, and the browser does not sniff types or send a referrer.
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe"), "{csp}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"src="/dashboard/app.js""#), "{html}");
+    assert!(
+        !html.contains("<script>") && !html.contains(" style="),
+        "nothing inline: {html}"
+    );
     for (path, kind) in [
         ("/dashboard/app.js", "text/javascript; charset=utf-8"),
         ("/dashboard/app.css", "text/css; charset=utf-8"),

@@ -1,7 +1,7 @@
 //! A fleet tells one truth: instances sharing one PostgreSQL schema each store their own
 //! windows, and every instance answers every metrics query with the whole fleet's figures.
 
-use crate::metrics_live::{next_message, ws_url};
+use crate::metrics_live::{next_message, viewer_handshake, ws_url};
 use bp_server::RedisConfig;
 use bp_testkit::{Backend, TestServer, json_ok, redis_url};
 use serde_json::{Value, json};
@@ -354,7 +354,7 @@ async fn streamed(
         server,
         &format!("/api/v1/metrics/stream?since={since}&endpoint=enhance"),
     );
-    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
+    let (mut socket, _) = tokio_tungstenite::connect_async(viewer_handshake(server, &url))
         .await
         .expect("stream connects");
     let last = u64::try_from(end.timestamp()).unwrap() - 1;
@@ -367,4 +367,45 @@ async fn streamed(
         }
         requests.insert(seq, message["requests"].as_u64().unwrap());
     }
+}
+
+/// A key revoked through one instance is refused by another within one metrics window: a
+/// lookup is trusted for at most a window (1 s here), so the first request after it reads
+/// the revocation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_revoked_on_one_instance_is_refused_by_every_instance_within_a_window() {
+    let a = instance("a", None).await;
+    let b = instance("b", Some(a.storage().store_config("main"))).await;
+    let r = a
+        .post_json(
+            "/api/v1/admin/keys",
+            &a.admin_key,
+            &json!({"name": "leaving", "tier": "pro"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    let (id, key) = (
+        created["id"].as_str().unwrap().to_owned(),
+        created["key"].as_str().unwrap().to_owned(),
+    );
+    // B has the key in its cache.
+    assert_eq!(b.get_as("/api/v1/history", &key).await.status(), 200);
+    let r = a
+        .delete_as(&format!("/api/v1/admin/keys/{id}"), &a.admin_key)
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        a.get_as("/api/v1/history", &key).await.status(),
+        401,
+        "at once where revoked"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        b.get_as("/api/v1/history", &key).await.status(),
+        401,
+        "the other instance, one window later"
+    );
+    b.stop().await;
+    a.stop().await;
 }

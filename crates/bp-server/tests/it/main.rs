@@ -18,5 +18,6 @@ mod metrics_cache;
 mod metrics_live;
 mod openapi;
 mod overload;
+mod owasp;
 mod rate_limit;
 mod redis_cache;

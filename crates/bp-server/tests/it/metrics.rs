@@ -16,7 +16,7 @@ async fn server(backend: Backend) -> TestServer {
 async fn summary_when(s: &TestServer, query: &str, n: u64) -> Value {
     for _ in 0..60 {
         let body = json_ok(
-            s.get(&format!("/api/v1/metrics/summary?from=-1m&{query}"))
+            s.figures(&format!("/api/v1/metrics/summary?from=-1m&{query}"))
                 .send()
                 .await
                 .unwrap(),
@@ -94,7 +94,7 @@ async fn metrics_match_source_per_label() {
     }
     // The same counts in the Prometheus exposition.
     let text = s
-        .get("/metrics")
+        .figures("/metrics")
         .send()
         .await
         .unwrap()
@@ -123,7 +123,7 @@ async fn metrics_match_source_per_label() {
     );
     // Technique breakdown and a time series over the same range.
     let techniques = json_ok(
-        s.get("/api/v1/metrics/techniques?from=-1m&endpoint=enhance")
+        s.figures("/api/v1/metrics/techniques?from=-1m&endpoint=enhance")
             .send()
             .await
             .unwrap(),
@@ -137,7 +137,7 @@ async fn metrics_match_source_per_label() {
         .expect("few_shot row");
     assert!(few_shot["requests"].as_u64().unwrap() >= n_enhance_eu);
     let series = json_ok(
-        s.get("/api/v1/metrics/timeseries?from=-1m&metric=requests&group_by=endpoint")
+        s.figures("/api/v1/metrics/timeseries?from=-1m&metric=requests&group_by=endpoint")
             .send()
             .await
             .unwrap(),
@@ -157,7 +157,7 @@ async fn metrics_match_source_per_label() {
         .sum();
     assert_eq!(total as u64, n_enhance_eu + n_enhance_anon);
     let heatmap = json_ok(
-        s.get("/api/v1/metrics/heatmap?from=-1m&endpoint=enhance")
+        s.figures("/api/v1/metrics/heatmap?from=-1m&endpoint=enhance")
             .send()
             .await
             .unwrap(),
@@ -174,9 +174,10 @@ async fn the_stream_pushes_each_window_and_resumes_with_since() {
         "{}/api/v1/metrics/stream",
         s.base.replace("http://", "ws://")
     );
-    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
-        .await
-        .expect("ws connects");
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(crate::metrics_live::viewer_handshake(&s, &url))
+            .await
+            .expect("ws connects");
     let mut seqs = Vec::new();
     while seqs.len() < 3 {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
@@ -208,9 +209,10 @@ async fn the_stream_pushes_each_window_and_resumes_with_since() {
     drop(socket);
     // Reconnect as if we had only seen the first: the two after it come first, in order.
     let resume = format!("{url}?since={}", seqs[0]);
-    let (mut socket, _) = tokio_tungstenite::connect_async(resume.as_str())
-        .await
-        .unwrap();
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(crate::metrics_live::viewer_handshake(&s, &resume))
+            .await
+            .unwrap();
     let mut resumed = Vec::new();
     while resumed.len() < 3 {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
@@ -246,7 +248,7 @@ async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
     }
     summary_when(&s, "endpoint=enhance", 4).await;
     let csv = s
-        .get("/api/v1/metrics/export?format=csv&from=-1m")
+        .figures("/api/v1/metrics/export?format=csv&from=-1m")
         .send()
         .await
         .unwrap();
@@ -266,7 +268,7 @@ async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
     let requests: u64 = rows.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
     assert!(requests >= 4);
     let json: Value = s
-        .get("/api/v1/metrics/export?format=json&from=-1m&endpoint=enhance")
+        .figures("/api/v1/metrics/export?format=json&from=-1m&endpoint=enhance")
         .send()
         .await
         .unwrap()
@@ -281,20 +283,20 @@ async fn exports_are_valid_csv_and_json_and_prometheus_passes_promtool() {
         .sum();
     assert_eq!(total, 4);
     let bad = s
-        .get("/api/v1/metrics/export?format=xml")
+        .figures("/api/v1/metrics/export?format=xml")
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
     let bad = s
-        .get("/api/v1/metrics/summary?from=yesterday")
+        .figures("/api/v1/metrics/summary?from=yesterday")
         .send()
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
     // promtool accepts the exposition.
     let text = s
-        .get("/metrics")
+        .figures("/metrics")
         .send()
         .await
         .unwrap()
@@ -346,7 +348,7 @@ async fn load_runs_are_reported_by_admins_and_listed() {
         .put_json("/api/v1/load-runs/run-2", &s.admin_key, &bad)
         .await;
     assert_eq!(r.status(), 400);
-    let runs = json_ok(s.get("/api/v1/load-runs").send().await.unwrap()).await;
+    let runs = json_ok(s.figures("/api/v1/load-runs").send().await.unwrap()).await;
     assert_eq!(runs[0]["id"], "run-1");
     assert_eq!(runs[0]["state"], "running");
     assert_eq!(runs[0]["technique_accuracy"], 0.82);
@@ -415,7 +417,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
     summary_when(&s, "endpoint=enhance", 5).await;
     summary_when(&s, "endpoint=batch", 2).await;
     let summary = json_ok(
-        s.get("/api/v1/metrics/summary?from=-1m")
+        s.figures("/api/v1/metrics/summary?from=-1m")
             .send()
             .await
             .unwrap(),
@@ -427,7 +429,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
     assert_eq!(summary["labelled"], json!({"checked": 6, "correct": 4}));
 
     let rows = json_ok(
-        s.get("/api/v1/metrics/techniques?from=-1m")
+        s.figures("/api/v1/metrics/techniques?from=-1m")
             .send()
             .await
             .unwrap(),
@@ -444,7 +446,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
 
     // One step of a year (the longest) holds the whole test.
     let series = json_ok(
-        s.get("/api/v1/metrics/timeseries?from=-1m&metric=technique_accuracy&step=31536000")
+        s.figures("/api/v1/metrics/timeseries?from=-1m&metric=technique_accuracy&step=31536000")
             .send()
             .await
             .unwrap(),
@@ -459,7 +461,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
     assert_eq!(values, [4.0 / 6.0], "{series}");
 
     let rows = json_ok(
-        s.get("/api/v1/metrics/export?format=json&from=-1m")
+        s.figures("/api/v1/metrics/export?format=json&from=-1m")
             .send()
             .await
             .unwrap(),
@@ -474,7 +476,7 @@ async fn labelled_requests_give_the_servers_own_technique_accuracy() {
     assert_eq!(checks, 6, "{rows}");
 
     let exposition = s
-        .get("/metrics")
+        .figures("/metrics")
         .send()
         .await
         .unwrap()

@@ -18,7 +18,7 @@ async fn feedback_shows_at_once_though_answers_are_cached() {
         .enhance(Some(&key), json!({"text": "Explain how tides work"}))
         .await;
     let path = "/api/v1/metrics/summary?from=-1h";
-    let first = s.get(path).send().await.unwrap().text().await.unwrap();
+    let first = s.figures(path).send().await.unwrap().text().await.unwrap();
     let before: serde_json::Value = serde_json::from_str(&first).unwrap();
     assert_eq!(before["satisfaction"]["ratings"], 0);
 
@@ -30,7 +30,7 @@ async fn feedback_shows_at_once_though_answers_are_cached() {
         )
         .await;
     assert_eq!(r.status(), 201);
-    let after = json_ok(s.get(path).send().await.unwrap()).await;
+    let after = json_ok(s.figures(path).send().await.unwrap()).await;
     assert_eq!(after["satisfaction"]["ratings"], 1);
     assert_eq!(after["satisfaction"]["mean_rating"], 5.0);
     s.stop().await;

@@ -23,7 +23,7 @@ async fn server_on(backend: Backend, store: Option<StoreConfig>) -> TestServer {
 async fn until(s: &TestServer, path: &str, done: impl Fn(&Value) -> bool) -> Value {
     let mut last = Value::Null;
     for _ in 0..75 {
-        last = json_ok(s.get(path).send().await.unwrap()).await;
+        last = json_ok(s.figures(path).send().await.unwrap()).await;
         if done(&last) {
             return last;
         }
@@ -34,6 +34,23 @@ async fn until(s: &TestServer, path: &str, done: impl Fn(&Value) -> bool) -> Val
 
 pub(crate) fn ws_url(s: &TestServer, path: &str) -> String {
     format!("{}{path}", s.base.replace("http://", "ws://"))
+}
+
+/// A stream handshake that signs in as a browser does: the viewer key offered as the
+/// subprotocol `bearer.<key>` beside `betterprompts`.
+pub(crate) fn viewer_handshake(
+    s: &TestServer,
+    url: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        format!("betterprompts, bearer.{}", s.viewer_key)
+            .parse()
+            .unwrap(),
+    );
+    request
 }
 
 type WsMessage = tokio_tungstenite::tungstenite::Message;
@@ -75,11 +92,11 @@ async fn a_stalled_stream_client_delays_neither_other_clients_nor_the_api() {
         .connect(s.base.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
-    let (stalled, _) = tokio_tungstenite::client_async(url.as_str(), tcp)
+    let (stalled, _) = tokio_tungstenite::client_async(viewer_handshake(&s, &url), tcp)
         .await
         .unwrap();
 
-    let (mut healthy, _) = tokio_tungstenite::connect_async(url.as_str())
+    let (mut healthy, _) = tokio_tungstenite::connect_async(viewer_handshake(&s, &url))
         .await
         .unwrap();
     // Traffic all along, so windows are not empty and the API is exercised.
@@ -184,7 +201,7 @@ async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backen
     }
     first.stop().await;
     let second = start(store.clone()).await;
-    let body = json_ok(second.get(&path).send().await.unwrap()).await;
+    let body = json_ok(second.figures(&path).send().await.unwrap()).await;
     assert_eq!(
         body["requests"], 4,
         "stored when the first server stopped: {body}"
@@ -196,7 +213,7 @@ async fn a_stop_stores_the_open_window_and_a_restart_within_it_adds_to_it(backen
     second.stop().await;
 
     let third = start(store).await;
-    let body = json_ok(third.get(&path).send().await.unwrap()).await;
+    let body = json_ok(third.figures(&path).send().await.unwrap()).await;
     assert_eq!(body["requests"], 5, "both parts of the window: {body}");
     let covered = body["covered_seconds"].as_f64().unwrap();
     assert!(
@@ -226,7 +243,7 @@ async fn a_restart_keeps_the_metrics_history(backend: Backend) {
     first.stop().await;
 
     let second = server_on(backend, Some(store)).await;
-    let body = json_ok(second.get(&path).send().await.unwrap()).await;
+    let body = json_ok(second.figures(&path).send().await.unwrap()).await;
     assert_eq!(
         body["requests"], n,
         "what the first run recorded is still there: {body}"
@@ -290,7 +307,7 @@ async fn database_timings_are_recorded(backend: Backend) {
 
     for metric in ["db_query_p95_ms", "db_acquire_p95_ms"] {
         let series = json_ok(
-            s.get(&format!(
+            s.figures(&format!(
                 "/api/v1/metrics/timeseries?from=-1m&metric={metric}"
             ))
             .send()
@@ -302,7 +319,7 @@ async fn database_timings_are_recorded(backend: Backend) {
         assert!(values.iter().any(Value::is_number), "{metric}: {series}");
     }
     let text = s
-        .get("/metrics")
+        .figures("/metrics")
         .send()
         .await
         .unwrap()
@@ -329,10 +346,12 @@ async fn injected_latency_is_flagged_as_an_anomaly() {
         c.telemetry.anomalies.min_requests = 3;
     })
     .await;
-    let (mut stream, _) =
-        tokio_tungstenite::connect_async(ws_url(&s, "/api/v1/metrics/stream").as_str())
-            .await
-            .unwrap();
+    let (mut stream, _) = tokio_tungstenite::connect_async(viewer_handshake(
+        &s,
+        &ws_url(&s, "/api/v1/metrics/stream"),
+    ))
+    .await
+    .unwrap();
     // Read all along (a client that stops reading is dropped), keeping the messages.
     let (messages, mut received) = tokio::sync::mpsc::unbounded_channel();
     let reader = tokio::spawn(async move {
@@ -424,7 +443,7 @@ async fn injected_latency_is_flagged_as_an_anomaly() {
         assert!(message["seq"].as_u64().unwrap() <= seq, "passed seq {seq}");
     }
     let text = s
-        .get("/metrics")
+        .figures("/metrics")
         .send()
         .await
         .unwrap()

@@ -76,7 +76,13 @@ async fn tiers_and_anonymous_callers_have_configured_budgets() {
 /// product budget. Regression: anonymous dashboards hit the per-IP limit within a minute.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn observability_reads_are_not_rate_limited() {
-    let s = TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.anonymous_per_min = 1).await;
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.anonymous_per_min = 1;
+        c.public_metrics = true;
+    })
+    .await;
+    // A viewer key held to one request a minute, and anonymous callers (public figures).
+    let viewer = s.key("pro", "viewer", Some(json!({"per_minute": 1}))).await;
     for path in [
         "/api/v1/metrics/summary",
         "/api/v1/metrics/timeseries",
@@ -84,6 +90,9 @@ async fn observability_reads_are_not_rate_limited() {
         "/api/v1/load-runs",
     ] {
         for _ in 0..3 {
+            let r = s.get_as(path, &viewer).await;
+            assert_eq!(r.status(), 200, "{path}");
+            assert!(r.headers().get("x-ratelimit-limit").is_none(), "{path}");
             let r = s.get(path).send().await.unwrap();
             assert_eq!(r.status(), 200, "{path}");
             assert!(r.headers().get("x-ratelimit-limit").is_none(), "{path}");

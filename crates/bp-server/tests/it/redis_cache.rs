@@ -24,7 +24,7 @@ async fn summary_until(s: &TestServer, done: impl Fn(&Value) -> bool) -> Value {
     let mut last = Value::Null;
     for _ in 0..60 {
         last = json_ok(
-            s.get("/api/v1/metrics/summary?from=-1m")
+            s.figures("/api/v1/metrics/summary?from=-1m")
                 .send()
                 .await
                 .unwrap(),
@@ -39,7 +39,7 @@ async fn summary_until(s: &TestServer, done: impl Fn(&Value) -> bool) -> Value {
 }
 
 async fn prometheus(s: &TestServer) -> String {
-    s.get("/metrics")
+    s.figures("/metrics")
         .send()
         .await
         .unwrap()

@@ -2,12 +2,12 @@
 //! (`prepare_cached`) and then only bound and executed.
 
 use super::{Op, error, is_code};
-use crate::codec::{self, RawItem};
+use crate::codec::{self, KEY_COLUMNS, RawItem, RawKey};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{self, Dialect, Param, item_columns};
 use crate::model::{
     ApiKeyRecord, FeedbackRecord, HistoryCursor, HistoryOwner, HistoryPageRows, HistoryQuery,
-    NewApiKey, NewFeedback, NewHistoryRow,
+    KeyRotation, NewApiKey, NewFeedback, NewHistoryRow,
 };
 use bp_api::{HistoryItem, Technique};
 use deadpool_postgres::Object;
@@ -304,7 +304,8 @@ pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<
     let insert = client
         .prepare_cached(
             "INSERT INTO api_keys (id, name, key_hash, key_prefix, tier, role, rate_limit, \
-             created_at_us, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)",
+             created_at_us, revoked, expires_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9)",
         )
         .await
         .op(OP)?;
@@ -320,6 +321,7 @@ pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<
                 &key.role.as_str(),
                 &codec::rate_limit_to_text(key.rate_limit),
                 &codec::micros(key.created_at),
+                &key.expires_at.map(codec::micros),
             ],
         )
         .await
@@ -333,32 +335,114 @@ pub(super) async fn create_key(client: &Object, key: &NewApiKey) -> StoreResult<
     Ok(())
 }
 
+fn raw_key(row: &Row) -> Result<RawKey, tokio_postgres::Error> {
+    Ok(RawKey {
+        id: row.try_get(0)?,
+        name: row.try_get(1)?,
+        key_hash: row.try_get(2)?,
+        key_prefix: row.try_get(3)?,
+        tier: row.try_get(4)?,
+        role: row.try_get(5)?,
+        rate_limit: row.try_get(6)?,
+        created_at_us: row.try_get(7)?,
+        revoked: row.try_get(8)?,
+        expires_at_us: row.try_get(9)?,
+        last_used_at_us: row.try_get(10)?,
+        previous_key_hash: row.try_get(11)?,
+        previous_valid_until_us: row.try_get(12)?,
+    })
+}
+
 pub(super) async fn find_key_by_hash(
     client: &Object,
     key_hash: &str,
 ) -> StoreResult<Option<ApiKeyRecord>> {
     const OP: &str = "find an API key";
     let select = client
-        .prepare_cached(
-            "SELECT id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, \
-             revoked FROM api_keys WHERE key_hash = $1",
-        )
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 OR previous_key_hash = $1"
+        ))
         .await
         .op(OP)?;
     let Some(row) = client.query_opt(&select, &[&key_hash]).await.op(OP)? else {
         return Ok(None);
     };
-    Ok(Some(ApiKeyRecord {
-        id: row.try_get(0).op(OP)?,
-        name: row.try_get(1).op(OP)?,
-        key_hash: row.try_get(2).op(OP)?,
-        key_prefix: row.try_get(3).op(OP)?,
-        tier: codec::id("tier", row.try_get(4).op(OP)?)?,
-        role: codec::id("role", row.try_get(5).op(OP)?)?,
-        rate_limit: codec::rate_limit_from_text(row.try_get(6).op(OP)?)?,
-        created_at: codec::from_micros("created_at_us", row.try_get(7).op(OP)?)?,
-        revoked: row.try_get(8).op(OP)?,
-    }))
+    raw_key(&row).op(OP)?.decode().map(Some)
+}
+
+pub(super) async fn list_keys(client: &Object) -> StoreResult<Vec<ApiKeyRecord>> {
+    const OP: &str = "list API keys";
+    let select = client
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at_us DESC, id DESC"
+        ))
+        .await
+        .op(OP)?;
+    client
+        .query(&select, &[])
+        .await
+        .op(OP)?
+        .iter()
+        .map(|row| raw_key(row).op(OP)?.decode())
+        .collect()
+}
+
+pub(super) async fn revoke_key(client: &Object, id: Uuid) -> StoreResult<bool> {
+    const OP: &str = "revoke an API key";
+    let update = client
+        .prepare_cached("UPDATE api_keys SET revoked = TRUE WHERE id = $1")
+        .await
+        .op(OP)?;
+    Ok(client.execute(&update, &[&id]).await.op(OP)? > 0)
+}
+
+pub(super) async fn rotate_key(client: &Object, rotation: &KeyRotation) -> StoreResult<bool> {
+    const OP: &str = "rotate an API key";
+    let update = client
+        .prepare_cached(
+            "UPDATE api_keys SET previous_key_hash = key_hash, previous_valid_until_us = $4, \
+             key_hash = $2, key_prefix = $3 WHERE id = $1 AND NOT revoked",
+        )
+        .await
+        .op(OP)?;
+    let changed = client
+        .execute(
+            &update,
+            &[
+                &rotation.id,
+                &rotation.key_hash,
+                &rotation.key_prefix,
+                &codec::micros(rotation.previous_valid_until),
+            ],
+        )
+        .await
+        .map_err(|e| {
+            if is_code(&e, &SqlState::UNIQUE_VIOLATION) {
+                StoreError::Conflict("an API key with this hash already exists".into())
+            } else {
+                error(OP, e)
+            }
+        })?;
+    Ok(changed > 0)
+}
+
+pub(super) async fn touch_keys(client: &Object, used: &[(Uuid, i64)]) -> StoreResult<()> {
+    const OP: &str = "record key use";
+    if used.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = used.iter().map(|u| u.0).collect();
+    let at: Vec<i64> = used.iter().map(|u| u.1).collect();
+    let update = client
+        .prepare_cached(
+            "UPDATE api_keys AS k SET last_used_at_us = u.at \
+             FROM unnest($1::uuid[], $2::bigint[]) AS u(id, at) \
+             WHERE k.id = u.id AND (k.last_used_at_us IS NULL OR k.last_used_at_us < u.at)",
+        )
+        .await
+        .op(OP)?;
+    client.execute(&update, &[&ids, &at]).await.op(OP)?;
+    Ok(())
 }
 
 pub(super) async fn insert_feedback(

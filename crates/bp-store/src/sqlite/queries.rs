@@ -2,12 +2,12 @@
 //! decides which connection and which thread.
 
 use super::{Op, is_constraint};
-use crate::codec::{self, RawItem};
+use crate::codec::{self, KEY_COLUMNS, RawItem, RawKey};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{self, Dialect, Param, item_columns};
 use crate::model::{
     ApiKeyRecord, FeedbackRecord, HistoryCursor, HistoryOwner, HistoryPageRows, HistoryQuery,
-    NewApiKey, NewFeedback, NewHistoryRow,
+    KeyRotation, NewApiKey, NewFeedback, NewHistoryRow,
 };
 use bp_api::{HistoryItem, HistorySort};
 use rusqlite::ffi::{
@@ -254,7 +254,7 @@ pub(super) fn create_key(conn: &mut Connection, key: &NewApiKey) -> StoreResult<
     const OP: &str = "create an API key";
     conn.prepare_cached(
         "INSERT INTO api_keys (id, name, key_hash, key_prefix, tier, role, rate_limit, \
-         created_at_us, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+         created_at_us, revoked, expires_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)",
     )
     .op(OP)?
     .execute(params![
@@ -266,6 +266,7 @@ pub(super) fn create_key(conn: &mut Connection, key: &NewApiKey) -> StoreResult<
         key.role.as_str(),
         codec::rate_limit_to_text(key.rate_limit),
         codec::micros(key.created_at),
+        key.expires_at.map(codec::micros),
     ])
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -277,59 +278,106 @@ pub(super) fn create_key(conn: &mut Connection, key: &NewApiKey) -> StoreResult<
     Ok(())
 }
 
+fn raw_key(r: &Row<'_>) -> rusqlite::Result<RawKey> {
+    Ok(RawKey {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        key_hash: r.get(2)?,
+        key_prefix: r.get(3)?,
+        tier: r.get(4)?,
+        role: r.get(5)?,
+        rate_limit: r.get(6)?,
+        created_at_us: r.get(7)?,
+        revoked: r.get(8)?,
+        expires_at_us: r.get(9)?,
+        last_used_at_us: r.get(10)?,
+        previous_key_hash: r.get(11)?,
+        previous_valid_until_us: r.get(12)?,
+    })
+}
+
 pub(super) fn find_key_by_hash(
     conn: &mut Connection,
     key_hash: &str,
 ) -> StoreResult<Option<ApiKeyRecord>> {
     const OP: &str = "find an API key";
-    type RawKey = (
-        Uuid,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        bool,
-    );
-    let raw: Option<RawKey> = conn
-        .prepare_cached(
-            "SELECT id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, \
-             revoked FROM api_keys WHERE key_hash = ?1",
-        )
+    // Two probes of unique indexes rather than an OR, which SQLite may answer with a scan.
+    let raw = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = ?1 \
+             UNION ALL SELECT {KEY_COLUMNS} FROM api_keys WHERE previous_key_hash = ?1 LIMIT 1"
+        ))
         .op(OP)?
-        .query_row([key_hash], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })
+        .query_row([key_hash], raw_key)
         .optional()
         .op(OP)?;
-    let Some((id, name, key_hash, key_prefix, tier, role, rate_limit, created_at_us, revoked)) =
-        raw
-    else {
-        return Ok(None);
-    };
-    Ok(Some(ApiKeyRecord {
-        id,
-        name,
-        key_hash,
-        key_prefix,
-        tier: codec::id("tier", &tier)?,
-        role: codec::id("role", &role)?,
-        rate_limit: codec::rate_limit_from_text(rate_limit.as_deref())?,
-        created_at: codec::from_micros("created_at_us", created_at_us)?,
-        revoked,
-    }))
+    raw.map(RawKey::decode).transpose()
+}
+
+pub(super) fn list_keys(conn: &mut Connection) -> StoreResult<Vec<ApiKeyRecord>> {
+    const OP: &str = "list API keys";
+    let mut select = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at_us DESC, id DESC"
+        ))
+        .op(OP)?;
+    let raws = select
+        .query_map([], raw_key)
+        .op(OP)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .op(OP)?;
+    raws.into_iter().map(RawKey::decode).collect()
+}
+
+pub(super) fn revoke_key(conn: &mut Connection, id: Uuid) -> StoreResult<bool> {
+    const OP: &str = "revoke an API key";
+    let changed = conn
+        .prepare_cached("UPDATE api_keys SET revoked = 1 WHERE id = ?1")
+        .op(OP)?
+        .execute([id])
+        .op(OP)?;
+    Ok(changed > 0)
+}
+
+pub(super) fn rotate_key(conn: &mut Connection, rotation: &KeyRotation) -> StoreResult<bool> {
+    const OP: &str = "rotate an API key";
+    let changed = conn
+        .prepare_cached(
+            "UPDATE api_keys SET previous_key_hash = key_hash, previous_valid_until_us = ?4, \
+             key_hash = ?2, key_prefix = ?3 WHERE id = ?1 AND revoked = 0",
+        )
+        .op(OP)?
+        .execute(params![
+            rotation.id,
+            rotation.key_hash,
+            rotation.key_prefix,
+            codec::micros(rotation.previous_valid_until),
+        ])
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("an API key with this hash already exists".into())
+            } else {
+                super::error(OP, e)
+            }
+        })?;
+    Ok(changed > 0)
+}
+
+pub(super) fn touch_keys(conn: &mut Connection, used: &[(Uuid, i64)]) -> StoreResult<()> {
+    const OP: &str = "record key use";
+    let tx = conn.transaction().op(OP)?;
+    {
+        let mut update = tx
+            .prepare_cached(
+                "UPDATE api_keys SET last_used_at_us = ?2 \
+                 WHERE id = ?1 AND (last_used_at_us IS NULL OR last_used_at_us < ?2)",
+            )
+            .op(OP)?;
+        for (id, at) in used {
+            update.execute(params![id, at]).op(OP)?;
+        }
+    }
+    tx.commit().op(OP)
 }
 
 pub(super) fn insert_feedback(

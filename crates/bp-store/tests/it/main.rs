@@ -40,6 +40,7 @@ bp_testkit::both_backends!(
     history::a_large_batch_is_one_call,
     observe::every_call_reports_its_operation_and_timing,
     records::keys_round_trip_and_are_unique,
+    records::key_lifecycle_round_trips,
     records::feedback_rules,
     records::feedback_goes_with_its_history_row,
     records::health_and_pool_stats_are_sane,

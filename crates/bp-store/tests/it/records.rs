@@ -2,7 +2,9 @@
 
 use crate::harness::{Backend, TestDb, at, feedback, item, row};
 use bp_api::{ErrorCode, RateLimit, Role, Technique, Tier};
-use bp_store::{ApiKeyRecord, FeedbackRecord, HistoryOwner, NewApiKey, NewFeedback, StoreError};
+use bp_store::{
+    ApiKeyRecord, FeedbackRecord, HistoryOwner, KeyRotation, NewApiKey, NewFeedback, StoreError,
+};
 use uuid::Uuid;
 
 fn key(n: u32, tier: Tier, role: Role, rate_limit: Option<RateLimit>) -> NewApiKey {
@@ -15,6 +17,7 @@ fn key(n: u32, tier: Tier, role: Role, rate_limit: Option<RateLimit>) -> NewApiK
         role,
         rate_limit,
         created_at: at(i64::from(n)),
+        expires_at: None,
     }
 }
 
@@ -26,7 +29,7 @@ pub async fn keys_round_trip_and_are_unique(db: &TestDb) {
     ];
     let mut n = 0;
     for &tier in Tier::ALL {
-        for role in [Role::User, Role::Admin] {
+        for role in [Role::Viewer, Role::User, Role::Admin] {
             for limit in limits {
                 n += 1;
                 let new = key(n, tier, role, limit);
@@ -46,6 +49,10 @@ pub async fn keys_round_trip_and_are_unique(db: &TestDb) {
                     rate_limit: limit,
                     created_at: new.created_at,
                     revoked: false,
+                    expires_at: None,
+                    last_used_at: None,
+                    previous_key_hash: None,
+                    previous_valid_until: None,
                 };
                 assert_eq!(found, Some(expected));
             }
@@ -88,6 +95,108 @@ pub async fn keys_round_trip_and_are_unique(db: &TestDb) {
             .expect("find"),
         None
     );
+}
+
+/// Expiry, last use, rotation and revocation round-trip; a key is found by its previous
+/// secret after a rotation (the caller judges the overlap), and listed newest first.
+pub async fn key_lifecycle_round_trips(db: &TestDb) {
+    let expiring = NewApiKey {
+        expires_at: Some(at(5_000)),
+        ..key(1, Tier::Pro, Role::Viewer, None)
+    };
+    let other = key(2, Tier::Free, Role::User, None);
+    for k in [&expiring, &other] {
+        db.store.create_key(k).await.expect("create");
+    }
+    let found = db
+        .store
+        .find_key_by_hash(&expiring.key_hash)
+        .await
+        .expect("the store answers")
+        .expect("the store answers");
+    assert_eq!(found.expires_at, Some(at(5_000)));
+
+    db.store
+        .touch_keys(&[(expiring.id, 7_000_000), (other.id, 8_000_000)])
+        .await
+        .expect("touch");
+    // An earlier time never moves the last use back.
+    db.store
+        .touch_keys(&[(expiring.id, 6_000_000)])
+        .await
+        .expect("the store answers");
+    let found = db
+        .store
+        .find_key_by_hash(&expiring.key_hash)
+        .await
+        .expect("the store answers")
+        .expect("the store answers");
+    assert_eq!(
+        found.last_used_at.map(|t| t.timestamp_micros()),
+        Some(7_000_000)
+    );
+
+    let rotation = KeyRotation {
+        id: expiring.id,
+        key_hash: "a".repeat(64),
+        key_prefix: "bp_aaaaaa".to_owned(),
+        previous_valid_until: at(9_000),
+    };
+    assert!(db.store.rotate_key(&rotation).await.expect("rotate"));
+    let by_new = db
+        .store
+        .find_key_by_hash(&rotation.key_hash)
+        .await
+        .expect("the store answers")
+        .expect("the store answers");
+    let by_old = db
+        .store
+        .find_key_by_hash(&expiring.key_hash)
+        .await
+        .expect("the store answers")
+        .expect("the store answers");
+    assert_eq!(by_new, by_old, "one key, found by either secret");
+    assert_eq!(by_new.key_hash, rotation.key_hash);
+    assert_eq!(by_new.key_prefix, "bp_aaaaaa");
+    assert_eq!(
+        by_new.previous_key_hash.as_deref(),
+        Some(expiring.key_hash.as_str())
+    );
+    assert_eq!(by_new.previous_valid_until, Some(at(9_000)));
+    // A hash another key holds is a conflict, not a takeover.
+    let clash = KeyRotation {
+        id: other.id,
+        key_hash: rotation.key_hash.clone(),
+        ..rotation.clone()
+    };
+    assert!(matches!(
+        db.store.rotate_key(&clash).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        !db.store
+            .rotate_key(&KeyRotation {
+                id: Uuid::now_v7(),
+                ..rotation.clone()
+            })
+            .await
+            .expect("the store answers")
+    );
+
+    assert!(db.store.revoke_key(other.id).await.expect("revoke"));
+    assert!(!db.store.revoke_key(Uuid::now_v7()).await.expect("revoke"));
+    // A revoked key cannot be rotated back to life.
+    let revived = KeyRotation {
+        id: other.id,
+        key_hash: "b".repeat(64),
+        ..rotation.clone()
+    };
+    assert!(!db.store.rotate_key(&revived).await.expect("the store answers"));
+
+    let listed = db.store.list_keys().await.expect("list");
+    let ids: Vec<Uuid> = listed.iter().map(|k| k.id).collect();
+    assert_eq!(ids, [other.id, expiring.id], "newest first");
+    assert!(listed[0].revoked && !listed[1].revoked);
 }
 
 pub async fn feedback_rules(db: &TestDb) {

@@ -96,8 +96,8 @@ pub async fn a_0001_database_upgrades_to_the_current_schema(db: &TestDb) {
     let store = bp_store::open(&config).await.expect("upgrades");
     assert_eq!(
         raw(&config, "").await,
-        [1, 2, 3, 4, 5, 6],
-        "0002 to 0006 applied and recorded"
+        [1, 2, 3, 4, 5, 6, 7],
+        "0002 to 0007 applied and recorded"
     );
 
     let expected = HistoryItem {
@@ -168,7 +168,7 @@ pub async fn a_0001_database_upgrades_to_the_current_schema(db: &TestDb) {
     // Opening the upgraded database again changes nothing.
     drop(store);
     let again = bp_store::open(&config).await.expect("reopens");
-    assert_eq!(raw(&config, "").await, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(raw(&config, "").await, [1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(again.list_rollups(60, 0, 1).await.expect("list"), [rollup]);
 
     // Retention takes the old row and its rating (on PostgreSQL, 0005 moved it into its

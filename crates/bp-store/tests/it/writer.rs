@@ -89,6 +89,18 @@ impl Store for GatedStore {
     async fn find_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
         self.inner.find_key_by_hash(key_hash).await
     }
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKeyRecord>> {
+        self.inner.list_keys().await
+    }
+    async fn revoke_key(&self, id: Uuid) -> StoreResult<bool> {
+        self.inner.revoke_key(id).await
+    }
+    async fn rotate_key(&self, rotation: &bp_store::KeyRotation) -> StoreResult<bool> {
+        self.inner.rotate_key(rotation).await
+    }
+    async fn touch_keys(&self, used: &[(Uuid, i64)]) -> StoreResult<()> {
+        self.inner.touch_keys(used).await
+    }
     async fn insert_feedback(&self, feedback: &NewFeedback) -> StoreResult<FeedbackRecord> {
         self.inner.insert_feedback(feedback).await
     }

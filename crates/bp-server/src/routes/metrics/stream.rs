@@ -24,6 +24,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 
+/// The largest message a client may send: its only message is a filter, a few hundred
+/// bytes; anything larger closes the connection instead of being buffered.
+const MAX_CLIENT_MESSAGE_BYTES: usize = 16 * 1024;
+
 /// Windows a resuming client gets at most.
 const MAX_BACKLOG: u64 = 120;
 
@@ -53,7 +57,8 @@ enum ClientMessage {
 
 #[utoipa::path(get, path = "/metrics/stream", tag = "metrics",
     params(("since" = Option<u64>, Query, description = "Resume after this window's seq")),
-    responses((status = 101, description = "WebSocket: one JSON message per closed window (schema `StreamMessage`)")))]
+    responses((status = 101, description = "WebSocket: one JSON message per closed window (schema `StreamMessage`)"),
+              (status = 503, description = "Too many stream clients; retry after `Retry-After`", body = bp_api::ErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     Query(params): Query<StreamParams>,
@@ -64,7 +69,21 @@ pub async fn stream(
         filter: range.filter()?,
         source: range.source,
     };
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, state, params, view)))
+    // Each client holds a task, a broadcast receiver and socket buffers: their number is
+    // bounded like requests in flight, and the one over the limit is shed.
+    let slot = state
+        .stream_slot()
+        .ok_or_else(|| ApiError::overloaded("too many metrics stream clients; retry shortly"))?;
+    // A browser that offered its key as a subprotocol (`bearer.<key>`) needs one of its
+    // offers echoed, or it drops the connection.
+    Ok(upgrade
+        .protocols([crate::middleware::auth::STREAM_PROTOCOL])
+        .max_message_size(MAX_CLIENT_MESSAGE_BYTES)
+        .max_frame_size(MAX_CLIENT_MESSAGE_BYTES)
+        .on_upgrade(move |socket| async move {
+            serve(socket, state, params, view).await;
+            drop(slot);
+        }))
 }
 
 /// What a client asked to see: a label filter, and the fleet or one instance.
