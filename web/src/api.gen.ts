@@ -2844,7 +2844,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoadRun"][];
                 };
             };
-            /** @description Invalid parameters or `X-User-Id` */
+            /** @description Invalid parameters, body or `X-User-Id` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3262,7 +3262,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid parameters or `X-User-Id` */
+            /** @description Invalid parameters, body or `X-User-Id` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3636,7 +3636,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Invalid parameters or `X-User-Id` */
+            /** @description Invalid parameters, body or `X-User-Id` */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -154,7 +154,8 @@ fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Calle
                     .entry(code.to_owned())
                     .or_insert_with(|| error(description));
             };
-            match caller {
+            // What each caller layer refuses with, whether it meters, whether a key is a must.
+            let (unauthorized, forbidden, metered, key_required) = match caller {
                 Caller::Anyone => {
                     add(
                         "503",
@@ -166,74 +167,54 @@ fn document_layer_statuses(openapi: &mut utoipa::openapi::OpenApi, caller: Calle
                     if has_body || has_params {
                         add("400", "Invalid parameters or body");
                     }
+                    continue;
                 }
-                Caller::Product => {
-                    add("401", "The key presented is not valid");
-                    add(
-                        "403",
-                        "A viewer key: the product API needs a user or admin key",
-                    );
-                    add("400", "Invalid parameters, body or `X-User-Id`");
-                    add(
-                        "429",
-                        "Past the key's rate limit; retry after `Retry-After`",
-                    );
-                    operation
-                        .parameters
-                        .get_or_insert_with(Vec::new)
-                        .push(user_id.clone());
-                    // A key is optional where the handler does not say otherwise.
-                    operation.security.get_or_insert_with(|| {
-                        vec![
-                            SecurityRequirement::default(),
-                            SecurityRequirement::new("api_key", Vec::<String>::new()),
-                        ]
-                    });
-                }
-                Caller::Keyed | Caller::Admin => {
-                    if caller == Caller::Keyed {
-                        add("401", "No key, or a key that is not valid");
-                        add(
-                            "403",
-                            "A viewer key: the product API needs a user or admin key",
-                        );
-                    } else {
-                        add(
-                            "401",
-                            "No key, or a key that is not valid: this needs an admin key",
-                        );
-                        add("403", "Not an admin key");
-                    }
-                    add("400", "Invalid parameters, body or `X-User-Id`");
-                    add(
-                        "429",
-                        "Past the key's rate limit; retry after `Retry-After`",
-                    );
-                    operation
-                        .parameters
-                        .get_or_insert_with(Vec::new)
-                        .push(user_id.clone());
-                    operation.security = Some(vec![SecurityRequirement::new(
-                        "api_key",
-                        Vec::<String>::new(),
-                    )]);
-                }
-                Caller::Figures => {
-                    add(
-                        "401",
-                        "No key, or a key that is not valid: the figures need a viewer or admin key",
-                    );
-                    add("403", "A user key: the figures need a viewer or admin key");
-                    add("400", "Invalid parameters or `X-User-Id`");
-                    operation
-                        .parameters
-                        .get_or_insert_with(Vec::new)
-                        .push(user_id.clone());
-                    operation.security = Some(vec![SecurityRequirement::new(
-                        "api_key",
-                        Vec::<String>::new(),
-                    )]);
-                }
+                Caller::Product => (
+                    "The key presented is not valid",
+                    "A viewer key: the product API needs a user or admin key",
+                    true,
+                    false,
+                ),
+                Caller::Keyed => (
+                    "No key, or a key that is not valid",
+                    "A viewer key: the product API needs a user or admin key",
+                    true,
+                    true,
+                ),
+                Caller::Admin => (
+                    "No key, or a key that is not valid: this needs an admin key",
+                    "Not an admin key",
+                    true,
+                    true,
+                ),
+                Caller::Figures => (
+                    "No key, or a key that is not valid: the figures need a viewer or admin key",
+                    "A user key: the figures need a viewer or admin key",
+                    false,
+                    true,
+                ),
+            };
+            add("401", unauthorized);
+            add("403", forbidden);
+            add("400", "Invalid parameters, body or `X-User-Id`");
+            if metered {
+                add(
+                    "429",
+                    "Past the key's rate limit; retry after `Retry-After`",
+                );
+            }
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(user_id.clone());
+            let key = SecurityRequirement::new("api_key", Vec::<String>::new());
+            if key_required {
+                operation.security = Some(vec![key]);
+            } else {
+                // A key is optional where the handler does not say otherwise.
+                operation
+                    .security
+                    .get_or_insert_with(|| vec![SecurityRequirement::default(), key]);
             }
         }
     }

@@ -191,7 +191,12 @@ pub async fn key_lifecycle_round_trips(db: &TestDb) {
         key_hash: "b".repeat(64),
         ..rotation.clone()
     };
-    assert!(!db.store.rotate_key(&revived).await.expect("the store answers"));
+    assert!(
+        !db.store
+            .rotate_key(&revived)
+            .await
+            .expect("the store answers")
+    );
 
     let listed = db.store.list_keys().await.expect("list");
     let ids: Vec<Uuid> = listed.iter().map(|k| k.id).collect();
