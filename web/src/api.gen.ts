@@ -585,7 +585,8 @@ export interface components {
         CreateKeyRequest: {
             /**
              * Format: date-time
-             * @description When the key stops working; none: it works until revoked.
+             * @description When the key stops working (a time already past makes a key born expired); none: it
+             *     works until revoked.
              */
             expires_at?: string | null;
             /** @description 1..=100 characters, not only whitespace. */
@@ -1601,7 +1602,10 @@ export interface operations {
     list_audit_events: {
         parameters: {
             query?: {
-                /** @description Events at or after this time (RFC 3339); default: 30 days ago. */
+                /**
+                 * @description Events at or after this time (RFC 3339); default: 30 days before `to`. A range that
+                 *     is empty or backwards lists nothing.
+                 */
                 from?: string;
                 /** @description Events before this time (RFC 3339); default: now. */
                 to?: string;

@@ -205,7 +205,8 @@ pub struct CreateKeyRequest {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
-    /// When the key stops working; none: it works until revoked.
+    /// When the key stops working (a time already past makes a key born expired); none: it
+    /// works until revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -253,7 +254,7 @@ pub struct KeyInfo {
 pub struct RotateKeyRequest {
     /// How long the old secret keeps working beside the new one, so clients can switch
     /// without a failed request: 0 (at once) to 30 days.
-    #[serde(default = "default_overlap")]
+    #[serde(default = "default_overlap", deserialize_with = "crate::integral::de")]
     #[schema(minimum = 0, maximum = 2_592_000, default = 86_400)]
     pub overlap_seconds: u32,
 }

@@ -135,7 +135,7 @@ impl From<bp_store::StoreError> for ApiError {
 impl From<MintError> for ApiError {
     fn from(e: MintError) -> Self {
         match e {
-            MintError::InvalidName | MintError::InvalidRateLimit | MintError::InvalidExpiry => {
+            MintError::InvalidName | MintError::InvalidRateLimit => {
                 ApiError::validation(e.to_string())
             }
             MintError::Store(e) => e.into(),

@@ -187,12 +187,16 @@ fn run_load(args: &[&str]) -> (serde_json::Value, String) {
 #[test]
 fn the_sustained_profile_reports_the_server_memory_trend() {
     let storage = TestStorage::new(Backend::Sqlite);
+    // The generator reads the server's /metrics with the run's key: an admin's reads figures.
+    let admin = create_key(&storage, &["--role", "admin"]);
     // One-second metrics windows: the memory gauge moves once a second.
     let server = serve_with(&storage, &["--metrics-window", "1"]);
     // 500 users thinking 5 s: ~100 req/s, gentle on a debug build sharing two cores.
     let (report, summary) = run_load(&[
         "--target",
         &server.base,
+        "--key",
+        &admin,
         "--profile",
         "sustained",
         "--time-scale",
@@ -263,7 +267,9 @@ async fn the_server_records_the_generators_technique_accuracy() {
         "correct": report["technique_correct"],
     });
     assert!(report["technique_checked"].as_u64() > Some(150), "{report}");
-    let summary = summary_when(&server.base, &key, |s| s["labelled"] == generator).await;
+    // The figures are read with a viewer key; the load ran with a user's.
+    let viewer = create_key(&storage, &["--role", "viewer"]);
+    let summary = summary_when(&server.base, &viewer, |s| s["labelled"] == generator).await;
     assert_eq!(
         summary["technique_accuracy"]["labelled"],
         report["technique_accuracy"]
@@ -293,7 +299,8 @@ async fn a_thousand_virtual_users_are_a_thousand_users() {
         "enhance=1",
     ]);
     // Exact sets, or a HyperLogLog (±2 %) once they grow past their cap.
-    let summary = summary_when(&server.base, &key, |s| {
+    let viewer = create_key(&storage, &["--role", "viewer"]);
+    let summary = summary_when(&server.base, &viewer, |s| {
         s["distinct_users"]
             .as_u64()
             .is_some_and(|n| (980..=1020).contains(&n))

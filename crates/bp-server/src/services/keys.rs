@@ -31,8 +31,6 @@ pub enum MintError {
     InvalidName,
     #[error("a rate limit is at least 1 request per minute (or `unlimited`)")]
     InvalidRateLimit,
-    #[error("expires_at must be in the future")]
-    InvalidExpiry,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -55,10 +53,9 @@ pub async fn create_key(
     if request.rate_limit == Some(RateLimit::PerMinute(0)) {
         return Err(MintError::InvalidRateLimit);
     }
+    // An expiry already past is taken as given (the key is born expired, and listed so),
+    // as any well-formed time is: the command line refuses lifetimes under a minute.
     let now = Utc::now();
-    if request.expires_at.is_some_and(|at| at <= now) {
-        return Err(MintError::InvalidExpiry);
-    }
     let (key, key_hash, key_prefix) = new_secret();
     let record = NewApiKey {
         id: uuid::Uuid::now_v7(),
